@@ -43,6 +43,9 @@ export interface TrialLatent {
   stage2RewardProbs?: Float32Array;
 }
 
+/** Chooses second-stage actions once the second-stage states (S) are known. */
+export type Stage2Chooser = (stage2States: Int8Array) => ArrayLike<number>;
+
 /** A cohort of S sessions of one task. */
 export interface CohortTask {
   readonly type: TaskType;
@@ -56,10 +59,12 @@ export interface CohortTask {
   /** The input for trial 0 (no previous action or reward: zeros and the constant 1), S×nInputs. */
   initialInputs(): Float64Array;
   /**
-   * Play one trial for every session. `stage2Actions` matter only for the two-stage task; when
-   * omitted there, each session's second-stage action is drawn uniformly from its own stream.
+   * Play one trial for every session. `stage2Actions` matter only for the two-stage task: either
+   * the actions themselves, or a chooser called with the states reached (after the transitions are
+   * drawn) that returns them; when omitted, each session's second-stage action is drawn uniformly
+   * from its own stream.
    */
-  step(actions: ArrayLike<number>, stage2Actions?: ArrayLike<number>): TrialOutcome;
+  step(actions: ArrayLike<number>, stage2Actions?: ArrayLike<number> | Stage2Chooser): TrialOutcome;
 }
 
 export type { Real };

@@ -1,0 +1,141 @@
+/**
+ * TinyGRU: the tiny gated recurrent network of Ji-An, Benna & Mattar (2025, Nature, "Discovering
+ * cognitive strategies with tiny recurrent neural networks"), whose 1-4 unit GRUs fit animal
+ * choices better than classic cognitive models. Here it is the unconstrained baseline against
+ * which the developmental low-rank RNN is compared; the arithmetic lives in `kernels/gruKernel.ts`.
+ */
+import { z } from 'zod';
+import { createRandom, type Random } from '../random.js';
+import { ConfigError, parseWith, showValue, zInteger } from '../validation.js';
+import {
+  createGruStepScratch, gruBackward, gruForward, gruParameterSpec, gruStep,
+  type GruDims, type GruStepScratch,
+} from './kernels/gruKernel.js';
+import { ParameterSet, type Dtype, type Real } from './parameters.js';
+import type { ForwardResult, OutputGradients, RecurrentModel, SequenceBatch, SerializedModel } from './recurrentModel.js';
+
+/** Ji-An et al. use 1-4 units; 32 keeps the model "tiny" next to the 32-unit low-rank RNN. */
+export const MAX_TINY_GRU_HIDDEN = 32;
+
+export interface TinyGRUOptions {
+  /** Hidden units H, an integer in [1, 32]. */
+  nHidden: number;
+  /** Input width per trial. */
+  nInputs: number;
+  /** Policy logits per trial (default 2, one per action). */
+  nOutputs?: number;
+  /** Seed of the initialisation (default 0); give `seed` or `rng`, not both. */
+  seed?: number;
+  /** Generator to draw the initialisation from (advanced by the draws); give `seed` or `rng`, not both. */
+  rng?: Random;
+  /** Storage precision of the parameters (default 'float64'); arithmetic is always float64. */
+  dtype?: Dtype;
+}
+
+const optionsSchema = z
+  .object({
+    nHidden: zInteger(1, MAX_TINY_GRU_HIDDEN),
+    nInputs: zInteger(1, 4096),
+    nOutputs: zInteger(1, 4096).optional(),
+    seed: zInteger(-Number.MAX_SAFE_INTEGER).optional(),
+    rng: z
+      .custom<Random>((v) => typeof v === 'object' && v !== null && typeof (v as Random).uniform === 'function', {
+        error: (issue) => `must be a Random (from createRandom), got ${showValue(issue.input)}`,
+      })
+      .optional(),
+    dtype: z.enum(['float32', 'float64'], { error: (issue) => `must be "float32" or "float64", got ${JSON.stringify(issue.input)}` }).optional(),
+  })
+  .strict();
+
+/**
+ * @example
+ * const gru = new TinyGRU({ nHidden: 2, nInputs: 3, seed: 1 });
+ * const state = gru.initialState(80);
+ * gru.step(state, inputs, logits, values); // one trial for 80 sessions
+ */
+export class TinyGRU implements RecurrentModel {
+  readonly kind = 'tiny_gru' as const;
+  readonly nHidden: number;
+  readonly nInputs: number;
+  readonly nOutputs: number;
+  readonly parameters: ParameterSet;
+  private readonly dims: GruDims;
+  private readonly scratch: GruStepScratch;
+
+  constructor(options: TinyGRUOptions) {
+    const parsed = parseWith(optionsSchema, options, 'TinyGRU');
+    const { nHidden, nInputs, nOutputs = 2, seed, rng, dtype = 'float64' } = parsed;
+    if (seed !== undefined && rng !== undefined) {
+      throw new ConfigError(['TinyGRU takes seed or rng, not both']);
+    }
+    this.nHidden = nHidden;
+    this.nInputs = nInputs;
+    this.nOutputs = nOutputs;
+    this.dims = { nHidden, nInputs, nOutputs };
+    this.parameters = new ParameterSet(gruParameterSpec(this.dims), dtype);
+    this.scratch = createGruStepScratch(nHidden);
+    initialiseUniform(this.parameters, rng ?? createRandom(seed ?? 0), 1 / Math.sqrt(nHidden));
+  }
+
+  initialState(nSessions: number): Float64Array {
+    return new Float64Array(nSessions * this.nHidden);
+  }
+
+  step(state: Float64Array, inputs: Real, logits: Float64Array, values: Float64Array): void {
+    gruStep(this.parameters, this.dims, state, inputs, logits, values, this.scratch);
+  }
+
+  forward(batch: SequenceBatch): ForwardResult {
+    return gruForward(this.parameters, this.dims, batch);
+  }
+
+  /** Exact BPTT; see `gruBackward` (dActivations is taken with respect to the hidden state). */
+  backward(batch: SequenceBatch, forward: ForwardResult, outputGradients: OutputGradients, gradients: ParameterSet): void {
+    gruBackward(this.parameters, this.dims, batch, forward, outputGradients, gradients);
+  }
+
+  /** A deep copy with its own parameters. */
+  clone(): TinyGRU {
+    const copy = new TinyGRU({ ...this.dims, dtype: this.parameters.dtype });
+    copy.parameters.copyFrom(this.parameters);
+    return copy;
+  }
+
+  toJSON(): SerializedModel {
+    return {
+      kind: this.kind,
+      config: { nHidden: this.nHidden },
+      nInputs: this.nInputs,
+      nOutputs: this.nOutputs,
+      parameters: this.parameters.toJSON(),
+    };
+  }
+
+  /** Bit-exact inverse of `toJSON`; checks the kind and every tensor's name and shape. */
+  static fromJSON(json: SerializedModel): TinyGRU {
+    if (json?.kind !== 'tiny_gru') throw new ConfigError([`model kind must be "tiny_gru", got ${JSON.stringify(json?.kind)}`]);
+    const saved = ParameterSet.fromJSON(json.parameters);
+    const model = new TinyGRU({
+      nHidden: json.config?.nHidden as number,
+      nInputs: json.nInputs,
+      nOutputs: json.nOutputs,
+      dtype: saved.dtype,
+    });
+    const expected = model.parameters.entries;
+    const layoutMatches =
+      saved.entries.length === expected.length &&
+      saved.entries.every((e, k) => e.name === expected[k].name && e.shape.join(',') === expected[k].shape.join(','));
+    if (!layoutMatches) {
+      const describe = (set: ParameterSet) => set.entries.map((e) => `${e.name}[${e.shape}]`).join(', ');
+      throw new ConfigError([`TinyGRU parameters must be ${describe(model.parameters)}, got ${describe(saved)}`]);
+    }
+    model.parameters.copyFrom(saved);
+    return model;
+  }
+}
+
+/** PyTorch's default for nn.GRU and nn.Linear(H, ·): every entry ~ U(−1/√H, 1/√H). */
+function initialiseUniform(parameters: ParameterSet, rng: Random, bound: number): void {
+  const data = parameters.data;
+  for (let i = 0; i < data.length; i++) data[i] = (2 * rng.uniform() - 1) * bound;
+}

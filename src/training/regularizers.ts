@@ -1,0 +1,252 @@
+/**
+ * The developmental terms of the training loss, with analytic gradients:
+ *   α ‖W‖* + β D_eff(W) + w_s Σ_{i<nSpectral} (σᵢ − σ₀ e^{−γ i})²   (on W = m nᵀ + M Nᵀ = A Bᵀ)
+ * and the response heterogeneity Var_i(rᵢ), which the loss subtracts (heterogeneity is rewarded).
+ * They follow `regularizers` in shared/bench/torch_reference.py, including its 1e-8 in D_eff's
+ * denominator and the detached σ₀ of the spectral target.
+ *
+ * Gradients: for distinct non-zero singular values, dσᵢ/dW = uᵢ vᵢᵀ, so a loss L(σ) has
+ * dL/dW = U diag(g) Vᵀ with gᵢ = ∂L/∂σᵢ; then dL/dA = (dL/dW) B and dL/dB = (dL/dW)ᵀ A. U, V come
+ * from the k×k spectrum (src/metrics/spectrum.ts), and the products are taken as
+ * U (diag(g) (Vᵀ B)), so no N×N matrix is formed. With repeated or zero singular values the
+ * spectrum is not differentiable; the same formula then gives a subgradient.
+ */
+import type { Matrix } from 'ml-matrix';
+import type { ParameterSet } from '../model/parameters.js';
+import { ConfigError, checkInteger, checkNumber } from '../validation.js';
+import { rowMajor, toMatrix, toRowMajor } from '../metrics/matrixInput.js';
+import { lowRankSpectrum } from '../metrics/spectrum.js';
+
+/** Added to Σσ² in D_eff, as in the PyTorch reference, so the zero matrix does not divide by 0. */
+export const EFFECTIVE_RANK_EPSILON = 1e-8;
+
+export interface DevelopmentalRegularizerOptions {
+  /** Weight α of the nuclear norm ‖W‖* = Σσᵢ. */
+  nuclearWeight: number;
+  /** Weight β of D_eff(W) = (Σσᵢ)² / (Σσᵢ² + 1e-8). */
+  effectiveRankWeight: number;
+  /** Weight w_s of the spectral term Σ_{i<nSpectral} (σᵢ − σ₀ e^{−γ i})². */
+  spectralWeight: number;
+  /** Target decay γ of the spectral term. */
+  targetGamma: number;
+  /** How many leading singular values the spectral term constrains, in [0, k]. Default k. */
+  nSpectral?: number;
+}
+
+export interface DevelopmentalRegularizerResult {
+  /** α·nuclear + β·effectiveRank + w_s·spectral. */
+  value: number;
+  /** The unweighted terms. */
+  terms: { nuclear: number; effectiveRank: number; spectral: number };
+  /** The singular values of W = A Bᵀ, descending (length k). */
+  singularValues: Float64Array;
+  /**
+   * Gradient with respect to A, N×k row-major. As in the reference, σ₀ inside the spectral target
+   * is held constant, so with spectralWeight > 0 this is not the full derivative of `value`.
+   */
+  gradA: Float64Array;
+  /** Gradient with respect to B, N×k row-major (same convention as gradA). */
+  gradB: Float64Array;
+}
+
+/**
+ * Value and gradients of the developmental regularisers of W = A Bᵀ.
+ * @param A - N×k row-major left factor [m | M].
+ * @param B - N×k row-major right factor [n | N].
+ * @example
+ * const { A, B, nHidden, k } = packLowRankFactors(model.parameters);
+ * const reg = developmentalRegularizers(A, B, nHidden, k, config); // config: DevelopmentalConfig
+ * addLowRankGradients(gradients, reg.gradA, reg.gradB);
+ */
+export function developmentalRegularizers(
+  A: ArrayLike<number>,
+  B: ArrayLike<number>,
+  N: number,
+  k: number,
+  options: DevelopmentalRegularizerOptions,
+): DevelopmentalRegularizerResult {
+  checkInteger('N', N, 1);
+  checkInteger('k', k, 1, N);
+  const { nuclearWeight, effectiveRankWeight, spectralWeight, targetGamma, nSpectral = k } = options;
+  checkNumber('nuclearWeight', nuclearWeight);
+  checkNumber('effectiveRankWeight', effectiveRankWeight);
+  checkNumber('spectralWeight', spectralWeight);
+  checkNumber('targetGamma', targetGamma);
+  checkInteger('nSpectral', nSpectral, 0, k);
+  const factorA = toMatrix(rowMajor(A, N, k, 'A'));
+  const factorB = toMatrix(rowMajor(B, N, k, 'B'));
+  const { values: sigma, left, right } = lowRankSpectrum(factorA, factorB);
+
+  let sum = 0;
+  let sumOfSquares = 0;
+  for (let i = 0; i < k; i++) {
+    sum += sigma[i];
+    sumOfSquares += sigma[i] * sigma[i];
+  }
+  const denominator = sumOfSquares + EFFECTIVE_RANK_EPSILON;
+  const effectiveRank = (sum * sum) / denominator;
+  let spectral = 0;
+  const gradSigma = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const dEffectiveRank = (2 * sum) / denominator - (2 * sigma[i] * sum * sum) / (denominator * denominator);
+    gradSigma[i] = nuclearWeight + effectiveRankWeight * dEffectiveRank;
+    if (i < nSpectral) {
+      // σ₀ in the target is a constant (detached in the reference), so only σᵢ carries gradient.
+      const gap = sigma[i] - sigma[0] * Math.exp(-targetGamma * i);
+      spectral += gap * gap;
+      gradSigma[i] += spectralWeight * 2 * gap;
+    }
+  }
+  return {
+    value: nuclearWeight * sum + effectiveRankWeight * effectiveRank + spectralWeight * spectral,
+    terms: { nuclear: sum, effectiveRank, spectral },
+    singularValues: sigma,
+    gradA: toRowMajor(weightedProduct(left, gradSigma, right, factorB)),
+    gradB: toRowMajor(weightedProduct(right, gradSigma, left, factorA)),
+  };
+}
+
+/** X diag(g) Yᵀ Z, evaluated right to left so the largest intermediate is k×k. */
+function weightedProduct(X: Matrix, g: Float64Array, Y: Matrix, Z: Matrix): Matrix {
+  return X.mmul(Y.transpose().mmul(Z).mulColumnVector(Array.from(g)));
+}
+
+/** The factors of W = m nᵀ + M Nᵀ = A Bᵀ, packed as A = [m | M] and B = [n | N]. */
+export interface LowRankFactors {
+  /** N×k row-major [m | M]. */
+  A: Float64Array;
+  /** N×k row-major [n | N]. */
+  B: Float64Array;
+  /** N. */
+  nHidden: number;
+  /** k = rank + 1. */
+  k: number;
+}
+
+/**
+ * Pack the parameters 'm' (N), 'n' (N), 'M' (N×rank) and 'N' (N×rank) of a low-rank model into A, B.
+ * @example
+ * const { A, B, nHidden, k } = packLowRankFactors(model.parameters);
+ */
+export function packLowRankFactors(parameters: ParameterSet): LowRankFactors {
+  const m = parameters.view('m');
+  const n = parameters.view('n');
+  const bigM = parameters.view('M');
+  const bigN = parameters.view('N');
+  const nHidden = m.length;
+  const rank = bigM.length / nHidden;
+  if (n.length !== nHidden || !Number.isInteger(rank) || bigN.length !== bigM.length) {
+    throw new ConfigError([`parameters m, n, M, N must have sizes N, N, N×rank, N×rank, got ${m.length}, ${n.length}, ${bigM.length}, ${bigN.length}`]);
+  }
+  const k = rank + 1;
+  const A = new Float64Array(nHidden * k);
+  const B = new Float64Array(nHidden * k);
+  for (let i = 0; i < nHidden; i++) {
+    A[i * k] = m[i];
+    B[i * k] = n[i];
+    for (let r = 0; r < rank; r++) {
+      A[i * k + 1 + r] = bigM[i * rank + r];
+      B[i * k + 1 + r] = bigN[i * rank + r];
+    }
+  }
+  return { A, B, nHidden, k };
+}
+
+/**
+ * Add scale · (gradA, gradB) into the 'm', 'n', 'M', 'N' entries of a gradient ParameterSet
+ * (the inverse layout of `packLowRankFactors`).
+ * @example
+ * addLowRankGradients(gradients, reg.gradA, reg.gradB, warmupScale);
+ */
+export function addLowRankGradients(gradients: ParameterSet, gradA: ArrayLike<number>, gradB: ArrayLike<number>, scale = 1): void {
+  const m = gradients.view('m');
+  const n = gradients.view('n');
+  const bigM = gradients.view('M');
+  const bigN = gradients.view('N');
+  const nHidden = m.length;
+  const rank = bigM.length / nHidden;
+  const k = rank + 1;
+  if (gradA.length !== nHidden * k || gradB.length !== nHidden * k) {
+    throw new ConfigError([`gradA and gradB must have N×k = ${nHidden * k} entries, got ${gradA.length} and ${gradB.length}`]);
+  }
+  for (let i = 0; i < nHidden; i++) {
+    m[i] += scale * gradA[i * k];
+    n[i] += scale * gradB[i * k];
+    for (let r = 0; r < rank; r++) {
+      bigM[i * rank + r] += scale * gradA[i * k + 1 + r];
+      bigN[i * rank + r] += scale * gradB[i * k + 1 + r];
+    }
+  }
+}
+
+export interface HeterogeneityPenaltyResult {
+  /** Mean over rows of the population variance across units of rᵢ = leak (1 − xᵢ²) ‖W_in[i, :]‖₂. */
+  value: number;
+  /** d value / d activations, count×N row-major. */
+  dActivations: Float64Array;
+  /** d value / d W_in, N×nIn row-major. */
+  dInputWeights: Float64Array;
+}
+
+/**
+ * Response heterogeneity of a batch of tanh activations x (the `computeResponseHeterogeneity`
+ * metric, computed from x directly), with its gradients. The loss subtracts λ · value.
+ * Where a row of W_in is zero its norm is not differentiable; that row's gradient is set to 0
+ * (the minimum-norm subgradient, and what PyTorch's `norm` backward returns there).
+ * @param activations - count×N row-major tanh outputs x.
+ * @param inputWeights - N×nIn row-major W_in.
+ * @example
+ * const het = heterogeneityPenalty(forward.cache.activations, B * T, N, parameters.view('W_in'), nIn, leak);
+ */
+export function heterogeneityPenalty(
+  activations: ArrayLike<number>,
+  count: number,
+  N: number,
+  inputWeights: ArrayLike<number>,
+  nIn: number,
+  leak: number,
+): HeterogeneityPenaltyResult {
+  checkInteger('count', count, 1);
+  checkInteger('N', N, 1);
+  checkInteger('nIn', nIn, 1);
+  checkNumber('leak', leak, { min: 0, minExclusive: true, max: 1 });
+  rowMajor(activations, count, N, 'activations');
+  rowMajor(inputWeights, N, nIn, 'inputWeights');
+
+  const inputNorm = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    let sq = 0;
+    for (let j = 0; j < nIn; j++) sq += inputWeights[i * nIn + j] ** 2;
+    inputNorm[i] = Math.sqrt(sq);
+  }
+  const dActivations = new Float64Array(count * N);
+  const dInputNorm = new Float64Array(N);
+  const sensitivity = new Float64Array(N);
+  let value = 0;
+  for (let s = 0; s < count; s++) {
+    const base = s * N;
+    let mean = 0;
+    for (let i = 0; i < N; i++) {
+      const x = activations[base + i];
+      sensitivity[i] = leak * (1 - x * x) * inputNorm[i];
+      mean += sensitivity[i];
+    }
+    mean /= N;
+    let variance = 0;
+    for (let i = 0; i < N; i++) variance += (sensitivity[i] - mean) ** 2;
+    value += variance / N / count;
+    // d Var / d rᵢ = 2 (rᵢ − r̄) / N: the mean's own dependence on rᵢ sums to zero.
+    for (let i = 0; i < N; i++) {
+      const dSensitivity = (2 * (sensitivity[i] - mean)) / N / count;
+      const x = activations[base + i];
+      dActivations[base + i] = dSensitivity * leak * -2 * x * inputNorm[i];
+      dInputNorm[i] += dSensitivity * leak * (1 - x * x);
+    }
+  }
+  const dInputWeights = new Float64Array(N * nIn);
+  for (let i = 0; i < N; i++) {
+    if (inputNorm[i] === 0) continue;
+    for (let j = 0; j < nIn; j++) dInputWeights[i * nIn + j] = (dInputNorm[i] * inputWeights[i * nIn + j]) / inputNorm[i];
+  }
+  return { value, dActivations, dInputWeights };
+}
