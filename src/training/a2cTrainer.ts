@@ -1,0 +1,101 @@
+/**
+ * Online meta-reinforcement learning (Wang et al. 2018): the agent plays whole episodes of a
+ * freshly drawn task, and after each episode its weights take one Adam step on the advantage
+ * actor-critic loss, backpropagated through the whole episode, plus (for low-rank agents) the
+ * developmental regularisers. Learning across episodes shapes recurrent dynamics that learn
+ * within an episode with frozen weights.
+ */
+import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
+import type { ParameterSet } from '../model/parameters.js';
+import type { RecurrentModel, SequenceBatch } from '../model/recurrentModel.js';
+import { checkNumber } from '../validation.js';
+import { Adam, clipGradientNorm } from './adam.js';
+import { developmentalLoss, type DevelopmentalLossTerms } from './developmentalLoss.js';
+import type { Episode } from './playEpisode.js';
+import { policyGradientLoss, type PolicyGradientOptions } from './policyGradient.js';
+
+export interface A2COptions extends Partial<PolicyGradientOptions> {
+  /** Adam step size (default 1e-3). */
+  learningRate?: number;
+  /** Global gradient-norm clip (default 1). */
+  clipNorm?: number;
+  /** Add the developmental regularisers of a low-rank model's config (default true). */
+  regularize?: boolean;
+}
+
+export interface A2CUpdate {
+  loss: number;
+  policyLoss: number;
+  valueLoss: number;
+  entropy: number;
+  /** Mean reward per trial of the episode. */
+  meanReward: number;
+  gradientNorm: number;
+  regularizers?: DevelopmentalLossTerms;
+}
+
+export class A2CTrainer {
+  readonly options: Required<A2COptions>;
+  private readonly optimizer: Adam;
+  private readonly gradients: ParameterSet;
+  private updates = 0;
+
+  constructor(readonly model: RecurrentModel, options: A2COptions = {}) {
+    const { learningRate = 1e-3, discount = 0.9, valueWeight = 0.05, entropyWeight = 0.05, clipNorm = 1, regularize = true } = options;
+    this.options = {
+      learningRate: checkNumber('learningRate', learningRate, { min: 0, minExclusive: true }),
+      discount: checkNumber('discount', discount, { min: 0, max: 1 }),
+      valueWeight: checkNumber('valueWeight', valueWeight, { min: 0 }),
+      entropyWeight: checkNumber('entropyWeight', entropyWeight, { min: 0 }),
+      clipNorm: checkNumber('clipNorm', clipNorm, { min: 0, minExclusive: true }),
+      regularize,
+    };
+    this.optimizer = new Adam(model.parameters.size, { learningRate: this.options.learningRate });
+    this.gradients = model.parameters.zerosLike().withDtype('float64');
+  }
+
+  get updateCount(): number {
+    return this.updates;
+  }
+
+  /**
+   * One update from a finished episode; `warmup` scales the regularisers (0..1).
+   * @example
+   * const update = trainer.update(playEpisode(model, task, { nTrials: 100, rng }));
+   */
+  update(episode: Episode, warmup = 1): A2CUpdate {
+    const { model, gradients, options } = this;
+    const batch: SequenceBatch = { nSessions: episode.nSessions, nTrials: episode.nTrials, nInputs: episode.nInputs, inputs: episode.inputs };
+    gradients.data.fill(0);
+    const forward = model.forward(batch);
+    const pg = policyGradientLoss(forward.logits, forward.values, episode.actions, episode.rewards, episode.nSessions, episode.nTrials, model.nOutputs, options);
+    let regularizers: DevelopmentalLossTerms | undefined;
+    let dActivations: Float64Array | undefined;
+    if (options.regularize && warmup > 0 && model instanceof BrainInspiredRNN) {
+      const developmental = developmentalLoss(model, forward, gradients, warmup);
+      regularizers = developmental.terms;
+      dActivations = developmental.dActivations;
+    }
+    model.backward(batch, forward, { dLogits: pg.dLogits, dValues: pg.dValues, dActivations }, gradients);
+    const gradientNorm = clipGradientNorm(gradients, options.clipNorm);
+    if (model.parameters.dtype === 'float64') {
+      this.optimizer.step(model.parameters, gradients);
+    } else {
+      const wide = model.parameters.withDtype('float64');
+      this.optimizer.step(wide, gradients);
+      model.parameters.data.set(wide.data);
+    }
+    this.updates += 1;
+    let rewardSum = 0;
+    for (let i = 0; i < episode.rewards.length; i++) rewardSum += episode.rewards[i];
+    return {
+      loss: pg.loss + (regularizers?.value ?? 0),
+      policyLoss: pg.policyLoss,
+      valueLoss: pg.valueLoss,
+      entropy: pg.entropy,
+      meanReward: rewardSum / episode.rewards.length,
+      gradientNorm,
+      regularizers,
+    };
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Offline trainer: fits a recurrent model to predict choices (cross-entropy) plus, for low-rank
+ * models, the developmental regularisers with a linear warm-up. Adam, gradient clipping, early
+ * stopping on validation NLL with best-weights restore. Every step is a handful of kernel calls.
+ */
+import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
+import type { ParameterSet } from '../model/parameters.js';
+import type { RecurrentModel, SequenceBatch } from '../model/recurrentModel.js';
+import { createRandom, type Random } from '../random.js';
+import { Adam, clipGradientNorm } from './adam.js';
+import { maskedCrossEntropy } from './crossEntropy.js';
+import { developmentalLoss, type DevelopmentalLossTerms } from './developmentalLoss.js';
+import { createTrainingConfig, type TrainingConfig } from './trainingConfig.js';
+import { sliceBatch } from './sliceBatch.js';
+
+export interface StepResult {
+  /** Task loss + regularisers, the quantity minimised. */
+  loss: number;
+  /** Mean NLL per choice of the batch. */
+  taskLoss: number;
+  /** Regulariser terms (low-rank models with regularize on). */
+  regularizers?: DevelopmentalLossTerms;
+  /** Gradient norm before clipping. */
+  gradientNorm: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  /** Mean training loss over the epoch's steps. */
+  trainLoss: number;
+  /** Mean training NLL per choice over the epoch's steps. */
+  trainNll: number;
+  /** Validation NLL per choice (NaN without validation data). */
+  validationNll: number;
+  /** Regulariser terms at the end of the epoch (low-rank models). */
+  regularizers?: DevelopmentalLossTerms;
+  /** Warm-up factor applied to the regularisers this epoch. */
+  warmup: number;
+}
+
+export interface TrainingHistory {
+  epochs: EpochRecord[];
+  /** Epoch whose weights were kept (best validation NLL, or the last without validation). */
+  bestEpoch: number;
+  bestValidationNll: number;
+  stoppedEarly: boolean;
+}
+
+export interface FitData {
+  /** Training sequences (split into mini-batches of `batchSize` sessions). */
+  train: SequenceBatch;
+  /** Held-out sequences for early stopping. */
+  validation?: SequenceBatch;
+}
+
+export interface FitOptions {
+  /** Called after every epoch (progress bars, live metrics). */
+  onEpoch?: (record: EpochRecord) => void;
+}
+
+export class Trainer {
+  readonly config: TrainingConfig;
+  private readonly optimizer: Adam;
+  private readonly gradients: ParameterSet;
+  private readonly rng: Random;
+
+  constructor(readonly model: RecurrentModel, config: Partial<TrainingConfig> = {}) {
+    this.config = createTrainingConfig(config);
+    this.optimizer = new Adam(model.parameters.size, { learningRate: this.config.learningRate });
+    this.gradients = model.parameters.zerosLike().withDtype('float64');
+    this.rng = createRandom(this.config.seed);
+  }
+
+  /** Regulariser warm-up factor for an epoch (0-based): ramps linearly over the config's warm-up. */
+  warmupFactor(epoch: number): number {
+    if (!(this.model instanceof BrainInspiredRNN) || !this.config.regularize) return 0;
+    const epochs = this.model.config.regularizerWarmupEpochs;
+    return epochs === 0 ? 1 : Math.min(1, (epoch + 1) / epochs);
+  }
+
+  /** One optimisation step on one batch: forward, loss, BPTT, clip, Adam. */
+  step(batch: SequenceBatch, warmup = 1): StepResult {
+    const { model, gradients } = this;
+    gradients.data.fill(0);
+    const forward = model.forward(batch);
+    const task = maskedCrossEntropy(batch, forward.logits, model.nOutputs, { gradient: true });
+    let regularizers: DevelopmentalLossTerms | undefined;
+    let dActivations: Float64Array | undefined;
+    if (model instanceof BrainInspiredRNN && this.config.regularize && warmup > 0) {
+      const developmental = developmentalLoss(model, forward, gradients, warmup);
+      regularizers = developmental.terms;
+      dActivations = developmental.dActivations;
+    }
+    model.backward(batch, forward, { dLogits: task.dLogits, dActivations }, gradients);
+    const gradientNorm = clipGradientNorm(gradients, this.config.clipNorm);
+    if (model.parameters.dtype === 'float64') {
+      this.optimizer.step(model.parameters, gradients);
+    } else {
+      const wide = model.parameters.withDtype('float64');
+      this.optimizer.step(wide, gradients);
+      model.parameters.data.set(wide.data);
+    }
+    return { loss: task.meanNll + (regularizers?.value ?? 0), taskLoss: task.meanNll, regularizers, gradientNorm };
+  }
+
+  /** NLL per choice and accuracy of the current weights on a batch (no update). */
+  evaluate(batch: SequenceBatch): { nll: number; accuracy: number; count: number } {
+    const forward = this.model.forward(batch);
+    const { meanNll, accuracy, count } = maskedCrossEntropy(batch, forward.logits, this.model.nOutputs);
+    return { nll: meanNll, accuracy, count };
+  }
+
+  /**
+   * Train for `nEpochs` epochs (or until early stopping), keeping the best weights.
+   * @example
+   * const history = new Trainer(model, { nEpochs: 20 }).fit({ train, validation });
+   */
+  fit({ train, validation }: FitData, { onEpoch }: FitOptions = {}): TrainingHistory {
+    const { nEpochs, batchSize, earlyStoppingPatience, earlyStoppingMinDelta } = this.config;
+    const epochs: EpochRecord[] = [];
+    let best = { nll: Infinity, epoch: -1, parameters: this.model.parameters.clone() };
+    let stoppedEarly = false;
+    const order = Array.from({ length: train.nSessions }, (_, i) => i);
+    for (let epoch = 0; epoch < nEpochs; epoch++) {
+      shuffleInPlace(order, this.rng);
+      const warmup = this.warmupFactor(epoch);
+      let lossSum = 0;
+      let nllSum = 0;
+      let steps = 0;
+      let last: StepResult | undefined;
+      for (let start = 0; start < order.length; start += batchSize) {
+        last = this.step(sliceBatch(train, order.slice(start, start + batchSize)), warmup);
+        lossSum += last.loss;
+        nllSum += last.taskLoss;
+        steps += 1;
+      }
+      const validationNll = validation ? this.evaluate(validation).nll : NaN;
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: lossSum / steps,
+        trainNll: nllSum / steps,
+        validationNll,
+        regularizers: last?.regularizers,
+        warmup,
+      };
+      epochs.push(record);
+      onEpoch?.(record);
+      const score = validation ? validationNll : record.trainNll;
+      if (score < best.nll - earlyStoppingMinDelta) {
+        best = { nll: score, epoch, parameters: this.model.parameters.clone() };
+      } else if (validation && earlyStoppingPatience > 0 && epoch - best.epoch >= earlyStoppingPatience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    if (validation) this.model.parameters.copyFrom(best.parameters);
+    return {
+      epochs,
+      bestEpoch: validation ? best.epoch : epochs.length - 1,
+      bestValidationNll: validation ? best.nll : NaN,
+      stoppedEarly,
+    };
+  }
+}
+
+function shuffleInPlace(values: number[], rng: Random): void {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = rng.integer(0, i);
+    const tmp = values[i];
+    values[i] = values[j];
+    values[j] = tmp;
+  }
+}
