@@ -1,0 +1,23 @@
+/**
+ * The seed's command line used snake_case flags (`--n_epochs`); we document kebab-case
+ * (`--n-epochs`) and accept both by rewriting underscores in long flag names before parsing.
+ */
+export function normalizeFlags(argv: readonly string[]): string[] {
+  return argv.map((arg) => {
+    if (!arg.startsWith('--')) return arg;
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    return name.replaceAll('_', '-') + (eq === -1 ? '' : arg.slice(eq));
+  });
+}
+
+/** Parse a flag value as an integer within bounds, with the house error message. */
+export function integerFlag(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      throw new Error(`--${name} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}], got ${JSON.stringify(value)}`);
+    }
+    return parsed;
+  };
+}

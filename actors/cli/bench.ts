@@ -1,0 +1,131 @@
+/**
+ * `npm run bench`: the workloads of shared/bench/WORKLOADS.md, measured here and (when
+ * /usr/bin/python3 can import torch) in the PyTorch reference in the same run, printed as one JSON
+ * line per workload with `trial_steps_per_s`, then the ratios.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import {
+  BrainInspiredRNN,
+  createRandom,
+  ReversalLearningTask,
+  Trainer,
+  validateDevelopmentalConfig,
+  type SequenceBatch,
+} from '../../src/index.js';
+
+const N = 32, RANK = 8, N_INPUTS = 4, N_OUTPUTS = 2, LEAK = 0.2;
+const B = 80, T = 150;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function workloadModel(seed: number): BrainInspiredRNN {
+  const config = validateDevelopmentalConfig({
+    stage: 'custom', nHidden: N, rank: RANK, leak: LEAK, targetGamma: 0.4,
+    nuclearWeight: 1e-3, effectiveRankWeight: 1e-3, spectralWeight: 1e-2, heterogeneityWeight: 1e-3,
+    regularizerWarmupEpochs: 0, connectivityGain: 1, inputGain: 1,
+  });
+  return new BrainInspiredRNN(config, { nInputs: N_INPUTS, nOutputs: N_OUTPUTS, seed });
+}
+
+/** Random actions and rewards encoded as in the workload: one-hot previous action, previous reward, 1. */
+function workloadData(seed: number): SequenceBatch {
+  const rng = createRandom(seed);
+  const inputs = new Float64Array(B * T * N_INPUTS);
+  const targets = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const row = b * T + t;
+      targets[row] = rng.integer(0, 1);
+      const reward = rng.bernoulli(0.5) ? 1 : 0;
+      inputs[row * N_INPUTS + 3] = 1;
+      if (t + 1 < T) {
+        const next = (row + 1) * N_INPUTS;
+        inputs[next + targets[row]] = 1;
+        inputs[next + 2] = reward;
+      }
+    }
+  }
+  return { nSessions: B, nTrials: T, nInputs: N_INPUTS, inputs, targets };
+}
+
+function trainWorkload(repeats = 20, warmup = 3) {
+  const model = workloadModel(0);
+  const trainer = new Trainer(model, { learningRate: 1e-2, clipNorm: 1, nEpochs: 1, batchSize: B, regularize: true });
+  const batch = workloadData(1);
+  const times: number[] = [];
+  for (let i = 0; i < warmup + repeats; i++) {
+    const start = performance.now();
+    trainer.step(batch, 1);
+    if (i >= warmup) times.push((performance.now() - start) / 1000);
+  }
+  const step = median(times);
+  return { workload: 'train', framework: 'brain-inspired-rnn (typed-array kernels)', B, T, N, rank: RANK, median_step_s: step, trial_steps_per_s: (B * T) / step };
+}
+
+function onlineWorkload(agents = 64, trials = 1000, repeats = 5) {
+  const model = workloadModel(0);
+  const times: number[] = [];
+  let totalReward = 0;
+  for (let run = 0; run < repeats + 1; run++) {
+    const rng = createRandom(2 + run);
+    const task = new ReversalLearningTask({ nSessions: agents, rng, pHigh: 0.8, pLow: 0.2, blockLengthMin: 30, blockLengthMax: 30 });
+    const start = performance.now();
+    const state = model.initialState(agents);
+    let inputs: Float64Array = task.initialInputs();
+    const logits = new Float64Array(agents * N_OUTPUTS);
+    const values = new Float64Array(agents);
+    const actions = new Int8Array(agents);
+    totalReward = 0;
+    for (let t = 0; t < trials; t++) {
+      model.step(state, inputs, logits, values);
+      for (let s = 0; s < agents; s++) {
+        const pFirst = 1 / (1 + Math.exp(logits[s * 2 + 1] - logits[s * 2]));
+        actions[s] = rng.uniform() < pFirst ? 0 : 1;
+      }
+      const outcome = task.step(actions);
+      for (let s = 0; s < agents; s++) totalReward += outcome.rewards[s];
+      inputs = outcome.nextInputs;
+    }
+    if (run > 0) times.push((performance.now() - start) / 1000);
+  }
+  const run = median(times);
+  return { workload: 'online', framework: 'brain-inspired-rnn (plain batched loop)', agents, trials, median_run_s: run, trial_steps_per_s: (agents * trials) / run, mean_reward: totalReward / (agents * trials) };
+}
+
+function torchReference(): Record<string, { trial_steps_per_s: number }> | undefined {
+  const script = fileURLToPath(new URL('../../../shared/bench/torch_reference.py', import.meta.url));
+  if (!existsSync('/usr/bin/python3') || !existsSync(script)) return undefined;
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+  } catch {
+    process.stderr.write('bench: /usr/bin/python3 cannot import torch; skipping the PyTorch reference\n');
+    return undefined;
+  }
+  const out = execFileSync('/usr/bin/python3', [script], { encoding: 'utf8' });
+  const results: Record<string, { trial_steps_per_s: number }> = {};
+  for (const line of out.trim().split('\n')) {
+    const parsed = JSON.parse(line) as { workload: string; trial_steps_per_s: number };
+    results[parsed.workload] = parsed;
+    process.stdout.write(`${line}\n`);
+  }
+  return results;
+}
+
+const ours = { train: trainWorkload(), online: onlineWorkload() };
+for (const result of Object.values(ours)) process.stdout.write(`${JSON.stringify(result)}\n`);
+const torch = torchReference();
+if (torch) {
+  const targets: Record<string, number> = { train: 5, online: 2 };
+  for (const [name, result] of Object.entries(ours)) {
+    const reference = torch[name];
+    if (!reference) continue;
+    const ratio = result.trial_steps_per_s / reference.trial_steps_per_s;
+    process.stdout.write(`${JSON.stringify({ workload: name, ratio_to_torch: Number(ratio.toFixed(3)), target: targets[name], meets_target: ratio >= targets[name] })}\n`);
+  }
+}
