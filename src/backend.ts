@@ -35,7 +35,11 @@ async function tryBackend(name: BackendName): Promise<boolean> {
   }
 }
 
-async function choose({ requested, log }: BackendOptions): Promise<BackendName> {
+/**
+ * Initialise and return the first backend that works, without caching (use `initBackend` in
+ * applications; this is the uncached step, exported for tests and diagnostics).
+ */
+export async function chooseBackend({ requested, log }: BackendOptions = {}): Promise<BackendName> {
   if (requested !== undefined && requested !== '') {
     if (!KNOWN.includes(requested as BackendName)) {
       throw new RangeError(`BRAIN_RNN_BACKEND must be one of ${KNOWN.join(', ')}, got ${JSON.stringify(requested)}`);
@@ -61,6 +65,6 @@ async function choose({ requested, log }: BackendOptions): Promise<BackendName> 
  * await initBackend({ requested: process.env.BRAIN_RNN_BACKEND, log: console.error });
  */
 export function initBackend(options: BackendOptions = {}): Promise<BackendName> {
-  chosen ??= choose(options);
+  chosen ??= chooseBackend(options);
   return chosen;
 }

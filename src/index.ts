@@ -6,7 +6,7 @@
 export { createRandom, randomFromState } from './random.js';
 export type { Random } from './random.js';
 export { ConfigError } from './validation.js';
-export { initBackend } from './backend.js';
+export { initBackend, chooseBackend } from './backend.js';
 export type { BackendName, BackendOptions } from './backend.js';
 
 // Tasks
@@ -75,3 +75,61 @@ export type { A2COptions, A2CUpdate } from './training/a2cTrainer.js';
 // Experiments
 export { trainOnDataset, measureModel } from './experiments/trainOnDataset.js';
 export type { ModelMeasures, TrainedModelReport } from './experiments/trainOnDataset.js';
+
+// Analysis
+export { columnsFromTrialsSessions, columnsFromOutcomes } from './analysis/behaviourColumns.js';
+export type { BehaviourColumns } from './analysis/behaviourColumns.js';
+export { trialTypeConditions, DynamicsAnalyzer } from './analysis/dynamicsAnalyzer.js';
+export type { InputCondition, DynamicsAnalyzerOptions, ConditionFixedPoints, CheckpointEigenvalues, TrackEigenvaluesOptions } from './analysis/dynamicsAnalyzer.js';
+export { sortSpectrum, matrixEigenvalues, eigenModes } from './analysis/eigenSpectrum.js';
+export type { ComplexSpectrum, EigenMode } from './analysis/eigenSpectrum.js';
+export { FixedPointFinder, sampleInitialStates } from './analysis/fixedPointFinder.js';
+export type { FixedPointFinderOptions, FixedPoint, FixedPointSearch } from './analysis/fixedPointFinder.js';
+export { computeJacobian, jacobianEigenvalues, recurrentEigenvalues } from './analysis/jacobian.js';
+export { fitLogisticRegression } from './analysis/logisticRegression.js';
+export type { LogisticRegressionOptions, LogisticFit } from './analysis/logisticRegression.js';
+export { fitLine, logitDifferences, analyzeLogitDynamics } from './analysis/logitDynamics.js';
+export type { LineFit, TrialTypeDynamics, LogitDynamicsOptions } from './analysis/logitDynamics.js';
+export { createLowRankSystem, toLowRankSystem, stepDynamics, recurrentMatrix } from './analysis/lowRankSystem.js';
+export type { LowRankSystem, LowRankSystemSpec, LowRankModelLike } from './analysis/lowRankSystem.js';
+export { fitExponentialRecovery, analyzeReversalAdaptation, winStayLoseShift } from './analysis/reversalAdaptation.js';
+export type { ReversalAdaptationOptions, ReversalCurve, RecoveryFit, ReversalAdaptation } from './analysis/reversalAdaptation.js';
+export { TWO_STAGE_TRIAL_TYPES, twoStageStayTable, twoStageLagRegression, analyzeTwoStageSignatures } from './analysis/twoStageSignatures.js';
+export type { StayCell, StayTable, TwoStageTrialType, TwoStageRegression, TwoStageSignatures, TwoStageSignatureOptions } from './analysis/twoStageSignatures.js';
+export { estimateVolatileLearningRates, fitGeometricDecay } from './analysis/volatileLearningRate.js';
+export type { PolicyLearningRate, BehaviourLearningRate, VolatileLearningRates, VolatileLearningRateOptions } from './analysis/volatileLearningRate.js';
+
+// Cognitive models and fitting
+export { CognitiveAgent } from './cognitive/cognitiveAgent.js';
+export { parameterVector, parameterValues } from './cognitive/cognitiveModel.js';
+export type { ParameterSpec, ModelKernel, LikelihoodResult, ParameterValues, CognitiveModel } from './cognitive/cognitiveModel.js';
+export { crossValidate } from './cognitive/crossValidate.js';
+export type { CrossValidationOptions, CrossValidationFold, CrossValidationResult } from './cognitive/crossValidate.js';
+export { defineCognitiveModel } from './cognitive/defineCognitiveModel.js';
+export type { CognitiveModelDefinition } from './cognitive/defineCognitiveModel.js';
+export { fitMaximumLikelihood, groupBySubject, fitSubjects } from './cognitive/fit.js';
+export type { FitObjective, FitOptions as CognitiveFitOptions, FitResult } from './cognitive/fit.js';
+export { createBayesianReversalModel } from './cognitive/models/bayesianReversal.js';
+export { TWO_STEP_PARAMETERS, createDawHybridModel } from './cognitive/models/dawHybrid.js';
+export type { TwoStepModelOptions } from './cognitive/models/dawHybrid.js';
+export { createModelBasedTwoStepModel } from './cognitive/models/modelBasedTwoStep.js';
+export { createModelFreeTwoStepModel } from './cognitive/models/modelFreeTwoStep.js';
+export { createPearceHallModel } from './cognitive/models/pearceHall.js';
+export type { PearceHallOptions } from './cognitive/models/pearceHall.js';
+export { createQLearningModel } from './cognitive/models/qLearning.js';
+export type { QLearningOptions } from './cognitive/models/qLearning.js';
+export { TwoStepKernel } from './cognitive/models/twoStepKernel.js';
+export type { TwoStepParameters } from './cognitive/models/twoStepKernel.js';
+export { createWinStayLoseShiftModel } from './cognitive/models/winStayLoseShift.js';
+export type { WinStayLoseShiftOptions } from './cognitive/models/winStayLoseShift.js';
+export { sessionNegLogLikelihood, sessionsNegLogLikelihood } from './cognitive/negLogLikelihood.js';
+export { nelderMead } from './cognitive/nelderMead.js';
+export type { NelderMeadOptions, NelderMeadResult } from './cognitive/nelderMead.js';
+export { toUnbounded, fromUnbounded } from './cognitive/parameterTransform.js';
+export { simulateSessions } from './cognitive/simulateSessions.js';
+export type { SimulateSessionsOptions } from './cognitive/simulateSessions.js';
+
+// Real choice data
+export { sessionsToSequenceBatch } from './data/sessionsToSequenceBatch.js';
+export { emptyTrialsSession, parseTrialsCsv, formatTrialsCsv } from './data/trialsCsv.js';
+export type { TrialsTask, TrialsSession, TrialsTable, FormatTrialsCsvOptions } from './data/trialsCsv.js';
