@@ -133,3 +133,20 @@ export type { SimulateSessionsOptions } from './cognitive/simulateSessions.js';
 export { sessionsToSequenceBatch } from './data/sessionsToSequenceBatch.js';
 export { emptyTrialsSession, parseTrialsCsv, formatTrialsCsv } from './data/trialsCsv.js';
 export type { TrialsTask, TrialsSession, TrialsTable, FormatTrialsCsvOptions } from './data/trialsCsv.js';
+
+// Figures (pure: the DOM document is a parameter; files and PNGs are written in actors/figures/)
+export { parseComparisonResults } from './figures/comparisonResults.js';
+export type { ComparisonResults, ConfigResults, SeedResults, LearningCurve, ReversalCurveData, StayProbabilities, MaybeNumber } from './figures/comparisonResults.js';
+export { DEFAULT_FIGURE_COLORS } from './figures/figureOptions.js';
+export type { FigureOptions } from './figures/figureOptions.js';
+export { meanConfidenceInterval, meanCurve, tQuantile975 } from './figures/meanConfidenceInterval.js';
+export type { MeanInterval } from './figures/meanConfidenceInterval.js';
+export { plotSingularValueSpectra } from './figures/plotSingularValueSpectra.js';
+export type { SingularValueSpectraOptions } from './figures/plotSingularValueSpectra.js';
+export { plotEffectiveRankComparison } from './figures/plotEffectiveRankComparison.js';
+export { plotResponseHeterogeneity } from './figures/plotResponseHeterogeneity.js';
+export { plotLearningCurves } from './figures/plotLearningCurves.js';
+export { plotReversalAdaptation } from './figures/plotReversalAdaptation.js';
+export { plotStayProbabilities } from './figures/plotStayProbabilities.js';
+export { renderComprehensiveFigure, serializeSvg, COMPREHENSIVE_FIGURE_PANELS } from './figures/renderComprehensiveFigure.js';
+export type { ComprehensiveFigureOptions } from './figures/renderComprehensiveFigure.js';

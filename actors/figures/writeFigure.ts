@@ -1,0 +1,120 @@
+/**
+ * Figures as files: the edge around the pure renderers in src/figures. Builds a jsdom document,
+ * renders, and writes SVG, or PNG rasterised with resvg when the path ends in .png.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { JSDOM } from 'jsdom';
+import { ConfigError, checkNumber } from '../../src/validation.js';
+import type { ComparisonResults } from '../../src/figures/comparisonResults.js';
+import { renderComprehensiveFigure, type ComprehensiveFigureOptions } from '../../src/figures/renderComprehensiveFigure.js';
+
+/**
+ * Face used for the figures' generic `sans-serif` and for any family resvg cannot find: Debian's
+ * fonts-dejavu-core, which fontconfig also maps sans-serif to there. When it is missing resvg
+ * falls back to the first installed font.
+ */
+const DEFAULT_SANS_SERIF = 'DejaVu Sans';
+
+export interface RasterizeOptions {
+  /** Pixels per SVG px (default 2, for print-quality figures). */
+  scale?: number;
+  /** Background behind transparent areas (default white). */
+  background?: string;
+  /** Installed family to draw generic `sans-serif` text with (default 'DejaVu Sans'). */
+  sansSerifFamily?: string;
+  /** Extra font files to load besides the system fonts. */
+  fontFiles?: string[];
+}
+
+export interface WrittenFigure {
+  path: string;
+  format: 'svg' | 'png';
+  /** Size in pixels (PNG) or SVG px. */
+  width: number;
+  height: number;
+}
+
+/** A fresh DOM document for Plot in Node. */
+export function createFigureDocument(): Document {
+  return new JSDOM('<!DOCTYPE html><html><body></body></html>').window.document;
+}
+
+/**
+ * Whether resvg finds any font to draw text with: without one, text is silently left out of PNGs
+ * (install e.g. Debian's fonts-dejavu-core, or pass `fontFiles`).
+ * @example
+ * if (!canRenderText()) console.warn('no fonts: PNG figures will have no text');
+ */
+export function canRenderText(fontFiles: string[] = []): boolean {
+  const probe = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text x="2" y="15" font-family="sans-serif" font-size="14">Ag</text></svg>';
+  const { pixels } = rasterizeSvg(probe, { scale: 1, background: 'transparent', fontFiles });
+  for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) return true;
+  return false;
+}
+
+export interface RasterizedFigure {
+  png: Buffer;
+  /** RGBA bytes, row-major, width × height × 4. */
+  pixels: Buffer;
+  width: number;
+  height: number;
+}
+
+/**
+ * SVG text → PNG bytes with resvg, using the system fonts (generic `sans-serif` mapped to an
+ * installed family).
+ * @example
+ * const { png } = rasterizeSvg(svgText, { scale: 2 });
+ */
+export function rasterizeSvg(svg: string, options: RasterizeOptions = {}): RasterizedFigure {
+  const { scale = 2, background = 'white', sansSerifFamily = DEFAULT_SANS_SERIF, fontFiles = [] } = options;
+  checkNumber('scale', scale, { min: 0, minExclusive: true, max: 16 });
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background,
+    // resvg resolves unknown families (system-ui, a missing face) to the default family.
+    font: { loadSystemFonts: true, fontFiles, sansSerifFamily, defaultFontFamily: sansSerifFamily },
+    logLevel: 'error',
+  });
+  const image = resvg.render();
+  return { png: image.asPng(), pixels: image.pixels, width: image.width, height: image.height };
+}
+
+/**
+ * Write SVG text to `path`: as is for .svg, rasterised for .png. Creates the parent directory.
+ * @example
+ * await writeFigure(svgText, 'results/figure.png');
+ */
+export async function writeFigure(svg: string, path: string, options: RasterizeOptions = {}): Promise<WrittenFigure> {
+  const extension = extname(path).toLowerCase();
+  if (extension !== '.svg' && extension !== '.png') {
+    throw new ConfigError([`figure path must end in .svg or .png, got ${JSON.stringify(path)}`]);
+  }
+  await mkdir(dirname(path), { recursive: true });
+  if (extension === '.svg') {
+    await writeFile(path, svg.startsWith('<?xml') ? svg : `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`);
+    const match = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
+    return { path, format: 'svg', width: Number(match?.[1] ?? NaN), height: Number(match?.[2] ?? NaN) };
+  }
+  const { png, width, height } = rasterizeSvg(svg, options);
+  await writeFile(path, png);
+  return { path, format: 'png', width, height };
+}
+
+/**
+ * The seed's `create_comprehensive_figure(results, path)`: the six-panel figure as SVG, or PNG
+ * when `path` ends in .png.
+ * @example
+ * await createComprehensiveFigure(results, 'developmental_comparison.png');
+ */
+export async function createComprehensiveFigure(
+  results: ComparisonResults,
+  path: string,
+  options: Omit<ComprehensiveFigureOptions, 'document'> & RasterizeOptions = {},
+): Promise<WrittenFigure> {
+  const { scale, background, sansSerifFamily, fontFiles, ...figureOptions } = options;
+  const svg = renderComprehensiveFigure(results, { ...figureOptions, document: createFigureDocument() });
+  return writeFigure(svg, path, { scale, background, sansSerifFamily, fontFiles });
+}
