@@ -104,7 +104,7 @@ export function zProbability() {
  * of each bad field (`config.rank must be ...`).
  */
 export function parseWith<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
     const path = [what, ...issue.path.map(String)].join('.');

@@ -21,3 +21,12 @@ export function integerFlag(name: string, min: number, max = Number.MAX_SAFE_INT
     return parsed;
   };
 }
+
+/** Parse a flag value as a finite number > min (or Infinity when allowed), with the house error message. */
+export function positiveNumberFlag(name: string) {
+  return (value: string): number => {
+    const parsed = value === 'max' || value === 'Infinity' ? Infinity : Number(value);
+    if (Number.isNaN(parsed) || parsed <= 0) throw new Error(`--${name} must be a number > 0 (or "max"), got ${JSON.stringify(value)}`);
+    return parsed;
+  };
+}

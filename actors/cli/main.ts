@@ -5,6 +5,8 @@
 import { Command } from 'commander';
 import { normalizeFlags } from './argv.js';
 import { registerTrainCommand } from './train.js';
+import { registerLiveCommand } from './live.js';
+import { registerReplayCommand } from './replay.js';
 
 const program = new Command()
   .name('brain-rnn')
@@ -12,6 +14,8 @@ const program = new Command()
   .showHelpAfterError();
 
 registerTrainCommand(program);
+registerLiveCommand(program);
+registerReplayCommand(program);
 
 try {
   await program.parseAsync(normalizeFlags(process.argv.slice(2)), { from: 'user' });

@@ -1,0 +1,43 @@
+/**
+ * Build what an agent spec of a scenario stands for: a recurrent model wrapped as a CohortAgent,
+ * or a cognitive agent, plus its label for tables.
+ */
+import { RecurrentAgent } from '../src/agents/recurrentAgent.js';
+import type { CohortAgent } from '../src/agents/cohortAgent.js';
+import { BrainInspiredRNN } from '../src/model/brainInspiredRnn.js';
+import type { RecurrentModel } from '../src/model/recurrentModel.js';
+import { TinyGRU } from '../src/model/tinyGru.js';
+import type { Random } from '../src/random.js';
+import { taskInputSize } from '../src/tasks/encoding.js';
+import type { TaskType } from '../src/tasks/cohortTask.js';
+import { COGNITIVE_AGENTS } from './agentRegistry.js';
+import { lowRankConfig, type CognitiveSpec, type ModelSpec } from './scenario.js';
+
+export interface BuiltAgent {
+  agent: CohortAgent;
+  /** The trainable network, absent for cognitive agents. */
+  model?: RecurrentModel;
+  label: string;
+}
+
+/** A cognitive agent with its parameters; two-step learners plan with the task's transition probability. */
+export function buildCognitiveAgent(spec: CognitiveSpec, taskOptions: Record<string, unknown>): BuiltAgent {
+  const commonTransitionProb = typeof taskOptions.commonTransitionProb === 'number' ? taskOptions.commonTransitionProb : 0.8;
+  const model = COGNITIVE_AGENTS[spec.model].create(commonTransitionProb);
+  return { agent: model.createAgent(spec.parameters), label: spec.model };
+}
+
+/**
+ * @example
+ * const { agent, model } = buildAgent(scenario.agents[0].model, 'reversal', {}, createRandom(1));
+ */
+export function buildAgent(spec: ModelSpec, taskType: TaskType, taskOptions: Record<string, unknown>, init: Random): BuiltAgent {
+  const nInputs = taskInputSize(taskType);
+  if (spec.kind === 'cognitive') return buildCognitiveAgent(spec, taskOptions);
+  const model: RecurrentModel =
+    spec.kind === 'low_rank'
+      ? new BrainInspiredRNN(lowRankConfig(spec), { nInputs, nOutputs: 2, rng: init })
+      : new TinyGRU({ nHidden: spec.nHidden, nInputs, nOutputs: 2, rng: init });
+  const label = spec.kind === 'low_rank' ? `${spec.stage} low-rank N=${spec.nHidden}` : `TinyGRU H=${spec.nHidden}`;
+  return { agent: new RecurrentAgent(model), model, label };
+}

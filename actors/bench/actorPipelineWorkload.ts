@@ -1,0 +1,87 @@
+/**
+ * The online workload of `npm run bench` run through the whole actor pipeline (environment, agent,
+ * trainer in frozen mode, analyzer, bus), and the plain batched loop it is compared with:
+ * 64 agents × 1000 trials of reversal (p 0.8/0.2, the better action swapping every 30 trials),
+ * N = 32 low-rank agent of rank 8.
+ */
+import { performance } from 'node:perf_hooks';
+import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
+import { validateDevelopmentalConfig } from '../../src/model/config.js';
+import { createRandom } from '../../src/random.js';
+import { ReversalLearningTask } from '../../src/tasks/reversal.js';
+import { parseScenario, type Scenario } from '../scenario.js';
+import { startRun } from '../system.js';
+
+export interface WorkloadOptions {
+  /** Sessions played together (default 64). */
+  agents?: number;
+  /** Trials per run (default 1000). */
+  trials?: number;
+  /** Timed runs after one warm-up (default 5). */
+  repeats?: number;
+}
+
+export interface WorkloadResult {
+  trial_steps_per_s: number;
+  median_run_s: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** The workload as a scenario: one phase, one episode, frozen agent. */
+export function workloadScenario(agents: number, trials: number, seed: number): Scenario {
+  return parseScenario({
+    name: 'bench-online', seed,
+    task: { type: 'reversal', options: { pHigh: 0.8, pLow: 0.2, blockLengthMin: 30, blockLengthMax: 30 } },
+    trialsPerEpisode: trials,
+    agents: [{ id: 'agent', nSessions: agents, model: { kind: 'low_rank', stage: 'premature', nHidden: 32, overrides: { targetGamma: 0.4, regularizerWarmupEpochs: 0 } }, trainer: { mode: 'none' } }],
+    phases: [{ name: 'bench', episodes: 1, learning: false }],
+    analyzer: { weightsEvery: 0 },
+    run: { trialsPerTick: 250 },
+  });
+}
+
+/**
+ * @example
+ * const { trial_steps_per_s } = await runActorPipelineWorkload({ agents: 64, trials: 1000, repeats: 5 });
+ */
+export async function runActorPipelineWorkload({ agents = 64, trials = 1000, repeats = 5 }: WorkloadOptions = {}): Promise<WorkloadResult> {
+  const times: number[] = [];
+  for (let run = 0; run < repeats + 1; run++) {
+    const scenario = workloadScenario(agents, trials, 2 + run);
+    const start = performance.now();
+    const result = await startRun(scenario).done;
+    if (result.status !== 'completed') throw new Error(`bench run ended ${result.status}: ${String(result.error)}`);
+    if (run > 0) times.push((performance.now() - start) / 1000);
+  }
+  const run = median(times);
+  return { trial_steps_per_s: (agents * trials) / run, median_run_s: run };
+}
+
+/** The plain batched loop (as `onlineWorkload` in actors/cli/bench.ts), for the ratio in the same process. */
+export function runPlainOnlineLoop({ agents = 64, trials = 1000, repeats = 5 }: WorkloadOptions = {}): WorkloadResult {
+  const config = validateDevelopmentalConfig({
+    stage: 'custom', nHidden: 32, rank: 8, leak: 0.2, targetGamma: 0.4, nuclearWeight: 1e-3, effectiveRankWeight: 1e-3,
+    spectralWeight: 1e-2, heterogeneityWeight: 1e-3, regularizerWarmupEpochs: 0, connectivityGain: 1, inputGain: 1,
+  });
+  const model = new BrainInspiredRNN(config, { nInputs: 4, nOutputs: 2, seed: 0 });
+  const times: number[] = [];
+  for (let run = 0; run < repeats + 1; run++) {
+    const rng = createRandom(2 + run);
+    const task = new ReversalLearningTask({ nSessions: agents, rng, pHigh: 0.8, pLow: 0.2, blockLengthMin: 30, blockLengthMax: 30 });
+    const start = performance.now();
+    const state = model.initialState(agents);
+    let inputs: Float64Array = task.initialInputs();
+    const logits = new Float64Array(agents * 2);
+    const values = new Float64Array(agents);
+    const actions = new Int8Array(agents);
+    for (let t = 0; t < trials; t++) {
+      model.step(state, inputs, logits, values);
+      for (let s = 0; s < agents; s++) actions[s] = rng.uniform() < 1 / (1 + Math.exp(logits[s * 2 + 1] - logits[s * 2])) ? 0 : 1;
+      inputs = task.step(actions).nextInputs;
+    }
+    if (run > 0) times.push((performance.now() - start) / 1000);
+  }
+  const run = median(times);
+  return { trial_steps_per_s: (agents * trials) / run, median_run_s: run };
+}

@@ -1,0 +1,55 @@
+/**
+ * A live run from a scenario file, with an optional recording: what `brain-rnn live` does,
+ * without the terminal (tests and scripts call it directly).
+ */
+import { readFileSync } from 'node:fs';
+import { Recorder } from './recorder.js';
+import { createRecordingHeader } from './recordingHeader.js';
+import { parseScenarioText, type Scenario } from './scenario.js';
+import { startRun, type RunResult, type RunSystem, type RunSystemOptions } from './system.js';
+
+export interface LiveRunOptions extends Pick<RunSystemOptions, 'onMetrics' | 'onProgress' | 'clock' | 'now'> {
+  /** Recording path (NDJSON, gzip when it ends in .gz). */
+  record?: string;
+  /** Overwrite an existing recording. */
+  force?: boolean;
+  /** Override the scenario's seed. */
+  seed?: number;
+  /** Called once the system is running (to wire signals, pause, stop). */
+  onStart?: (system: RunSystem) => void;
+  /** Header timestamp (tests fix it). */
+  startedAt?: string;
+}
+
+/** Read and check a scenario file; nothing runs if it is malformed. */
+export function loadScenarioFile(path: string, seed?: number): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read scenario ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const scenario = parseScenarioText(text, path);
+  return seed === undefined ? scenario : { ...scenario, seed };
+}
+
+/**
+ * @example
+ * const result = await runLive(loadScenarioFile('scenarios/volatile-reward.json'), { record: 'run.ndjson.gz' });
+ */
+export async function runLive(scenario: Scenario, options: LiveRunOptions = {}): Promise<RunResult> {
+  const { record, force, seed, onStart, startedAt, ...rest } = options;
+  const chosen = seed === undefined ? scenario : { ...scenario, seed };
+  const recorder = record ? new Recorder(record, createRecordingHeader(chosen, startedAt), { force }) : undefined;
+  try {
+    const system = startRun(chosen, {
+      ...rest,
+      onEvent: recorder && ((event) => recorder.write(event)),
+      backpressure: recorder && (() => recorder.drain()),
+    });
+    onStart?.(system);
+    return await system.done;
+  } finally {
+    await recorder?.close();
+  }
+}

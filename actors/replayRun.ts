@@ -1,0 +1,44 @@
+/**
+ * Replay a recording through the bus into a fresh analyzer: what `brain-rnn replay` does. No
+ * agent is recomputed; the metrics equal those of the live run.
+ */
+import { createActor } from 'xstate';
+import { analyzerMachine, type MetricsUpdatedEvent } from './analyzer.js';
+import type { AgentMetrics } from './analyzerState.js';
+import { EventBus } from './bus.js';
+import type { RecordingHeader } from './events.js';
+import { replayRecording, type ReplaySummary } from './replayer.js';
+import { parseScenario, type Scenario } from './scenario.js';
+
+export interface ReplayRunOptions {
+  speed?: number;
+  warn?: (message: string) => void;
+  onMetrics?: (event: MetricsUpdatedEvent) => void;
+  onHeader?: (header: RecordingHeader, scenario: Scenario) => void;
+}
+
+/**
+ * @example
+ * const { metrics } = await runReplay('scenarios/recordings/run.ndjson.gz', { speed: 4 });
+ */
+export async function runReplay(path: string, options: ReplayRunOptions = {}): Promise<ReplaySummary & { metrics: AgentMetrics[]; scenario: Scenario }> {
+  const { speed, warn, onMetrics, onHeader } = options;
+  const bus = new EventBus();
+  let analyzer: ReturnType<typeof createActor<typeof analyzerMachine>> | undefined;
+  let scenario: Scenario | undefined;
+  const summary = await replayRecording(path, {
+    speed,
+    warn,
+    onHeader: (header) => {
+      scenario = parseScenario(header.scenario, `${path}: header.scenario`);
+      analyzer = createActor(analyzerMachine, { input: { settings: scenario.analyzer, onMetrics } }).start();
+      bus.events$.subscribe((event) => analyzer!.send(event));
+      onHeader?.(header, scenario);
+    },
+    onEvent: (event) => bus.publish(event),
+  });
+  const metrics = analyzer!.getSnapshot().context.state.metrics();
+  analyzer!.stop();
+  bus.complete();
+  return { ...summary, metrics, scenario: scenario! };
+}
