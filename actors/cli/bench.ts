@@ -2,6 +2,9 @@
  * `npm run bench`: the workloads of shared/bench/WORKLOADS.md, measured here and (when
  * /usr/bin/python3 can import torch) in the PyTorch reference in the same run, printed as one JSON
  * line per workload with `trial_steps_per_s`, then the ratios.
+ *
+ * The main figures ("train", "online") use float32 models on the WebAssembly SIMD kernel; the
+ * "(float64 js kernel)" lines run the same workloads on the float64 JavaScript kernel for reference.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +18,7 @@ import {
   validateDevelopmentalConfig,
   type SequenceBatch,
 } from '../../src/index.js';
+import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 
 const N = 32, RANK = 8, N_INPUTS = 4, N_OUTPUTS = 2, LEAK = 0.2;
 const B = 80, T = 150;
@@ -24,13 +28,27 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function workloadModel(seed: number): BrainInspiredRNN {
+interface Variant {
+  /** Label appended to the workload name ('' for the main figure). */
+  label: string;
+  kernel: LowRankKernelName;
+  dtype: 'float32' | 'float64';
+}
+
+const MAIN: Variant = { label: '', kernel: 'wasm', dtype: 'float32' };
+const REFERENCE: Variant = { label: ' (float64 js kernel)', kernel: 'js', dtype: 'float64' };
+
+function frameworkName({ kernel, dtype }: Variant, loop: string): string {
+  return `brain-inspired-rnn (${kernel === 'wasm' ? 'wasm simd' : 'js'} kernel, ${dtype}, ${loop})`;
+}
+
+function workloadModel(seed: number, { kernel, dtype }: Variant): BrainInspiredRNN {
   const config = validateDevelopmentalConfig({
     stage: 'custom', nHidden: N, rank: RANK, leak: LEAK, targetGamma: 0.4,
     nuclearWeight: 1e-3, effectiveRankWeight: 1e-3, spectralWeight: 1e-2, heterogeneityWeight: 1e-3,
     regularizerWarmupEpochs: 0, connectivityGain: 1, inputGain: 1,
   });
-  return new BrainInspiredRNN(config, { nInputs: N_INPUTS, nOutputs: N_OUTPUTS, seed });
+  return new BrainInspiredRNN(config, { nInputs: N_INPUTS, nOutputs: N_OUTPUTS, seed, kernel, dtype });
 }
 
 /** Random actions and rewards encoded as in the workload: one-hot previous action, previous reward, 1. */
@@ -54,8 +72,8 @@ function workloadData(seed: number): SequenceBatch {
   return { nSessions: B, nTrials: T, nInputs: N_INPUTS, inputs, targets };
 }
 
-function trainWorkload(repeats = 20, warmup = 3) {
-  const model = workloadModel(0);
+function trainWorkload(variant: Variant, repeats = 20, warmup = 3) {
+  const model = workloadModel(0, variant);
   const trainer = new Trainer(model, { learningRate: 1e-2, clipNorm: 1, nEpochs: 1, batchSize: B, regularize: true });
   const batch = workloadData(1);
   const times: number[] = [];
@@ -65,11 +83,11 @@ function trainWorkload(repeats = 20, warmup = 3) {
     if (i >= warmup) times.push((performance.now() - start) / 1000);
   }
   const step = median(times);
-  return { workload: 'train', framework: 'brain-inspired-rnn (typed-array kernels)', B, T, N, rank: RANK, median_step_s: step, trial_steps_per_s: (B * T) / step };
+  return { workload: `train${variant.label}`, framework: frameworkName(variant, '1 thread'), B, T, N, rank: RANK, median_step_s: step, trial_steps_per_s: (B * T) / step };
 }
 
-function onlineWorkload(agents = 64, trials = 1000, repeats = 5) {
-  const model = workloadModel(0);
+function onlineWorkload(variant: Variant, agents = 64, trials = 1000, repeats = 5) {
+  const model = workloadModel(0, variant);
   const times: number[] = [];
   let totalReward = 0;
   for (let run = 0; run < repeats + 1; run++) {
@@ -95,7 +113,7 @@ function onlineWorkload(agents = 64, trials = 1000, repeats = 5) {
     if (run > 0) times.push((performance.now() - start) / 1000);
   }
   const run = median(times);
-  return { workload: 'online', framework: 'brain-inspired-rnn (plain batched loop)', agents, trials, median_run_s: run, trial_steps_per_s: (agents * trials) / run, mean_reward: totalReward / (agents * trials) };
+  return { workload: `online${variant.label}`, framework: frameworkName(variant, 'plain batched loop'), agents, trials, median_run_s: run, trial_steps_per_s: (agents * trials) / run, mean_reward: totalReward / (agents * trials) };
 }
 
 function torchReference(): Record<string, { trial_steps_per_s: number }> | undefined {
@@ -117,15 +135,20 @@ function torchReference(): Record<string, { trial_steps_per_s: number }> | undef
   return results;
 }
 
-const ours = { train: trainWorkload(), online: onlineWorkload() };
-for (const result of Object.values(ours)) process.stdout.write(`${JSON.stringify(result)}\n`);
+const ours: Record<string, { trial_steps_per_s: number }> = {};
+for (const run of [() => trainWorkload(MAIN), () => trainWorkload(REFERENCE), () => onlineWorkload(MAIN), () => onlineWorkload(REFERENCE)]) {
+  const result = run();
+  ours[result.workload] = result;
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
 const torch = torchReference();
 if (torch) {
   const targets: Record<string, number> = { train: 5, online: 2 };
   for (const [name, result] of Object.entries(ours)) {
-    const reference = torch[name];
+    const reference = torch[name.split(' ')[0]];
     if (!reference) continue;
     const ratio = result.trial_steps_per_s / reference.trial_steps_per_s;
-    process.stdout.write(`${JSON.stringify({ workload: name, ratio_to_torch: Number(ratio.toFixed(3)), target: targets[name], meets_target: ratio >= targets[name] })}\n`);
+    const target = name in targets ? { target: targets[name], meets_target: ratio >= targets[name] } : {};
+    process.stdout.write(`${JSON.stringify({ workload: name, ratio_to_torch: Number(ratio.toFixed(3)), ...target })}\n`);
   }
 }

@@ -1,8 +1,10 @@
 /**
  * BrainInspiredRNN: the developmental low-rank RNN. Leaky tanh units whose recurrent weights are
  * W_rec = m nᵀ + M Nᵀ (Mastrogiuseppe & Ostojic 2018), a policy readout and a value readout; the
- * rank and leak come from a DevelopmentalConfig (premature vs mature). The arithmetic lives in
- * `kernels/lowRankKernel.ts`; this class holds parameters, validation and serialisation.
+ * rank and leak come from a DevelopmentalConfig (premature vs mature). The arithmetic lives in the
+ * kernels: `kernels/lowRankKernel.ts` (float64 JavaScript) and `kernels/lowRankWasmKernel.ts`
+ * (float32 WebAssembly SIMD, four sessions per vector); this class holds parameters, the kernel
+ * choice, validation and serialisation.
  */
 import { Matrix } from 'ml-matrix';
 import { z } from 'zod';
@@ -13,7 +15,10 @@ import { fillNormal } from './init.js';
 import {
   LowRankWorkspace, lowRankBackward, lowRankForward, lowRankParameterSpec, lowRankStep, type LowRankDims,
 } from './kernels/lowRankKernel.js';
+import { LowRankWasmForward, LowRankWasmKernel, type LowRankOutputGradients } from './kernels/lowRankWasmKernel.js';
+import { wasmSimdAvailable } from './kernels/lowRankSimdModule.js';
 import { LowRankRecurrentLayer } from './lowRankRecurrentLayer.js';
+import { heterogeneityPenalty, type HeterogeneityPenaltyResult } from '../training/regularizers.js';
 import { ParameterSet, type Dtype, type Real } from './parameters.js';
 import type { ForwardResult, OutputGradients, RecurrentModel, SequenceBatch, SerializedModel } from './recurrentModel.js';
 
@@ -26,9 +31,18 @@ export interface BrainInspiredRNNOptions {
   seed?: number;
   /** Generator to draw the initialisation from (advanced by the draws); give `seed` or `rng`, not both. */
   rng?: Random;
-  /** Storage precision of the parameters (default 'float64'); arithmetic is always float64. */
+  /** Storage precision of the parameters (default 'float64'). */
   dtype?: Dtype;
+  /**
+   * Which kernel computes step, forward and backward: 'js' (float64 arithmetic) or 'wasm' (float32
+   * WebAssembly SIMD, about 10–20× faster on batches). Default: 'wasm' for float32 models where
+   * WebAssembly SIMD is available, otherwise 'js' (so float64 models stay exact).
+   */
+  kernel?: LowRankKernelName;
 }
+
+/** The kernels a BrainInspiredRNN can run on. */
+export type LowRankKernelName = 'js' | 'wasm';
 
 const optionsSchema = z
   .object({
@@ -41,6 +55,7 @@ const optionsSchema = z
       })
       .optional(),
     dtype: z.enum(['float32', 'float64'], { error: (issue) => `must be "float32" or "float64", got ${JSON.stringify(issue.input)}` }).optional(),
+    kernel: z.enum(['js', 'wasm'], { error: (issue) => `must be "js" or "wasm", got ${JSON.stringify(issue.input)}` }).optional(),
   })
   .strict();
 
@@ -59,8 +74,13 @@ export class BrainInspiredRNN implements RecurrentModel {
   readonly parameters: ParameterSet;
   /** W_rec in factor form, as live views of `parameters`. */
   readonly layer: LowRankRecurrentLayer;
+  /** The kernel in use (see `BrainInspiredRNNOptions.kernel`). */
+  readonly kernel: LowRankKernelName;
   private readonly dims: LowRankDims;
   private readonly workspace: LowRankWorkspace;
+  private readonly wasm: LowRankWasmKernel | undefined;
+  /** heterogeneityPenalty of recent JS-kernel forward passes, so backward does not recompute it. */
+  private readonly heterogeneityCache = new WeakMap<ForwardResult, HeterogeneityPenaltyResult>();
 
   /**
    * Initialisation (Mastrogiuseppe & Ostojic 2018 scaling): m, n, M, N entries ~ N(0, g²/N) with
@@ -69,7 +89,7 @@ export class BrainInspiredRNN implements RecurrentModel {
    */
   constructor(config: DevelopmentalConfig, options: BrainInspiredRNNOptions) {
     this.config = validateDevelopmentalConfig(config, 'config');
-    const { nInputs, nOutputs = 2, seed, rng, dtype = 'float64' } = parseWith(optionsSchema, options, 'BrainInspiredRNN');
+    const { nInputs, nOutputs = 2, seed, rng, dtype = 'float64', kernel } = parseWith(optionsSchema, options, 'BrainInspiredRNN');
     if (seed !== undefined && rng !== undefined) throw new ConfigError(['BrainInspiredRNN takes seed or rng, not both']);
     const { nHidden, rank, leak, connectivityGain, inputGain } = this.config;
     this.nHidden = nHidden;
@@ -79,6 +99,11 @@ export class BrainInspiredRNN implements RecurrentModel {
     this.parameters = new ParameterSet(lowRankParameterSpec(this.dims), dtype);
     this.layer = new LowRankRecurrentLayer(this.parameters);
     this.workspace = new LowRankWorkspace(this.dims);
+    if (kernel === 'wasm' && !wasmSimdAvailable()) {
+      throw new ConfigError(['BrainInspiredRNN.kernel "wasm" needs WebAssembly SIMD, which this runtime lacks; use kernel "js"']);
+    }
+    this.kernel = kernel ?? (dtype === 'float32' && wasmSimdAvailable() ? 'wasm' : 'js');
+    this.wasm = this.kernel === 'wasm' ? new LowRankWasmKernel(this.dims) : undefined;
 
     const draw = rng ?? createRandom(seed ?? 0);
     const factorStd = connectivityGain / Math.sqrt(nHidden);
@@ -105,21 +130,82 @@ export class BrainInspiredRNN implements RecurrentModel {
           `got ${state.length}, ${inputs.length}, ${logits.length}`,
       );
     }
-    lowRankStep(this.parameters, this.dims, state, inputs, logits, values, this.workspace);
+    if (this.wasm) this.wasm.step(this.parameters, state, inputs, logits, values);
+    else lowRankStep(this.parameters, this.dims, state, inputs, logits, values, this.workspace);
   }
 
+  /**
+   * Forward pass over a batch. With the wasm kernel, `hidden` and `cache.activations`/`cache.kappa`
+   * are unpacked to float64 on first read (logits and values are plain arrays).
+   */
   forward(batch: SequenceBatch): ForwardResult {
     this.checkBatch(batch);
+    if (this.wasm) return this.wasm.forward(this.parameters, batch);
     return lowRankForward(this.parameters, this.dims, batch, this.workspace);
   }
 
-  /** Exact BPTT; `outputGradients.dActivations` is taken with respect to x_t = tanh(pre_t). */
-  backward(batch: SequenceBatch, forward: ForwardResult, outputGradients: OutputGradients, gradients: ParameterSet): void {
+  /**
+   * Exact BPTT; `outputGradients.dActivations` is taken with respect to x_t = tanh(pre_t), and
+   * `heterogeneityWeight` w adds w · d(responseHeterogeneity(forward).value)/dx_t to it.
+   */
+  backward(batch: SequenceBatch, forward: ForwardResult, outputGradients: LowRankOutputGradients, gradients: ParameterSet): void {
     this.checkBatch(batch);
     if (gradients.size !== this.parameters.size) {
       throw new RangeError(`gradients must have the parameters' layout (${this.parameters.size} values), got ${gradients.size}`);
     }
-    lowRankBackward(this.parameters, this.dims, batch, forward, outputGradients, gradients, this.workspace);
+    if (this.wasm) {
+      this.wasm.backward(this.parameters, batch, forward, outputGradients, gradients);
+      return;
+    }
+    const { heterogeneityWeight = 0, ...plain } = outputGradients;
+    if (heterogeneityWeight !== 0) {
+      const extra = this.responseHeterogeneity(forward).dActivations;
+      const dActivations = new Float64Array(extra.length);
+      for (let i = 0; i < extra.length; i++) dActivations[i] = extra[i] * heterogeneityWeight;
+      if (plain.dActivations !== undefined) for (let i = 0; i < extra.length; i++) dActivations[i] += plain.dActivations[i];
+      plain.dActivations = dActivations;
+    }
+    lowRankBackward(this.parameters, this.dims, batch, forward, plain, gradients, this.workspace);
+  }
+
+  /**
+   * The response heterogeneity of a forward pass's activations (`heterogeneityPenalty` of
+   * src/training/regularizers.ts over its B·T rows) with its gradients. The wasm kernel computes
+   * value and dInputWeights inside the forward pass; its `dActivations` then unpack only when read,
+   * and `backward({ heterogeneityWeight })` applies that gradient without them.
+   * @example
+   * const { value, dInputWeights } = model.responseHeterogeneity(model.forward(batch));
+   */
+  responseHeterogeneity(forward: ForwardResult): HeterogeneityPenaltyResult {
+    const cached = this.heterogeneityCache.get(forward);
+    if (cached) return cached;
+    const fused = forward instanceof LowRankWasmForward ? forward.heterogeneity : undefined;
+    let result: HeterogeneityPenaltyResult;
+    if (fused !== undefined) {
+      const { nInputs, nHidden } = this;
+      const inputWeights = this.parameters.view('W_in');
+      const dInputWeights = new Float64Array(nHidden * nInputs);
+      for (let i = 0; i < nHidden; i++) {
+        let sq = 0;
+        for (let c = 0; c < nInputs; c++) sq += inputWeights[i * nInputs + c] ** 2;
+        const norm = Math.sqrt(sq);
+        if (norm === 0) continue;
+        for (let c = 0; c < nInputs; c++) dInputWeights[i * nInputs + c] = (fused.dInputNorm[i] * inputWeights[i * nInputs + c]) / norm;
+      }
+      let dActivations: Float64Array | undefined;
+      const model = this;
+      result = {
+        value: fused.value,
+        dInputWeights,
+        get dActivations() {
+          return (dActivations ??= jsHeterogeneity(model, forward).dActivations);
+        },
+      };
+    } else {
+      result = jsHeterogeneity(this, forward);
+    }
+    this.heterogeneityCache.set(forward, result);
+    return result;
   }
 
   /** The dense N×N W_rec = m nᵀ + M Nᵀ (for analysis). */
@@ -134,7 +220,7 @@ export class BrainInspiredRNN implements RecurrentModel {
 
   /** A deep copy with its own parameters. */
   clone(): BrainInspiredRNN {
-    const copy = new BrainInspiredRNN(this.config, { nInputs: this.nInputs, nOutputs: this.nOutputs, dtype: this.parameters.dtype });
+    const copy = new BrainInspiredRNN(this.config, { nInputs: this.nInputs, nOutputs: this.nOutputs, dtype: this.parameters.dtype, kernel: this.kernel });
     copy.parameters.copyFrom(this.parameters);
     return copy;
   }
@@ -177,4 +263,9 @@ export class BrainInspiredRNN implements RecurrentModel {
       );
     }
   }
+}
+
+function jsHeterogeneity(model: BrainInspiredRNN, forward: ForwardResult): HeterogeneityPenaltyResult {
+  const rows = forward.nSessions * forward.nTrials;
+  return heterogeneityPenalty(forward.cache.activations, rows, model.nHidden, model.parameters.view('W_in'), model.nInputs, model.leak);
 }

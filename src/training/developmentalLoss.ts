@@ -22,19 +22,32 @@ export interface DevelopmentalLossTerms {
   heterogeneity: number;
 }
 
+export interface DevelopmentalLossOptions {
+  /**
+   * Leave the heterogeneity gradient on x_t to the model's backward pass: `dActivations` comes back
+   * undefined and `heterogeneityWeight` must be passed to `model.backward` (default false). Saves
+   * materialising a B·T·N array; the wasm kernel then forms that gradient inside its BPTT.
+   */
+  deferActivationGradient?: boolean;
+}
+
 /**
  * Adds the regularisers' gradients with respect to m, n, M, N and W_in into `gradients`, and
  * returns the gradient with respect to the tanh outputs x_t (for BPTT) along with the values.
  * `scale` is the warm-up factor in [0, 1] multiplying every regulariser weight.
  * @example
  * const { terms, dActivations } = developmentalLoss(model, forward, grads, 1);
+ * // or, letting backward form the x_t gradient itself:
+ * const { heterogeneityWeight } = developmentalLoss(model, forward, grads, 1, { deferActivationGradient: true });
+ * model.backward(batch, forward, { dLogits, heterogeneityWeight }, grads);
  */
 export function developmentalLoss(
   model: BrainInspiredRNN,
   forward: ForwardResult,
   gradients: ParameterSet,
   scale = 1,
-): { terms: DevelopmentalLossTerms; dActivations: Float64Array | undefined } {
+  { deferActivationGradient = false }: DevelopmentalLossOptions = {},
+): { terms: DevelopmentalLossTerms; dActivations: Float64Array | undefined; heterogeneityWeight: number } {
   const config = model.config;
   const N = model.nHidden;
   const { A, B, k } = model.layer.factors();
@@ -46,16 +59,19 @@ export function developmentalLoss(
   });
   model.layer.scatterFactorGradients(spectral.gradA, spectral.gradB, gradients);
 
-  const activations = forward.cache.activations;
-  const rows = forward.nSessions * forward.nTrials;
-  const inputWeights = model.parameters.view('W_in');
-  const hetero = heterogeneityPenalty(activations, rows, N, inputWeights, model.nInputs, config.leak);
   const lambda = scale * config.heterogeneityWeight;
+  // responseHeterogeneity reuses what the wasm forward pass computed; the materialised path keeps
+  // its own copy because it scales dActivations in place.
+  const hetero = deferActivationGradient
+    ? model.responseHeterogeneity(forward)
+    : heterogeneityPenalty(forward.cache.activations, forward.nSessions * forward.nTrials, N, model.parameters.view('W_in'), model.nInputs, config.leak);
   let dActivations: Float64Array | undefined;
   if (lambda !== 0) {
     // The loss subtracts λ·L_hetero: heterogeneity is rewarded.
-    dActivations = hetero.dActivations;
-    for (let i = 0; i < dActivations.length; i++) dActivations[i] *= -lambda;
+    if (!deferActivationGradient) {
+      dActivations = hetero.dActivations;
+      for (let i = 0; i < dActivations.length; i++) dActivations[i] *= -lambda;
+    }
     const gradInput = gradients.view('W_in');
     for (let i = 0; i < gradInput.length; i++) gradInput[i] -= lambda * hetero.dInputWeights[i];
   }
@@ -68,5 +84,6 @@ export function developmentalLoss(
       heterogeneity: hetero.value,
     },
     dActivations,
+    heterogeneityWeight: deferActivationGradient ? -lambda : 0,
   };
 }

@@ -4,6 +4,7 @@
  * stopping on validation NLL with best-weights restore. Every step is a handful of kernel calls.
  */
 import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
+import { LowRankWasmForward } from '../model/kernels/lowRankWasmKernel.js';
 import type { ParameterSet } from '../model/parameters.js';
 import type { RecurrentModel, SequenceBatch } from '../model/recurrentModel.js';
 import { createRandom, type Random } from '../random.js';
@@ -85,13 +86,16 @@ export class Trainer {
     const forward = model.forward(batch);
     const task = maskedCrossEntropy(batch, forward.logits, model.nOutputs, { gradient: true });
     let regularizers: DevelopmentalLossTerms | undefined;
-    let dActivations: Float64Array | undefined;
     if (model instanceof BrainInspiredRNN && this.config.regularize && warmup > 0) {
-      const developmental = developmentalLoss(model, forward, gradients, warmup);
+      // The heterogeneity gradient on x_t is formed inside backward (fused in the wasm kernel).
+      const developmental = developmentalLoss(model, forward, gradients, warmup, { deferActivationGradient: true });
       regularizers = developmental.terms;
-      dActivations = developmental.dActivations;
+      model.backward(batch, forward, { dLogits: task.dLogits, heterogeneityWeight: developmental.heterogeneityWeight }, gradients);
+    } else {
+      model.backward(batch, forward, { dLogits: task.dLogits }, gradients);
     }
-    model.backward(batch, forward, { dLogits: task.dLogits, dActivations }, gradients);
+    // Nothing reads this pass's states again: the next forward pass may reuse the wasm buffers.
+    if (forward instanceof LowRankWasmForward) forward.release();
     const gradientNorm = clipGradientNorm(gradients, this.config.clipNorm);
     if (model.parameters.dtype === 'float64') {
       this.optimizer.step(model.parameters, gradients);
