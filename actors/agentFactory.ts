@@ -36,7 +36,7 @@ export function buildAgent(spec: ModelSpec, taskType: TaskType, taskOptions: Rec
   if (spec.kind === 'cognitive') return buildCognitiveAgent(spec, taskOptions);
   const model: RecurrentModel =
     spec.kind === 'low_rank'
-      ? new BrainInspiredRNN(lowRankConfig(spec), { nInputs, nOutputs: 2, rng: init })
+      ? new BrainInspiredRNN(lowRankConfig(spec), { nInputs, nOutputs: 2, rng: init, dtype: (spec.precision ?? 'float32') as 'float32' | 'float64' })
       : new TinyGRU({ nHidden: spec.nHidden, nInputs, nOutputs: 2, rng: init });
   const label = spec.kind === 'low_rank' ? `${spec.stage} low-rank N=${spec.nHidden}` : `TinyGRU H=${spec.nHidden}`;
   return { agent: new RecurrentAgent(model), model, label };

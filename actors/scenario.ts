@@ -27,7 +27,14 @@ const cognitiveSchema = z
   .object({ kind: z.literal('cognitive'), model: zEnum(COGNITIVE_AGENT_NAMES as [string, ...string[]]), parameters: z.record(z.string(), zNumber()) })
   .strict();
 const lowRankSchema = z
-  .object({ kind: z.literal('low_rank'), stage: zEnum(['premature', 'mature']), nHidden: zInteger(2, 512), overrides: zRecord().optional() })
+  .object({
+    kind: z.literal('low_rank'),
+    stage: zEnum(['premature', 'mature']),
+    nHidden: zInteger(2, 512),
+    overrides: zRecord().optional(),
+    // float32 runs on the WebAssembly SIMD kernel (several times faster); float64 on the exact JS kernel.
+    precision: zEnum(['float32', 'float64']).optional(),
+  })
   .strict();
 const tinyGruSchema = z.object({ kind: z.literal('tiny_gru'), nHidden: zInteger(1, 32) }).strict();
 const MODEL_KINDS = ['low_rank', 'tiny_gru', 'cognitive'] as const;

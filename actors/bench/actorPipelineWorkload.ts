@@ -64,7 +64,7 @@ export function runPlainOnlineLoop({ agents = 64, trials = 1000, repeats = 5 }: 
     stage: 'custom', nHidden: 32, rank: 8, leak: 0.2, targetGamma: 0.4, nuclearWeight: 1e-3, effectiveRankWeight: 1e-3,
     spectralWeight: 1e-2, heterogeneityWeight: 1e-3, regularizerWarmupEpochs: 0, connectivityGain: 1, inputGain: 1,
   });
-  const model = new BrainInspiredRNN(config, { nInputs: 4, nOutputs: 2, seed: 0 });
+  const model = new BrainInspiredRNN(config, { nInputs: 4, nOutputs: 2, seed: 0, dtype: 'float32' });
   const times: number[] = [];
   for (let run = 0; run < repeats + 1; run++) {
     const rng = createRandom(2 + run);

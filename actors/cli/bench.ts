@@ -18,6 +18,7 @@ import {
   validateDevelopmentalConfig,
   type SequenceBatch,
 } from '../../src/index.js';
+import { runActorPipelineWorkload, runPlainOnlineLoop } from '../bench/actorPipelineWorkload.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 
 const N = 32, RANK = 8, N_INPUTS = 4, N_OUTPUTS = 2, LEAK = 0.2;
@@ -141,6 +142,16 @@ for (const run of [() => trainWorkload(MAIN), () => trainWorkload(REFERENCE), ()
   ours[result.workload] = result;
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
+// The actor layer's cost: the same online workload through environment, agent, trainer (frozen)
+// and analyzer actors, against the plain batched loop measured right before it (same kernel).
+{
+  const plain = runPlainOnlineLoop();
+  const pipeline = await runActorPipelineWorkload();
+  const ratio = pipeline.trial_steps_per_s / plain.trial_steps_per_s;
+  process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline)', framework: 'brain-inspired-rnn (XState actors + RxJS bus)', ...pipeline })}\n`);
+  process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline)', ratio_to_plain_loop: Number(ratio.toFixed(3)), plain_loop_trial_steps_per_s: plain.trial_steps_per_s, target: 0.5, meets_target: ratio >= 0.5 })}\n`);
+}
+
 const torch = torchReference();
 if (torch) {
   const targets: Record<string, number> = { train: 5, online: 2 };
