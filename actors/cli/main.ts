@@ -7,6 +7,7 @@ import { normalizeFlags } from './argv.js';
 import { registerTrainCommand } from './train.js';
 import { registerLiveCommand } from './live.js';
 import { registerReplayCommand } from './replay.js';
+import { registerFitCommand } from './fit.js';
 
 const program = new Command()
   .name('brain-rnn')
@@ -16,6 +17,7 @@ const program = new Command()
 registerTrainCommand(program);
 registerLiveCommand(program);
 registerReplayCommand(program);
+registerFitCommand(program);
 
 try {
   await program.parseAsync(normalizeFlags(process.argv.slice(2)), { from: 'user' });

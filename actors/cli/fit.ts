@@ -1,0 +1,158 @@
+/**
+ * `brain-rnn fit`: the comparison of Ji-An, Benna & Mattar (2025) on a trials CSV. Every model is
+ * cross-validated on the same subject folds; prints held-out NLL per first-stage choice per model
+ * with the winner, and writes results.json (every number) and table.md to the output directory.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { integerFlag } from './argv.js';
+import { parseTrialsCsv } from '../../src/data/trialsCsv.js';
+import { compareModels, type ModelComparison } from '../../src/experiments/compareModels.js';
+import type { FitInputEncoding } from '../../src/experiments/conjunctiveInputs.js';
+import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecurrent.js';
+import { defaultModelSpecs, parseModelSpecs } from '../../src/experiments/modelSpec.js';
+
+export interface FitCommandOptions {
+  /** Path of the trials CSV. */
+  data: string;
+  /** Model entries; default: the task's defaults (defaultModelSpecs). */
+  models?: string[];
+  folds: number;
+  /** Network initialisation seeds per fold. */
+  seeds: number;
+  seed: number;
+  /** Maximum training epochs per network run (early stopping usually ends sooner). */
+  nEpochs?: number;
+  /** Cognitive-model optimiser starts per fold. */
+  restarts: number;
+  objective: 'stage1' | 'total';
+  /** Network input encoding: `task` (default) or `conjunctive`. */
+  encoding?: FitInputEncoding;
+  outputDir?: string;
+  force?: boolean;
+  /** Show the progress bar on stderr (default true). */
+  progress?: boolean;
+  /** Where the table goes (default stdout). */
+  print?: (text: string) => void;
+}
+
+const OUTPUT_FILES = ['results.json', 'table.md'] as const;
+
+function fixed(value: number | undefined, digits = 4): string {
+  return value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
+}
+
+/** The comparison as a markdown table, best model first. */
+export function formatComparisonTable(result: ModelComparison): string {
+  const byLabel = new Map(result.models.map((m) => [m.label, m]));
+  const nFolds = result.folds.length;
+  const header = ['model', 'held-out NLL / choice', ...Array.from({ length: nFolds }, (_, f) => `fold ${f}`), `Δ vs ${result.winner} (± SE)`, 'subjects better'];
+  const rows = result.ranking.map((label) => {
+    const m = byLabel.get(label)!;
+    const paired = m.versusWinner;
+    return [
+      label === result.winner ? `**${label}** (winner)` : label,
+      fixed(m.nllPerChoice),
+      ...m.foldNllPerChoice.map((v) => fixed(v)),
+      paired ? `${paired.meanDifference >= 0 ? '+' : ''}${fixed(paired.meanDifference)} ± ${fixed(paired.standardError)}` : '-',
+      paired ? `${paired.nBetter}/${paired.nSubjects}` : '-',
+    ];
+  });
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+/**
+ * Run the comparison and write its files; returns the comparison. Refuses to overwrite
+ * results.json or table.md without `force`, before any fitting starts.
+ * @example
+ * runFitCommand({ data: 'data.csv', models: ['tinygru:2', 'hybrid'], folds: 5, seeds: 3, seed: 1, restarts: 5, objective: 'stage1', outputDir: 'out' });
+ */
+export function runFitCommand(options: FitCommandOptions): ModelComparison {
+  const { data, folds, seeds, seed, nEpochs, restarts, objective, encoding = 'task', force = false, progress = true } = options;
+  const print = options.print ?? ((text: string) => process.stdout.write(text));
+  const outputDir = options.outputDir ?? join('fit-results', basename(data, extname(data)));
+  if (!force) {
+    for (const file of OUTPUT_FILES) {
+      const path = join(outputDir, file);
+      if (existsSync(path)) throw new Error(`${path} already exists; pass --force to overwrite it`);
+    }
+  }
+  const table = parseTrialsCsv(readFileSync(data, 'utf8'));
+  const specs = options.models && options.models.length > 0 ? parseModelSpecs(options.models, table.task) : defaultModelSpecs(table.task);
+  const training = { ...RECURRENT_FIT_TRAINING, ...(nEpochs === undefined ? {} : { nEpochs }) };
+  const bar = progress
+    ? new cliProgress.SingleBar(
+        { format: ' fit |{bar}| {value}/{total} runs | {label} fold {fold} | val NLL {nll}', hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  bar?.start(1, 0, { label: '-', fold: '-', nll: '-' });
+  const started = Date.now();
+  let lastDrawn = started;
+  let result: ModelComparison;
+  try {
+    result = compareModels(table.sessions, specs, {
+      folds,
+      seed,
+      seeds,
+      training,
+      restarts,
+      objective,
+      inputEncoding: encoding,
+      onProgress: (p) => {
+        bar?.setTotal(p.unitsTotal);
+        bar?.update(p.unitsDone, { label: p.label, fold: p.fold, nll: p.validationNll === undefined ? '-' : fixed(p.validationNll) });
+        // Off a terminal cli-progress redraws from a timer, which never fires while the fit holds
+        // the event loop, so the bar is drawn here instead (a log line every 5 s).
+        if (bar && !process.stderr.isTTY && Date.now() - lastDrawn > 5000) {
+          bar.render();
+          lastDrawn = Date.now();
+        }
+      },
+    });
+  } finally {
+    bar?.stop();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const markdown = formatComparisonTable(result);
+  const heading = `${basename(data)}: ${table.task}, ${result.nSubjects} subjects, ${result.nChoices} first-stage choices, ${folds}-fold CV over subjects (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
+  print(`${heading}\n\n${markdown}\n\nwinner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice), ${seconds.toFixed(1)} s\n`);
+  mkdirSync(outputDir, { recursive: true });
+  const settings = { data, task: table.task, models: specs.map((s) => s.label), folds, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
+  writeFileSync(join(outputDir, 'results.json'), `${JSON.stringify({ command: 'fit', options: settings, seconds, comparison: result }, null, 1)}\n`);
+  writeFileSync(join(outputDir, 'table.md'), `${heading}\n\n${markdown}\n`);
+  if (progress) process.stderr.write(`wrote ${join(outputDir, 'results.json')} and ${join(outputDir, 'table.md')}\n`);
+  return result;
+}
+
+export function registerFitCommand(program: Command): void {
+  program
+    .command('fit')
+    .description('cross-validate recurrent networks and cognitive models on a trials CSV; held-out NLL per choice per model')
+    .requiredOption('--data <file>', 'trials CSV (see /work/shared/data/README.md)')
+    .option('--models <entries...>', 'e.g. tinygru:1,2,4 lowrank:1,2@8 q_learning hybrid (default: per task)')
+    .option('--folds <n>', 'folds over subjects', integerFlag('folds', 2), 5)
+    .option('--seeds <n>', 'network initialisation seeds per fold (best inner-validation NLL kept)', integerFlag('seeds', 1), 5)
+    .option('--seed <n>', 'seed of the folds, splits and initialisations', integerFlag('seed', 0), 1)
+    .option('--n-epochs <n>', `maximum epochs per network run (default ${RECURRENT_FIT_TRAINING.nEpochs})`, integerFlag('n-epochs', 1))
+    .option('--restarts <n>', 'cognitive-model optimiser starts per fold', integerFlag('restarts', 1), 5)
+    .option('--objective <which>', 'choices cognitive models are fitted to: stage1 | total', 'stage1')
+    .option('--encoding <which>', 'network inputs: task (action, state, reward) | conjunctive (one-hot of their combination)', 'task')
+    .option('--output-dir <dir>', 'where results.json and table.md go (default fit-results/<data name>)')
+    .option('--force', 'overwrite existing results', false)
+    .action((options: FitCommandOptions) => {
+      if (options.objective !== 'stage1' && options.objective !== 'total') {
+        throw new Error(`--objective must be stage1 or total, got ${JSON.stringify(options.objective)}`);
+      }
+      if (options.encoding !== 'task' && options.encoding !== 'conjunctive') {
+        throw new Error(`--encoding must be task or conjunctive, got ${JSON.stringify(options.encoding)}`);
+      }
+      runFitCommand(options);
+    });
+}

@@ -1,0 +1,145 @@
+/**
+ * The comparison of Ji-An, Benna & Mattar (2025) on one data set: every model (recurrent networks
+ * and classical cognitive models) is cross-validated on the same subject folds and ranked by
+ * held-out NLL per first-stage choice, with a paired per-subject comparison against the winner.
+ */
+import type { FitObjective } from '../cognitive/fit.js';
+import type { TrialsSession } from '../data/trialsCsv.js';
+import type { TrainingConfig } from '../training/trainingConfig.js';
+import { ConfigError } from '../validation.js';
+import type { FitInputEncoding } from './conjunctiveInputs.js';
+import { crossValidateCognitiveSubjects, type CognitiveSubjectsResult } from './crossValidateCognitiveSubjects.js';
+import { crossValidateRecurrent, type RecurrentCrossValidationResult } from './crossValidateRecurrent.js';
+import type { ModelSpec } from './modelSpec.js';
+import { pairedDifference, type PairedDifference } from './pairedDifference.js';
+import type { SubjectScore } from './sessionNll.js';
+import { splitSubjectsIntoFolds } from './subjectFolds.js';
+
+export interface CompareModelsOptions {
+  /** Folds over subjects, shared by every model. Default 5. */
+  folds?: number;
+  /** Seed of the folds, the networks' splits and initialisations, the cognitive restarts. Default 0. */
+  seed?: number;
+  /** Network initialisation seeds per fold (best inner-validation NLL kept). Default 5. */
+  seeds?: number;
+  /** Share of training subjects held out for the networks' early stopping. Default 0.2. */
+  validationFraction?: number;
+  /** Network input encoding, `task` (default) or `conjunctive` (see conjunctiveInputs.ts). */
+  inputEncoding?: FitInputEncoding;
+  /** Network training overrides (see RECURRENT_FIT_TRAINING). */
+  training?: Partial<TrainingConfig>;
+  /** Cognitive-model optimiser starts per fold. Default 5. */
+  restarts?: number;
+  /** Which choices cognitive models are fitted to. Default `stage1`, as the networks. */
+  objective?: FitObjective;
+  /** Progress of the whole comparison, in work units (one network run or one cognitive fold fit). */
+  onProgress?: (progress: ComparisonProgress) => void;
+}
+
+export interface ComparisonProgress {
+  label: string;
+  unitsDone: number;
+  unitsTotal: number;
+  fold: number;
+  /** Networks: the epoch just finished and its inner-validation NLL. */
+  epoch?: number;
+  validationNll?: number;
+}
+
+export interface ModelComparisonEntry {
+  label: string;
+  kind: ModelSpec['kind'];
+  /** Held-out NLL per first-stage choice over all folds. */
+  nllPerChoice: number;
+  heldOutNll: number;
+  heldOutChoices: number;
+  foldNllPerChoice: number[];
+  subjects: SubjectScore[];
+  /** Per-subject NLL per choice minus the winner's; null for the winner itself. */
+  versusWinner: PairedDifference | null;
+  recurrent?: Omit<RecurrentCrossValidationResult, 'subjects'>;
+  cognitive?: Omit<CognitiveSubjectsResult, 'subjects'>;
+}
+
+export interface ModelComparison {
+  task: TrialsSession['task'];
+  nSubjects: number;
+  nChoices: number;
+  /** Subjects held out in each fold. */
+  folds: string[][];
+  /** NLL per choice of a coin flip, ln 2. */
+  chanceNllPerChoice: number;
+  /** In the order given. */
+  models: ModelComparisonEntry[];
+  /** Labels from best to worst. */
+  ranking: string[];
+  winner: string;
+}
+
+/**
+ * @example
+ * const table = parseTrialsCsv(text);
+ * const result = compareModels(table.sessions, parseModelSpecs('tinygru:1,2 hybrid', table.task), { folds: 5, seed: 1 });
+ * result.winner; result.models[0].nllPerChoice;
+ */
+export function compareModels(sessions: readonly TrialsSession[], specs: readonly ModelSpec[], options: CompareModelsOptions = {}): ModelComparison {
+  const { folds = 5, seed = 0, seeds = 5, validationFraction = 0.2, inputEncoding = 'task', training = {}, restarts = 5, objective = 'stage1', onProgress } = options;
+  if (specs.length === 0) throw new ConfigError(['specs must hold at least one model, got 0']);
+  if (sessions.length === 0) throw new ConfigError(['sessions must hold at least one session, got 0']);
+  const task = sessions[0].task;
+  const subjectFolds = splitSubjectsIntoFolds(sessions, { folds, seed });
+  const unitsOf = (spec: ModelSpec) => folds * (spec.kind === 'recurrent' ? seeds : 1);
+  const unitsTotal = specs.reduce((sum, s) => sum + unitsOf(s), 0);
+  let unitsBefore = 0;
+  const entries: Omit<ModelComparisonEntry, 'versusWinner'>[] = [];
+  for (const spec of specs) {
+    const { label } = spec;
+    if (spec.kind === 'recurrent') {
+      const { subjects, ...rest } = crossValidateRecurrent(spec, sessions, {
+        seed,
+        seeds,
+        validationFraction,
+        inputEncoding,
+        training,
+        subjectFolds,
+        onProgress: ({ fold, epoch, runsDone }) =>
+          onProgress?.({ label, unitsDone: unitsBefore + runsDone, unitsTotal, fold, epoch: epoch.epoch, validationNll: epoch.validationNll }),
+      });
+      entries.push({ ...summary(label, 'recurrent', rest, subjects), recurrent: rest });
+    } else {
+      const model = spec.create();
+      if (model.task !== task) throw new ConfigError([`model ${label} fits ${model.task} data, but the data are ${task}`]);
+      const { subjects, ...rest } = crossValidateCognitiveSubjects(model, subjectFolds, {
+        seed,
+        restarts,
+        objective,
+        onFold: (fold) => onProgress?.({ label, unitsDone: unitsBefore + fold + 1, unitsTotal, fold }),
+      });
+      entries.push({ ...summary(label, 'cognitive', rest, subjects), cognitive: rest });
+    }
+    unitsBefore += unitsOf(spec);
+    onProgress?.({ label, unitsDone: unitsBefore, unitsTotal, fold: folds - 1 });
+  }
+  const ranking = [...entries].sort((a, b) => a.nllPerChoice - b.nllPerChoice).map((e) => e.label);
+  const winner = entries.find((e) => e.label === ranking[0])!;
+  const models = entries.map((e) => ({ ...e, versusWinner: e === winner ? null : pairedDifference(e.subjects, winner.subjects) }));
+  const nChoices = entries[0].heldOutChoices;
+  return { task, nSubjects: subjectFolds.subjects.length, nChoices, folds: subjectFolds.testSubjects, chanceNllPerChoice: Math.LN2, models, ranking, winner: winner.label };
+}
+
+function summary(
+  label: string,
+  kind: ModelSpec['kind'],
+  result: { heldOutNll: number; heldOutChoices: number; nllPerChoice: number; folds: { nllPerChoice: number }[] },
+  subjects: SubjectScore[],
+): Omit<ModelComparisonEntry, 'versusWinner'> {
+  return {
+    label,
+    kind,
+    nllPerChoice: result.nllPerChoice,
+    heldOutNll: result.heldOutNll,
+    heldOutChoices: result.heldOutChoices,
+    foldNllPerChoice: result.folds.map((f) => f.nllPerChoice),
+    subjects,
+  };
+}
