@@ -154,3 +154,21 @@ export { plotReversalAdaptation } from './figures/plotReversalAdaptation.js';
 export { plotStayProbabilities } from './figures/plotStayProbabilities.js';
 export { renderComprehensiveFigure, serializeSvg, COMPREHENSIVE_FIGURE_PANELS } from './figures/renderComprehensiveFigure.js';
 export type { ComprehensiveFigureOptions } from './figures/renderComprehensiveFigure.js';
+
+// Fitting recurrent and cognitive models to choices (Ji-An et al. 2025 protocol)
+export { splitSubjectsIntoFolds, sessionsOfSubjects, trainingSubjects } from './experiments/subjectFolds.js';
+export type { SubjectFoldsOptions, SubjectFolds } from './experiments/subjectFolds.js';
+export { DEFAULT_LOW_RANK_HIDDEN, COGNITIVE_MODELS, parseModelSpecs, defaultModelSpecs, createRecurrentModel } from './experiments/modelSpec.js';
+export type { RecurrentModelSpec, CognitiveModelSpec, ModelSpec, CreateRecurrentModelOptions } from './experiments/modelSpec.js';
+export { RECURRENT_FIT_TRAINING, crossValidateRecurrent } from './experiments/crossValidateRecurrent.js';
+export type { CrossValidateRecurrentOptions, RecurrentFitProgress, RecurrentRun, RecurrentFold, RecurrentCrossValidationResult } from './experiments/crossValidateRecurrent.js';
+export { crossValidateCognitiveSubjects } from './experiments/crossValidateCognitiveSubjects.js';
+export type { CognitiveSubjectsOptions, CognitiveFoldFit, CognitiveSubjectsResult } from './experiments/crossValidateCognitiveSubjects.js';
+export { compareModels } from './experiments/compareModels.js';
+export type { CompareModelsOptions, ComparisonProgress, ModelComparisonEntry, ModelComparison } from './experiments/compareModels.js';
+export { pairedDifference } from './experiments/pairedDifference.js';
+export type { PairedDifference } from './experiments/pairedDifference.js';
+export { sessionNllSums } from './experiments/sessionNll.js';
+export type { SubjectScore } from './experiments/sessionNll.js';
+export { conjunctiveInputSize, toConjunctiveInputs } from './experiments/conjunctiveInputs.js';
+export type { FitInputEncoding } from './experiments/conjunctiveInputs.js';
