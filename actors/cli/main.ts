@@ -8,6 +8,7 @@ import { registerTrainCommand } from './train.js';
 import { registerLiveCommand } from './live.js';
 import { registerReplayCommand } from './replay.js';
 import { registerFitCommand } from './fit.js';
+import { registerRunCommand } from './run.js';
 
 const program = new Command()
   .name('brain-rnn')
@@ -18,6 +19,7 @@ registerTrainCommand(program);
 registerLiveCommand(program);
 registerReplayCommand(program);
 registerFitCommand(program);
+registerRunCommand(program);
 
 try {
   await program.parseAsync(normalizeFlags(process.argv.slice(2)), { from: 'user' });

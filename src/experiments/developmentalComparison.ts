@@ -1,0 +1,324 @@
+/**
+ * The developmental comparison (the seed's `run_developmental_comparison`): train a premature and a
+ * mature low-rank network on the same behavioural data over many seeds, measure each trained
+ * network, let it play the task itself, and compare the two stages metric by metric.
+ *
+ * Design choices:
+ * - One data set for every seed (the caller's): the spread across seeds is the spread of training
+ *   (initial weights and batch order), not of data, so a difference between stages cannot come
+ *   from one stage drawing easier data. Seed k initialises both stages' weights and batch order
+ *   from k, and draws one closed-loop evaluation cohort from k that both stages play, so within a
+ *   seed the two stages face identical task streams.
+ * - Adaptation speed is measured on the trained network acting as an agent: the frozen model plays
+ *   `evaluation.nSessions` fresh sessions closed-loop (`playEpisode`, sampled actions), and
+ *   `analyzeReversalAdaptation` gives P(better) in the first 10 trials after reversals and the
+ *   recovery time constant τ. On the two-stage task, `analyzeTwoStageSignatures` of the same play
+ *   gives the model-based and model-free indices.
+ * - Only the supervised route exists; `trainer: 'online'` (meta-RL through the actor system) is
+ *   reserved and throws until that route lands.
+ */
+import { analyzeReversalAdaptation } from '../analysis/reversalAdaptation.js';
+import { analyzeTwoStageSignatures } from '../analysis/twoStageSignatures.js';
+import type { BehaviourColumns } from '../analysis/behaviourColumns.js';
+import { singularValues } from '../metrics/spectrum.js';
+import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
+import { validateDevelopmentalConfig, type DevelopmentalConfig } from '../model/config.js';
+import { createRandom } from '../random.js';
+import { TaskType } from '../tasks/cohortTask.js';
+import { createTask, type TaskOptions } from '../tasks/createTask.js';
+import type { TaskDataset } from '../tasks/dataset.js';
+import { playEpisode, type Episode } from '../training/playEpisode.js';
+import type { TrainingConfig } from '../training/trainingConfig.js';
+import type { ComparisonResults, MaybeNumber, SeedResults } from '../figures/comparisonResults.js';
+import { ConfigError, checkInteger } from '../validation.js';
+import { analyzeLearningDynamics } from './learningDynamics.js';
+import { summarizeSample, welchTest, type SampleSummary, type TwoSampleTest } from './statistics.js';
+import { trainOnDataset } from './trainOnDataset.js';
+
+/** Every per-seed number the comparison reports, in report order. */
+export const COMPARISON_METRICS = [
+  'effectiveRank',
+  'svDecayGamma',
+  'svDecayRSquared',
+  'nuclearNorm',
+  'responseHeterogeneity',
+  'activityDimensionality',
+  'pBetterAfterReversal',
+  'recoveryTau',
+  'trialsToCriterion',
+  'winStay',
+  'loseShift',
+  'meanReward',
+  'modelBasedIndex',
+  'modelFreeIndex',
+  'testNll',
+  'testAccuracy',
+  'convergenceEpoch',
+  'validationLossStability',
+] as const;
+export type ComparisonMetric = (typeof COMPARISON_METRICS)[number];
+export type StageName = 'premature' | 'mature';
+export const STAGES: readonly StageName[] = ['premature', 'mature'];
+
+/** Trials after a reversal over which P(better) is averaged (offsets 0 .. 9). */
+export const EARLY_REVERSAL_TRIALS = 10;
+
+export interface EvaluationOptions {
+  /** Sessions the trained network plays closed-loop (default 64). */
+  nSessions?: number;
+  /** Trials per played session (default: the data set's trials per session). */
+  nTrials?: number;
+  /** Task-specific options of the played task (default: the task's defaults). */
+  taskOptions?: TaskOptions;
+}
+
+export interface ComparisonProgress {
+  /** 0-based index of the seed being run, and the number of seeds. */
+  seedIndex: number;
+  nSeeds: number;
+  stage: StageName;
+  /** Epochs done in this training run (after each epoch), and the configured number. */
+  epoch: number;
+  nEpochs: number;
+  /** Validation NLL after this epoch. */
+  validationNll: number;
+}
+
+export interface DevelopmentalComparisonOptions {
+  /** Training epochs per run (upper bound when early stopping is on). */
+  nEpochs: number;
+  /** Number of seeds K (seeds 0 .. K−1) or the explicit list of seeds (at least 2 for a test). */
+  seeds: number | readonly number[];
+  /** Other training hyper-parameters (nEpochs and seed are set per run). */
+  trainingConfig?: Partial<Omit<TrainingConfig, 'nEpochs' | 'seed'>>;
+  /** Closed-loop evaluation of the trained networks. */
+  evaluation?: EvaluationOptions;
+  /** 'supervised' (default): fit the data set's choices. 'online' (meta-RL) is not yet available. */
+  trainer?: 'supervised' | 'online';
+  /** Called after every training epoch. */
+  onProgress?: (progress: ComparisonProgress) => void;
+}
+
+/** One trained network of one stage and seed. */
+export interface SeedRun {
+  seed: number;
+  metrics: Record<ComparisonMetric, number>;
+  /** Singular values of W_rec, descending. */
+  singularValues: number[];
+  /** Per epoch training loss (task + regularisers), training NLL per choice and validation NLL. */
+  learningCurve: { trainLoss: number[]; trainNll: number[]; validationNll: number[] };
+  /** P(better) aligned to reversals during closed-loop play (empty if no reversal occurred). */
+  reversalCurve: { offsets: number[]; pBetter: number[]; counts: number[] };
+  /** Two-stage only: stay probabilities after common/rare × rewarded/unrewarded trials. */
+  stayTable?: { commonRewarded: number; commonUnrewarded: number; rareRewarded: number; rareUnrewarded: number };
+}
+
+export interface StageResults {
+  config: DevelopmentalConfig;
+  runs: SeedRun[];
+  /** Per metric, the per-seed values in seed order (NaN where a seed could not produce it). */
+  values: Record<ComparisonMetric, number[]>;
+  /** Per metric, mean and 95% CI over the finite per-seed values. */
+  summary: Record<ComparisonMetric, SampleSummary>;
+}
+
+export interface DevelopmentalComparisonResults {
+  task: TaskType;
+  seeds: number[];
+  nEpochs: number;
+  trainingConfig: Partial<TrainingConfig>;
+  evaluation: Required<Omit<EvaluationOptions, 'taskOptions'>> & { taskOptions?: TaskOptions };
+  dataset: { nSessions: number; trialsPerSession: number; seed: number };
+  premature: StageResults;
+  mature: StageResults;
+  /** Welch test of mature − premature, per metric. */
+  tests: Record<ComparisonMetric, TwoSampleTest>;
+}
+
+function resolveSeeds(seeds: number | readonly number[]): number[] {
+  if (typeof seeds === 'number') {
+    checkInteger('seeds', seeds, 1, 10_000);
+    return Array.from({ length: seeds }, (_, k) => k);
+  }
+  if (!Array.isArray(seeds) || seeds.length === 0) throw new ConfigError([`seeds must be a count >= 1 or a non-empty list, got ${String(seeds)}`]);
+  seeds.forEach((s, i) => checkInteger(`seeds[${i}]`, s, 0));
+  return [...seeds];
+}
+
+/** Behaviour columns of a played episode (session-major rows s·T + t). */
+export function columnsFromEpisode(episode: Episode, task: TaskType): BehaviourColumns {
+  const n = episode.nSessions * episode.nTrials;
+  const columns: BehaviourColumns = {
+    choices: episode.actions,
+    rewards: episode.rewards,
+    sessionIds: Int32Array.from({ length: n }, (_, i) => Math.floor(i / episode.nTrials)),
+    betterAction: episode.betterAction,
+    reversal: episode.reversal,
+  };
+  if (task === TaskType.TWO_STAGE) Object.assign(columns, { stage2States: episode.stage2States, common: episode.common });
+  return columns;
+}
+
+/** Closed-loop behaviour metrics of a frozen model (adaptation; two-stage signatures). */
+function evaluateBehaviour(model: BrainInspiredRNN, dataset: TaskDataset, evaluation: DevelopmentalComparisonResults['evaluation'], seed: number) {
+  // Streams 0-2 of a seed are those a TaskDataset with that seed uses (task, policy, split); the
+  // played cohort takes streams 3 and 4 so that it never replays the training data's schedule.
+  const [, , , taskRng, playRng] = createRandom(seed).split(5);
+  const task = createTask(dataset.type, { nSessions: evaluation.nSessions, rng: taskRng, options: evaluation.taskOptions });
+  const episode = playEpisode(model, task, { nTrials: evaluation.nTrials, rng: playRng });
+  const columns = columnsFromEpisode(episode, dataset.type);
+  const adaptation = analyzeReversalAdaptation(columns);
+  const { offsets, pBetter, counts } = adaptation.curve;
+  let hits = 0;
+  let total = 0;
+  for (let i = 0; i < offsets.length; i++) {
+    if (offsets[i] < 0 || offsets[i] >= EARLY_REVERSAL_TRIALS || counts[i] === 0) continue;
+    hits += pBetter[i] * counts[i];
+    total += counts[i];
+  }
+  const reached = adaptation.nReversals > 0;
+  const metrics = {
+    pBetterAfterReversal: total > 0 ? hits / total : NaN,
+    recoveryTau: reached ? adaptation.recovery.tau : NaN,
+    trialsToCriterion: adaptation.meanTrialsToCriterion,
+    winStay: adaptation.winStay,
+    loseShift: adaptation.loseShift,
+    meanReward: episode.rewards.reduce((s, r) => s + r, 0) / episode.rewards.length,
+    modelBasedIndex: NaN,
+    modelFreeIndex: NaN,
+  };
+  let stayTable: SeedRun['stayTable'];
+  if (dataset.type === TaskType.TWO_STAGE) {
+    const signatures = analyzeTwoStageSignatures(columns);
+    metrics.modelBasedIndex = signatures.modelBasedIndex;
+    metrics.modelFreeIndex = signatures.modelFreeIndex;
+    const t = signatures.stayTable;
+    stayTable = {
+      commonRewarded: t.commonRewarded.stayProbability,
+      commonUnrewarded: t.commonUnrewarded.stayProbability,
+      rareRewarded: t.rareRewarded.stayProbability,
+      rareUnrewarded: t.rareUnrewarded.stayProbability,
+    };
+  }
+  const reversalCurve = reached
+    ? { offsets: Array.from(offsets), pBetter: Array.from(pBetter), counts: Array.from(counts) }
+    : { offsets: [], pBetter: [], counts: [] };
+  return { metrics, stayTable, reversalCurve };
+}
+
+function stageResults(config: DevelopmentalConfig, runs: SeedRun[]): StageResults {
+  const values = Object.fromEntries(COMPARISON_METRICS.map((m) => [m, runs.map((r) => r.metrics[m])])) as StageResults['values'];
+  const summary = Object.fromEntries(COMPARISON_METRICS.map((m) => [m, summarizeSample(values[m])])) as StageResults['summary'];
+  return { config, runs, values, summary };
+}
+
+/**
+ * Train both developmental configurations over several seeds on one data set and compare them.
+ * @example
+ * const dataset = new TaskDataset('reversal', { nSessions: 80, trialsPerSession: 150, seed: 42 });
+ * const results = runDevelopmentalComparison(dataset, createPrematureConfig(), createMatureConfig(), { nEpochs: 30, seeds: 10 });
+ * results.mature.summary.effectiveRank.mean; results.tests.pBetterAfterReversal.pValue;
+ */
+export function runDevelopmentalComparison(
+  dataset: TaskDataset,
+  prematureCfg: DevelopmentalConfig,
+  matureCfg: DevelopmentalConfig,
+  options: DevelopmentalComparisonOptions,
+): DevelopmentalComparisonResults {
+  const { nEpochs, seeds, trainingConfig = {}, evaluation = {}, trainer = 'supervised', onProgress } = options;
+  if (trainer === 'online') {
+    throw new ConfigError(["trainer 'online' (meta-RL through the actor system) is not yet available; use 'supervised'"]);
+  }
+  if (trainer !== 'supervised') throw new ConfigError([`trainer must be 'supervised' or 'online', got ${String(trainer)}`]);
+  checkInteger('nEpochs', nEpochs, 1);
+  const seedList = resolveSeeds(seeds);
+  const configs = { premature: validateDevelopmentalConfig(prematureCfg, 'prematureCfg'), mature: validateDevelopmentalConfig(matureCfg, 'matureCfg') };
+  const played = {
+    nSessions: checkInteger('evaluation.nSessions', evaluation.nSessions ?? 64, 1),
+    nTrials: checkInteger('evaluation.nTrials', evaluation.nTrials ?? dataset.nTrials, 2),
+    ...(evaluation.taskOptions ? { taskOptions: { ...evaluation.taskOptions } } : {}),
+  };
+  const runs: Record<StageName, SeedRun[]> = { premature: [], mature: [] };
+  seedList.forEach((seed, seedIndex) => {
+    for (const stage of STAGES) {
+      const model = new BrainInspiredRNN(configs[stage], { nInputs: dataset.nInputs, nOutputs: dataset.nActions, seed });
+      const report = trainOnDataset(model, dataset, { ...trainingConfig, nEpochs, seed }, {
+        onEpoch: (record) => onProgress?.({ seedIndex, nSeeds: seedList.length, stage, epoch: record.epoch + 1, nEpochs, validationNll: record.validationNll }),
+      });
+      const dynamics = analyzeLearningDynamics(report.history);
+      const behaviour = evaluateBehaviour(model, dataset, played, seed);
+      const m = report.measures;
+      runs[stage].push({
+        seed,
+        metrics: {
+          effectiveRank: m.effectiveRank ?? NaN,
+          svDecayGamma: m.svDecayGamma ?? NaN,
+          svDecayRSquared: m.svDecayRSquared ?? NaN,
+          nuclearNorm: m.nuclearNorm ?? NaN,
+          responseHeterogeneity: m.responseHeterogeneity ?? NaN,
+          activityDimensionality: m.activityDimensionality,
+          ...behaviour.metrics,
+          testNll: m.testNll,
+          testAccuracy: m.testAccuracy,
+          convergenceEpoch: dynamics.convergenceEpoch,
+          validationLossStability: dynamics.validationLossStability,
+        },
+        singularValues: Array.from(singularValues(model.recurrentWeights())),
+        learningCurve: {
+          trainLoss: Array.from(dynamics.trainLoss),
+          trainNll: report.history.epochs.map((e) => e.trainNll),
+          validationNll: Array.from(dynamics.validationNll),
+        },
+        reversalCurve: behaviour.reversalCurve,
+        ...(behaviour.stayTable ? { stayTable: behaviour.stayTable } : {}),
+      });
+    }
+  });
+  const premature = stageResults(configs.premature, runs.premature);
+  const mature = stageResults(configs.mature, runs.mature);
+  const tests = Object.fromEntries(COMPARISON_METRICS.map((m) => [m, welchTest(premature.values[m], mature.values[m])])) as Record<ComparisonMetric, TwoSampleTest>;
+  return {
+    task: dataset.type,
+    seeds: seedList,
+    nEpochs,
+    trainingConfig: { ...trainingConfig },
+    evaluation: played,
+    dataset: { nSessions: dataset.nSessions, trialsPerSession: dataset.nTrials, seed: dataset.seed },
+    premature,
+    mature,
+    tests,
+  };
+}
+
+const maybe = (values: readonly number[]): MaybeNumber[] => values.map((v) => (Number.isFinite(v) ? v : null));
+
+/**
+ * The figures' input (src/figures/comparisonResults.ts) from a comparison: one config per stage,
+ * one entry per seed, NaN turned into null.
+ * @example
+ * await createComprehensiveFigure(toComparisonResults(results), 'results/figure.svg');
+ */
+export function toComparisonResults(results: DevelopmentalComparisonResults): ComparisonResults {
+  const seedResults = (run: SeedRun): SeedResults => ({
+    seed: run.seed,
+    singularValues: run.singularValues,
+    effectiveRank: run.metrics.effectiveRank,
+    responseHeterogeneity: run.metrics.responseHeterogeneity,
+    learningCurve: { trainLoss: maybe(run.learningCurve.trainNll), validationLoss: maybe(run.learningCurve.validationNll) },
+    ...(run.reversalCurve.offsets.length > 0 ? { reversalCurve: { offsets: run.reversalCurve.offsets, pBetter: maybe(run.reversalCurve.pBetter) } } : {}),
+    ...(run.stayTable
+      ? {
+          stayProbabilities: {
+            commonRewarded: maybe([run.stayTable.commonRewarded])[0],
+            commonUnrewarded: maybe([run.stayTable.commonUnrewarded])[0],
+            rareRewarded: maybe([run.stayTable.rareRewarded])[0],
+            rareUnrewarded: maybe([run.stayTable.rareUnrewarded])[0],
+          },
+        }
+      : {}),
+  });
+  return {
+    task: results.task,
+    configs: STAGES.map((stage) => ({ name: stage, seeds: results[stage].runs.map(seedResults) })),
+  };
+}

@@ -1,0 +1,81 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import { normalizeFlags } from '../actors/cli/argv.js';
+import { registerRunCommand, runRunCommand, type RunCommandOptions } from '../actors/cli/run.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-run-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const tiny = (outputDir: string): RunCommandOptions => ({
+  task: 'reversal',
+  outputDir,
+  nEpochs: 2,
+  nSessions: 8,
+  trialsPerSession: 30,
+  nHidden: 10,
+  seeds: 2,
+  seed: 7,
+  batchSize: 4,
+  evalSessions: 4,
+  trainer: 'supervised',
+  progress: false,
+});
+
+describe('brain-rnn run', () => {
+  it('runRunCommand writes results.json (configs, seeds, every metric), report.md with a verdict per row, and the figures', async () => {
+    const dir = tempDir();
+    await runRunCommand(tiny(dir));
+    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(json.seeds).toEqual([7, 8]);
+    expect(json.command.nEpochs).toBe(2);
+    const [result] = json.results;
+    expect(result.task).toBe('reversal');
+    expect(result.premature.config.rank).toBe(8);
+    expect(result.mature.config.rank).toBe(5);
+    expect(result.mature.values.effectiveRank).toHaveLength(2);
+    expect(typeof result.tests.effectiveRank.pValue).toBe('number');
+    const report = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(report).toContain('## Task: reversal');
+    expect(report).toMatch(/\| Effective Rank \| ~7-8 \| ~5-6 \| .*\*\*(held|did not hold|inconclusive at this sample size)\*\*/);
+    expect(report).toContain('not measured on this task'); // the two-stage row
+    for (const extension of ['svg', 'png']) expect(existsSync(join(dir, `figure_reversal.${extension}`))).toBe(true);
+    expect(readFileSync(join(dir, 'figure_reversal.svg'), 'utf8')).toContain('<svg');
+    expect(readFileSync(join(dir, 'figure_reversal.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('runRunCommand refuses to overwrite existing results without force, and overwrites with it', async () => {
+    const dir = tempDir();
+    await runRunCommand(tiny(dir));
+    const before = readFileSync(join(dir, 'results.json'), 'utf8');
+    await expect(runRunCommand({ ...tiny(dir), seed: 9 })).rejects.toThrow(/already exist; pass --force/);
+    expect(readFileSync(join(dir, 'results.json'), 'utf8')).toBe(before);
+    await runRunCommand({ ...tiny(dir), seed: 9, force: true });
+    expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).seeds).toEqual([9, 10]);
+  });
+
+  it('brain-rnn run accepts the seed\'s snake_case flags', async () => {
+    const dir = join(tempDir(), 'nested');
+    const program = new Command().exitOverride();
+    registerRunCommand(program);
+    const argv = ['run', '--task', 'two_stage', '--n_sessions', '8', '--trials_per_session', '30', '--n_epochs', '1', '--seeds', '2', '--seed', '42', '--n_hidden', '10', '--eval_sessions', '4', '--output_dir', dir, '--no-progress'];
+    await program.parseAsync(normalizeFlags(argv), { from: 'user' });
+    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(json.results[0].task).toBe('two_stage');
+    expect(json.results[0].dataset).toEqual({ nSessions: 8, trialsPerSession: 30, seed: 42 });
+    expect(json.results[0].premature.config.nHidden).toBe(10);
+  });
+
+  it("runRunCommand with trainer 'online' fails with the not-yet-available message and writes nothing", async () => {
+    const dir = tempDir();
+    await expect(runRunCommand({ ...tiny(dir), trainer: 'online' })).rejects.toThrow(/not yet available/);
+    expect(existsSync(join(dir, 'results.json'))).toBe(false);
+  });
+});
