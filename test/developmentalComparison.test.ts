@@ -78,9 +78,33 @@ describe('runDevelopmentalComparison', () => {
     expect(first.stayProbabilities).toBeUndefined();
   });
 
-  it("runDevelopmentalComparison with trainer 'online' throws a clear not-yet-available error", () => {
-    expect(() => runDevelopmentalComparison(reversal, premature, mature, { ...tiny, trainer: 'online' })).toThrow(/online.*not yet available/);
+  it("runDevelopmentalComparison with trainer 'online' needs its options and rejects bad ones", () => {
+    expect(() => runDevelopmentalComparison(reversal, premature, mature, { ...tiny, trainer: 'online' })).toThrow("trainer 'online' needs options.online");
     expect(() => runDevelopmentalComparison(reversal, premature, mature, { ...tiny, seeds: 0 })).toThrow(/seeds/);
+    expect(() => runDevelopmentalComparison(reversal, premature, mature, { ...tiny, trainer: 'online', online: { episodes: 0 } })).toThrow(
+      'episodes must be an integer >= 1, got 0',
+    );
+  });
+
+  it("runDevelopmentalComparison with trainer 'online' trains by A2C and measures the weights and the frozen play", () => {
+    const online = runDevelopmentalComparison(reversal, premature, mature, {
+      ...tiny,
+      trainer: 'online',
+      online: { episodes: 6, nSessions: 8, nTrials: 40, blockEpisodes: 3 },
+    });
+    const run = online.mature.runs[0];
+    expect(run.learningCurve.trainLoss).toHaveLength(2);
+    expect(run.learningCurve.trainNll).toEqual([]);
+    expect(Number.isNaN(run.metrics.testNll)).toBe(true);
+    for (const metric of ['effectiveRank', 'svDecayGamma', 'nuclearNorm', 'responseHeterogeneity', 'activityDimensionality', 'meanReward'] as const) {
+      expect(Number.isFinite(run.metrics[metric]), metric).toBe(true);
+    }
+    // The mature network's W_rec has rank at most 5 + 1.
+    expect(run.singularValues.filter((s) => s > 1e-6 * run.singularValues[0]).length).toBeLessThanOrEqual(6);
+    // Seeds give different networks; the same seed, the same one (reproducible).
+    expect(online.premature.runs[0].metrics.nuclearNorm).not.toBe(online.premature.runs[1].metrics.nuclearNorm);
+    const again = runDevelopmentalComparison(reversal, premature, mature, { ...tiny, seeds: [0], trainer: 'online', online: { episodes: 6, nSessions: 8, nTrials: 40 } });
+    expect(again.premature.runs[0].metrics.nuclearNorm).toBe(online.premature.runs[0].metrics.nuclearNorm);
   });
 });
 

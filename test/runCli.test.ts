@@ -73,9 +73,19 @@ describe('brain-rnn run', () => {
     expect(json.results[0].premature.config.nHidden).toBe(10);
   });
 
-  it("runRunCommand with trainer 'online' fails with the not-yet-available message and writes nothing", async () => {
+  it("runRunCommand with trainer 'online' trains by meta-RL and says so in the report", async () => {
     const dir = tempDir();
-    await expect(runRunCommand({ ...tiny(dir), trainer: 'online' })).rejects.toThrow(/not yet available/);
+    await runRunCommand({ ...tiny(dir), trainer: 'online', episodes: 4 });
+    const report = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(report).toMatch(/online meta-RL \(A2C/);
+    expect(report).toMatch(/for 4 episodes/);
+    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(json.command.trainer).toBe('online');
+  });
+
+  it('runRunCommand rejects an unknown trainer and writes nothing', async () => {
+    const dir = tempDir();
+    await expect(runRunCommand({ ...tiny(dir), trainer: 'evolution' })).rejects.toThrow('--trainer must be supervised or online, got "evolution"');
     expect(existsSync(join(dir, 'results.json'))).toBe(false);
   });
 });

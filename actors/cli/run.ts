@@ -33,6 +33,8 @@ export interface RunCommandOptions {
   batchSize: number;
   evalSessions: number;
   trainer: string;
+  /** Online route: training episodes per network. */
+  episodes?: number;
   force?: boolean;
   /** Show the progress bar on stderr (default true). */
   progress?: boolean;
@@ -59,12 +61,16 @@ export async function runRunCommand(options: RunCommandOptions): Promise<Develop
   const seeds = Array.from({ length: options.seeds }, (_, k) => options.seed + k);
   const configs = { premature: createPrematureConfig({ nHidden: options.nHidden }), mature: createMatureConfig({ nHidden: options.nHidden }) };
   const runsPerTask = seeds.length * 2;
+  const online = options.trainer === 'online';
+  const episodes = options.episodes ?? 3000;
+  // Progress units per training run: epochs (supervised) or blocks of 50 episodes (online).
+  const unitsPerRun = online ? Math.ceil(episodes / 50) : options.nEpochs;
   const bar = new cliProgress.SingleBar(
-    { format: ' {task} |{bar}| {percentage}% | seed {seed} {stage} epoch {epoch} | val NLL {nll}', hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },
+    { format: online ? ' {task} |{bar}| {percentage}% | seed {seed} {stage} block {epoch} | reward {nll}' : ' {task} |{bar}| {percentage}% | seed {seed} {stage} epoch {epoch} | val NLL {nll}', hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },
     cliProgress.Presets.shades_classic,
   );
   const showProgress = options.progress ?? true;
-  if (showProgress) bar.start(tasks.length * runsPerTask * options.nEpochs, 0, { task: '', seed: '-', stage: '', epoch: 0, nll: '-' });
+  if (showProgress) bar.start(tasks.length * runsPerTask * unitsPerRun, 0, { task: '', seed: '-', stage: '', epoch: 0, nll: '-' });
   const all: DevelopmentalComparisonResults[] = [];
   try {
     tasks.forEach((task, taskIndex) => {
@@ -74,12 +80,15 @@ export async function runRunCommand(options: RunCommandOptions): Promise<Develop
           nEpochs: options.nEpochs,
           seeds,
           trainer: options.trainer as 'supervised' | 'online',
+          // Online, the two-stage task is the Wang et al. (2018) variant: the network makes the
+          // first-stage choice only, and in that variant reward depends on the state reached alone.
+          ...(online ? { online: { episodes, taskOptions: task === TaskType.TWO_STAGE ? { rewardMode: 'state' as const } : undefined } } : {}),
           trainingConfig: { batchSize: options.batchSize },
           evaluation: { nSessions: options.evalSessions },
           onProgress: (p) => {
             if (!showProgress) return;
             const run = taskIndex * runsPerTask + p.seedIndex * 2 + (p.stage === 'premature' ? 0 : 1);
-            bar.update(run * options.nEpochs + p.epoch, { task, seed: seeds[p.seedIndex], stage: p.stage, epoch: p.epoch, nll: p.validationNll.toFixed(4) });
+            bar.update(run * unitsPerRun + p.epoch, { task, seed: seeds[p.seedIndex], stage: p.stage, epoch: p.epoch, nll: (online ? -p.validationNll : p.validationNll).toFixed(4) });
             // Off a terminal cli-progress draws only from a timer, which a synchronous run never lets
             // fire: draw one log line at the start of every training run instead.
             if (!process.stderr.isTTY && p.epoch === 1) bar.render();
@@ -128,9 +137,13 @@ export function formatReport(all: readonly DevelopmentalComparisonResults[], opt
   const lines = [
     '# Developmental comparison: premature vs mature low-rank RNNs',
     '',
-    `Settings: ${options.seeds} seeds (${options.seed}..${options.seed + options.seeds - 1}), ${options.nEpochs} epochs max (early stopping on validation NLL), ` +
-      `${options.nSessions} sessions × ${options.trialsPerSession} trials of Q-learner behaviour (data seed ${options.seed}), N = ${options.nHidden}, batch ${options.batchSize}, ` +
-      `trainer ${options.trainer}; closed-loop evaluation on ${options.evalSessions} fresh sessions per seed.`,
+    options.trainer === 'online'
+      ? `Settings: ${options.seeds} seeds (${options.seed}..${options.seed + options.seeds - 1}), online meta-RL (A2C, Adam 1e-3, discount 0.9, value 0.05, entropy 0.05, clip 1) ` +
+        `for ${options.episodes ?? 3000} episodes of 64 sessions × 100 trials per network (two-stage: the Wang et al. 2018 variant), N = ${options.nHidden}; ` +
+        `closed-loop evaluation on ${options.evalSessions} fresh sessions × ${options.trialsPerSession} trials per seed.`
+      : `Settings: ${options.seeds} seeds (${options.seed}..${options.seed + options.seeds - 1}), ${options.nEpochs} epochs max (early stopping on validation NLL), ` +
+        `${options.nSessions} sessions × ${options.trialsPerSession} trials of Q-learner behaviour (data seed ${options.seed}), N = ${options.nHidden}, batch ${options.batchSize}, ` +
+        `trainer ${options.trainer}; closed-loop evaluation on ${options.evalSessions} fresh sessions per seed.`,
     '',
     'Values are means over seeds with 95% t confidence intervals; tests are two-sided Welch t tests of mature − premature; d is Cohen\'s d. ' +
       'Verdict: "held" = predicted direction with p < 0.05; "did not hold" = opposite direction with p < 0.05; otherwise "inconclusive at this sample size".',
@@ -184,7 +197,8 @@ export function registerRunCommand(program: Command): void {
     .option('--seed <n>', 'data-set seed and first training seed', integerFlag('seed', 0), 42)
     .option('--batch-size <n>', 'sessions per optimisation step', integerFlag('batch-size', 1), 16)
     .option('--eval-sessions <n>', 'sessions each trained network plays closed-loop', integerFlag('eval-sessions', 1), 64)
-    .option('--trainer <route>', "supervised | online (online: not yet available)", 'supervised')
+    .option('--trainer <route>', 'supervised (imitate a Q-learner\'s choices) | online (meta-RL by A2C)', 'supervised')
+    .option('--episodes <n>', 'online route: A2C training episodes per network (64 sessions × 100 trials each)', integerFlag('episodes', 1), 3000)
     .option('--force', 'overwrite results.json and report.md in the output folder')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (options: RunCommandOptions) => {

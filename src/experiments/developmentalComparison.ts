@@ -17,23 +17,22 @@
  * - Only the supervised route exists; `trainer: 'online'` (meta-RL through the actor system) is
  *   reserved and throws until that route lands.
  */
-import { analyzeReversalAdaptation } from '../analysis/reversalAdaptation.js';
-import { analyzeTwoStageSignatures } from '../analysis/twoStageSignatures.js';
-import type { BehaviourColumns } from '../analysis/behaviourColumns.js';
 import { singularValues } from '../metrics/spectrum.js';
 import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
 import { validateDevelopmentalConfig, type DevelopmentalConfig } from '../model/config.js';
 import { createRandom } from '../random.js';
-import { TaskType } from '../tasks/cohortTask.js';
-import { createTask, type TaskOptions } from '../tasks/createTask.js';
+import type { TaskType } from '../tasks/cohortTask.js';
+import type { TaskOptions } from '../tasks/createTask.js';
+import { taskInputSize } from '../tasks/encoding.js';
 import type { TaskDataset } from '../tasks/dataset.js';
-import { playEpisode, type Episode } from '../training/playEpisode.js';
 import type { TrainingConfig } from '../training/trainingConfig.js';
 import type { ComparisonResults, MaybeNumber, SeedResults } from '../figures/comparisonResults.js';
 import { ConfigError, checkInteger } from '../validation.js';
 import { analyzeLearningDynamics } from './learningDynamics.js';
 import { summarizeSample, welchTest, type SampleSummary, type TwoSampleTest } from './statistics.js';
-import { trainOnDataset } from './trainOnDataset.js';
+import { evaluateBehaviour, type StayTableCells } from './closedLoopBehaviour.js';
+import { measureModelOnBatch, trainOnDataset } from './trainOnDataset.js';
+import { trainOnline, type OnlineTrainingOptions } from './trainOnline.js';
 
 /** Every per-seed number the comparison reports, in report order. */
 export const COMPARISON_METRICS = [
@@ -60,8 +59,7 @@ export type ComparisonMetric = (typeof COMPARISON_METRICS)[number];
 export type StageName = 'premature' | 'mature';
 export const STAGES: readonly StageName[] = ['premature', 'mature'];
 
-/** Trials after a reversal over which P(better) is averaged (offsets 0 .. 9). */
-export const EARLY_REVERSAL_TRIALS = 10;
+export { EARLY_REVERSAL_TRIALS, columnsFromEpisode } from './closedLoopBehaviour.js';
 
 export interface EvaluationOptions {
   /** Sessions the trained network plays closed-loop (default 64). */
@@ -93,8 +91,14 @@ export interface DevelopmentalComparisonOptions {
   trainingConfig?: Partial<Omit<TrainingConfig, 'nEpochs' | 'seed'>>;
   /** Closed-loop evaluation of the trained networks. */
   evaluation?: EvaluationOptions;
-  /** 'supervised' (default): fit the data set's choices. 'online' (meta-RL) is not yet available. */
+  /**
+   * 'supervised' (default): fit the data set's choices (imitation of its behavioural policy).
+   * 'online': meta-reinforcement learning (A2C, Wang et al. 2018) on fresh task cohorts; only the
+   * data set's task type is used, and `online` sets the training.
+   */
   trainer?: 'supervised' | 'online';
+  /** The online route's training (episodes required when trainer is 'online'). */
+  online?: Omit<OnlineTrainingOptions, 'onBlock'>;
   /** Called after every training epoch. */
   onProgress?: (progress: ComparisonProgress) => void;
 }
@@ -110,7 +114,7 @@ export interface SeedRun {
   /** P(better) aligned to reversals during closed-loop play (empty if no reversal occurred). */
   reversalCurve: { offsets: number[]; pBetter: number[]; counts: number[] };
   /** Two-stage only: stay probabilities after common/rare × rewarded/unrewarded trials. */
-  stayTable?: { commonRewarded: number; commonUnrewarded: number; rareRewarded: number; rareUnrewarded: number };
+  stayTable?: StayTableCells;
 }
 
 export interface StageResults {
@@ -145,65 +149,41 @@ function resolveSeeds(seeds: number | readonly number[]): number[] {
   return [...seeds];
 }
 
-/** Behaviour columns of a played episode (session-major rows s·T + t). */
-export function columnsFromEpisode(episode: Episode, task: TaskType): BehaviourColumns {
-  const n = episode.nSessions * episode.nTrials;
-  const columns: BehaviourColumns = {
-    choices: episode.actions,
-    rewards: episode.rewards,
-    sessionIds: Int32Array.from({ length: n }, (_, i) => Math.floor(i / episode.nTrials)),
-    betterAction: episode.betterAction,
-    reversal: episode.reversal,
+/**
+ * One seed of the online route: a float32 network (SIMD kernel) learns the task by A2C, then plays
+ * a fresh cohort frozen; structure metrics come from its weights, heterogeneity and activity
+ * dimensionality from the states it visited in that play. There are no recorded choices to
+ * predict, so testNll/testAccuracy and the supervised convergence measures are NaN; the learning
+ * curve holds the A2C loss per block of episodes.
+ */
+function onlineSeedRun(config: DevelopmentalConfig, task: TaskType, seed: number, online: OnlineTrainingOptions, played: DevelopmentalComparisonResults['evaluation']): SeedRun {
+  const model = new BrainInspiredRNN(config, { nInputs: taskInputSize(task), nOutputs: 2, seed, dtype: 'float32' });
+  // Streams 0-4 of a seed belong to the data set and the evaluation play; training takes stream 5.
+  const trainRng = createRandom(seed).split(6)[5];
+  const history = trainOnline(model, task, trainRng, online);
+  const behaviour = evaluateBehaviour(model, task, played, seed);
+  const { episode } = behaviour;
+  const m = measureModelOnBatch(model, { nSessions: episode.nSessions, nTrials: episode.nTrials, nInputs: episode.nInputs, inputs: episode.inputs });
+  return {
+    seed,
+    metrics: {
+      effectiveRank: m.effectiveRank ?? NaN,
+      svDecayGamma: m.svDecayGamma ?? NaN,
+      svDecayRSquared: m.svDecayRSquared ?? NaN,
+      nuclearNorm: m.nuclearNorm ?? NaN,
+      responseHeterogeneity: m.responseHeterogeneity ?? NaN,
+      activityDimensionality: m.activityDimensionality,
+      ...behaviour.metrics,
+      testNll: NaN,
+      testAccuracy: NaN,
+      convergenceEpoch: NaN,
+      validationLossStability: NaN,
+    },
+    singularValues: Array.from(singularValues(model.recurrentWeights())),
+    learningCurve: { trainLoss: history.loss, trainNll: [], validationNll: [] },
+    reversalCurve: behaviour.reversalCurve,
+    ...(behaviour.stayTable ? { stayTable: behaviour.stayTable } : {}),
   };
-  if (task === TaskType.TWO_STAGE) Object.assign(columns, { stage2States: episode.stage2States, common: episode.common });
-  return columns;
-}
-
-/** Closed-loop behaviour metrics of a frozen model (adaptation; two-stage signatures). */
-function evaluateBehaviour(model: BrainInspiredRNN, dataset: TaskDataset, evaluation: DevelopmentalComparisonResults['evaluation'], seed: number) {
-  // Streams 0-2 of a seed are those a TaskDataset with that seed uses (task, policy, split); the
-  // played cohort takes streams 3 and 4 so that it never replays the training data's schedule.
-  const [, , , taskRng, playRng] = createRandom(seed).split(5);
-  const task = createTask(dataset.type, { nSessions: evaluation.nSessions, rng: taskRng, options: evaluation.taskOptions });
-  const episode = playEpisode(model, task, { nTrials: evaluation.nTrials, rng: playRng });
-  const columns = columnsFromEpisode(episode, dataset.type);
-  const adaptation = analyzeReversalAdaptation(columns);
-  const { offsets, pBetter, counts } = adaptation.curve;
-  let hits = 0;
-  let total = 0;
-  for (let i = 0; i < offsets.length; i++) {
-    if (offsets[i] < 0 || offsets[i] >= EARLY_REVERSAL_TRIALS || counts[i] === 0) continue;
-    hits += pBetter[i] * counts[i];
-    total += counts[i];
-  }
-  const reached = adaptation.nReversals > 0;
-  const metrics = {
-    pBetterAfterReversal: total > 0 ? hits / total : NaN,
-    recoveryTau: reached ? adaptation.recovery.tau : NaN,
-    trialsToCriterion: adaptation.meanTrialsToCriterion,
-    winStay: adaptation.winStay,
-    loseShift: adaptation.loseShift,
-    meanReward: episode.rewards.reduce((s, r) => s + r, 0) / episode.rewards.length,
-    modelBasedIndex: NaN,
-    modelFreeIndex: NaN,
-  };
-  let stayTable: SeedRun['stayTable'];
-  if (dataset.type === TaskType.TWO_STAGE) {
-    const signatures = analyzeTwoStageSignatures(columns);
-    metrics.modelBasedIndex = signatures.modelBasedIndex;
-    metrics.modelFreeIndex = signatures.modelFreeIndex;
-    const t = signatures.stayTable;
-    stayTable = {
-      commonRewarded: t.commonRewarded.stayProbability,
-      commonUnrewarded: t.commonUnrewarded.stayProbability,
-      rareRewarded: t.rareRewarded.stayProbability,
-      rareUnrewarded: t.rareUnrewarded.stayProbability,
-    };
-  }
-  const reversalCurve = reached
-    ? { offsets: Array.from(offsets), pBetter: Array.from(pBetter), counts: Array.from(counts) }
-    : { offsets: [], pBetter: [], counts: [] };
-  return { metrics, stayTable, reversalCurve };
 }
 
 function stageResults(config: DevelopmentalConfig, runs: SeedRun[]): StageResults {
@@ -225,28 +205,32 @@ export function runDevelopmentalComparison(
   matureCfg: DevelopmentalConfig,
   options: DevelopmentalComparisonOptions,
 ): DevelopmentalComparisonResults {
-  const { nEpochs, seeds, trainingConfig = {}, evaluation = {}, trainer = 'supervised', onProgress } = options;
-  if (trainer === 'online') {
-    throw new ConfigError(["trainer 'online' (meta-RL through the actor system) is not yet available; use 'supervised'"]);
-  }
-  if (trainer !== 'supervised') throw new ConfigError([`trainer must be 'supervised' or 'online', got ${String(trainer)}`]);
+  const { nEpochs, seeds, trainingConfig = {}, evaluation = {}, trainer = 'supervised', online, onProgress } = options;
+  if (trainer !== 'supervised' && trainer !== 'online') throw new ConfigError([`trainer must be 'supervised' or 'online', got ${String(trainer)}`]);
+  if (trainer === 'online' && online === undefined) throw new ConfigError(["trainer 'online' needs options.online (at least { episodes })"]);
   checkInteger('nEpochs', nEpochs, 1);
   const seedList = resolveSeeds(seeds);
   const configs = { premature: validateDevelopmentalConfig(prematureCfg, 'prematureCfg'), mature: validateDevelopmentalConfig(matureCfg, 'matureCfg') };
   const played = {
     nSessions: checkInteger('evaluation.nSessions', evaluation.nSessions ?? 64, 1),
     nTrials: checkInteger('evaluation.nTrials', evaluation.nTrials ?? dataset.nTrials, 2),
-    ...(evaluation.taskOptions ? { taskOptions: { ...evaluation.taskOptions } } : {}),
+    ...(evaluation.taskOptions ?? online?.taskOptions ? { taskOptions: { ...(evaluation.taskOptions ?? online?.taskOptions) } } : {}),
   };
   const runs: Record<StageName, SeedRun[]> = { premature: [], mature: [] };
   seedList.forEach((seed, seedIndex) => {
     for (const stage of STAGES) {
+      if (trainer === 'online') {
+        const onBlock = (block: number, meanReward: number) =>
+          onProgress?.({ seedIndex, nSeeds: seedList.length, stage, epoch: block + 1, nEpochs: Math.ceil(online!.episodes / (online!.blockEpisodes ?? 50)), validationNll: -meanReward });
+        runs[stage].push(onlineSeedRun(configs[stage], dataset.type, seed, { ...online!, onBlock }, played));
+        continue;
+      }
       const model = new BrainInspiredRNN(configs[stage], { nInputs: dataset.nInputs, nOutputs: dataset.nActions, seed });
       const report = trainOnDataset(model, dataset, { ...trainingConfig, nEpochs, seed }, {
         onEpoch: (record) => onProgress?.({ seedIndex, nSeeds: seedList.length, stage, epoch: record.epoch + 1, nEpochs, validationNll: record.validationNll }),
       });
       const dynamics = analyzeLearningDynamics(report.history);
-      const behaviour = evaluateBehaviour(model, dataset, played, seed);
+      const behaviour = evaluateBehaviour(model, dataset.type, played, seed);
       const m = report.measures;
       runs[stage].push({
         seed,
@@ -304,7 +288,10 @@ export function toComparisonResults(results: DevelopmentalComparisonResults): Co
     singularValues: run.singularValues,
     effectiveRank: run.metrics.effectiveRank,
     responseHeterogeneity: run.metrics.responseHeterogeneity,
-    learningCurve: { trainLoss: maybe(run.learningCurve.trainNll), validationLoss: maybe(run.learningCurve.validationNll) },
+    learningCurve: {
+      trainLoss: maybe(run.learningCurve.trainNll.length > 0 ? run.learningCurve.trainNll : run.learningCurve.trainLoss),
+      validationLoss: maybe(run.learningCurve.validationNll),
+    },
     ...(run.reversalCurve.offsets.length > 0 ? { reversalCurve: { offsets: run.reversalCurve.offsets, pBetter: maybe(run.reversalCurve.pBetter) } } : {}),
     ...(run.stayTable
       ? {

@@ -3,7 +3,7 @@
  * sessions) and measure it on the held-out test sessions: the unit of every comparison.
  */
 import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
-import type { RecurrentModel } from '../model/recurrentModel.js';
+import type { RecurrentModel, SequenceBatch } from '../model/recurrentModel.js';
 import { computeEffectiveRank } from '../metrics/effectiveRank.js';
 import { nuclearNorm } from '../metrics/nuclearNorm.js';
 import { svDecayGamma } from '../metrics/svDecayGamma.js';
@@ -34,11 +34,20 @@ export interface TrainedModelReport {
   measures: ModelMeasures;
 }
 
-/** Metrics of a model on a batch of test sequences (no training). */
+/** Metrics of a model on a data set's test sessions (no training). */
 export function measureModel(model: RecurrentModel, dataset: TaskDataset, testSessions: readonly number[]): ModelMeasures {
-  const batch = dataset.toBatch([...testSessions]);
+  return measureModelOnBatch(model, dataset.toBatch([...testSessions]));
+}
+
+/**
+ * Metrics of a model on any batch of input sequences, e.g. the inputs of episodes it played itself
+ * (then there are no target choices, and testNll / testAccuracy are NaN).
+ * @example
+ * const measures = measureModelOnBatch(model, { nSessions: 64, nTrials: 100, nInputs: 4, inputs: episode.inputs });
+ */
+export function measureModelOnBatch(model: RecurrentModel, batch: SequenceBatch): ModelMeasures {
   const forward = model.forward(batch);
-  const ce = maskedCrossEntropy(batch, forward.logits, model.nOutputs);
+  const ce = batch.targets ? maskedCrossEntropy(batch, forward.logits, model.nOutputs) : { meanNll: NaN, accuracy: NaN };
   const rows = batch.nSessions * batch.nTrials;
   const measures: ModelMeasures = {
     testNll: ce.meanNll,
