@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Recorder } from './recorder.js';
 import { createRecordingHeader } from './recordingHeader.js';
 import { parseScenarioText, type Scenario } from './scenario.js';
+import type { RunEvent } from './events.js';
 import { startRun, type RunResult, type RunSystem, type RunSystemOptions } from './system.js';
 
 export interface LiveRunOptions extends Pick<RunSystemOptions, 'onMetrics' | 'onProgress' | 'clock' | 'now'> {
@@ -19,6 +20,8 @@ export interface LiveRunOptions extends Pick<RunSystemOptions, 'onMetrics' | 'on
   onStart?: (system: RunSystem) => void;
   /** Header timestamp (tests fix it). */
   startedAt?: string;
+  /** Receives every event after the recorder (the viewer), from `run.started` on. */
+  onEvent?: (event: RunEvent) => void;
 }
 
 /** Read and check a scenario file; nothing runs if it is malformed. */
@@ -38,13 +41,13 @@ export function loadScenarioFile(path: string, seed?: number): Scenario {
  * const result = await runLive(loadScenarioFile('scenarios/volatile-reward.json'), { record: 'run.ndjson.gz' });
  */
 export async function runLive(scenario: Scenario, options: LiveRunOptions = {}): Promise<RunResult> {
-  const { record, force, seed, onStart, startedAt, ...rest } = options;
+  const { record, force, seed, onStart, startedAt, onEvent, ...rest } = options;
   const chosen = seed === undefined ? scenario : { ...scenario, seed };
   const recorder = record ? new Recorder(record, createRecordingHeader(chosen, startedAt), { force }) : undefined;
   try {
     const system = startRun(chosen, {
       ...rest,
-      onEvent: recorder && ((event) => recorder.write(event)),
+      onEvent: recorder ? (event) => { recorder.write(event); onEvent?.(event); } : onEvent,
       backpressure: recorder && (() => recorder.drain()),
     });
     onStart?.(system);

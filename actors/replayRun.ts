@@ -6,7 +6,8 @@ import { createActor } from 'xstate';
 import { analyzerMachine, type MetricsUpdatedEvent } from './analyzer.js';
 import type { AgentMetrics } from './analyzerState.js';
 import { EventBus } from './bus.js';
-import type { RecordingHeader } from './events.js';
+import type { RecordingHeader, RunEvent } from './events.js';
+import type { ReplayPacer } from './replayPacer.js';
 import { replayRecording, type ReplaySummary } from './replayer.js';
 import { parseScenario, type Scenario } from './scenario.js';
 
@@ -15,6 +16,10 @@ export interface ReplayRunOptions {
   warn?: (message: string) => void;
   onMetrics?: (event: MetricsUpdatedEvent) => void;
   onHeader?: (header: RecordingHeader, scenario: Scenario) => void;
+  /** Receives every replayed event after the analyzer (the viewer). */
+  onEvent?: (event: RunEvent) => void;
+  /** Pause, resume and speed controllable while replaying (replaces `speed`). */
+  pacer?: ReplayPacer;
 }
 
 /**
@@ -22,17 +27,19 @@ export interface ReplayRunOptions {
  * const { metrics } = await runReplay('scenarios/recordings/run.ndjson.gz', { speed: 4 });
  */
 export async function runReplay(path: string, options: ReplayRunOptions = {}): Promise<ReplaySummary & { metrics: AgentMetrics[]; scenario: Scenario }> {
-  const { speed, warn, onMetrics, onHeader } = options;
+  const { speed, warn, onMetrics, onHeader, onEvent, pacer } = options;
   const bus = new EventBus();
   let analyzer: ReturnType<typeof createActor<typeof analyzerMachine>> | undefined;
   let scenario: Scenario | undefined;
   const summary = await replayRecording(path, {
     speed,
     warn,
+    ...(pacer && { pace: (time: number | undefined) => pacer.pace(time) }),
     onHeader: (header) => {
       scenario = parseScenario(header.scenario, `${path}: header.scenario`);
       analyzer = createActor(analyzerMachine, { input: { settings: scenario.analyzer, onMetrics } }).start();
       bus.events$.subscribe((event) => analyzer!.send(event));
+      if (onEvent) bus.events$.subscribe(onEvent);
       onHeader?.(header, scenario);
     },
     onEvent: (event) => bus.publish(event),

@@ -19,6 +19,11 @@ export interface ReplayOptions {
   speed?: number;
   /** Non-fatal problems (a partial last line). */
   warn?: (message: string) => void;
+  /**
+   * Replaces `speed`: called before each event with its recorded time (undefined for events
+   * without one); a returned promise delays the event (a viewer's pause and speed controls).
+   */
+  pace?: (time: number | undefined) => Promise<void> | undefined;
 }
 
 export interface ReplaySummary {
@@ -43,7 +48,7 @@ function parseLine(text: string, lineNumber: number, path: string): unknown {
  * await replayRecording('run.ndjson.gz', { onEvent: (e) => bus.publish(e), speed: 10 });
  */
 export async function replayRecording(path: string, options: ReplayOptions): Promise<ReplaySummary> {
-  const { onEvent, onHeader, speed = Infinity, warn = () => {} } = options;
+  const { onEvent, onHeader, speed = Infinity, warn = () => {}, pace } = options;
   const file = createReadStream(path);
   // A killed run's gzip stream has no trailer: decode what is there instead of failing.
   const source = path.endsWith('.gz') ? file.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : file;
@@ -64,7 +69,10 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
       return;
     }
     const event = fromWire(json, `${path}: line ${lineNumber}`);
-    if (Number.isFinite(speed) && 'time' in event) {
+    if (pace) {
+      const wait = pace('time' in event ? event.time : undefined);
+      if (wait) await wait;
+    } else if (Number.isFinite(speed) && 'time' in event) {
       firstTime ??= event.time;
       const due = (event.time - firstTime) / speed - (performance.now() - start);
       if (due > 0) await sleep(due);

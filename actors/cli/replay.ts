@@ -1,21 +1,48 @@
 /**
- * `brain-rnn replay FILE [--speed X]`: re-emit a recording through the bus to a fresh analyzer
- * (no agent is recomputed) and print the same summary table as the live run.
+ * `brain-rnn replay FILE [--speed X] [--no-serve] [--host H] [--port N] [--exit]`: re-emit a
+ * recording through the bus to a fresh analyzer (no agent is recomputed), show it in the viewer
+ * (pause, resume and speed work from the page), and print the same summary table as the live run.
  */
 import type { Command } from 'commander';
+import { ReplayPacer } from '../replayPacer.js';
 import { runReplay } from '../replayRun.js';
+import { addServeOptions, finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
 import { formatSummary } from '../summary.js';
 import { positiveNumberFlag } from './argv.js';
 
+interface ReplayFlags extends ServeFlags {
+  speed: number;
+  exit?: boolean;
+}
+
 export function registerReplayCommand(program: Command): void {
-  program
+  const command = program
     .command('replay')
-    .description('replay a recording into the analyzer and print its summary')
+    .description('replay a recording into the analyzer (and the viewer) and print its summary')
     .argument('<file>', 'recording written by `brain-rnn live --record`')
     .option('--speed <x>', 'times the recorded pace ("max": as fast as possible)', positiveNumberFlag('speed'), Infinity)
-    .action(async (path: string, flags: { speed: number }) => {
-      const result = await runReplay(path, { speed: flags.speed, warn: (message) => process.stderr.write(`warning: ${message}\n`) });
+    .option('--exit', 'exit as soon as the replay ends (with the viewer: do not keep serving)');
+  addServeOptions(command)
+    .action(async (path: string, flags: ReplayFlags) => {
+      const viewer = await startViewer(flags, { mode: 'replay', speed: flags.speed });
+      const pacer = new ReplayPacer({ speed: flags.speed });
+      viewer?.hub.setControls({ pause: () => pacer.pause(), resume: () => pacer.resume(), setSpeed: (speed) => pacer.setSpeed(speed) });
+      let result;
+      try {
+        result = await runReplay(path, {
+          pacer,
+          warn: (message) => process.stderr.write(`warning: ${message}\n`),
+          onEvent: viewer && ((event) => viewer.hub.event(event)),
+          onMetrics: viewer && ((event) => viewer.hub.metrics(event)),
+        });
+      } catch (error) {
+        await viewer?.server.close();
+        throw error;
+      }
+      // A recording cut off before its end event still ends the replay.
+      viewer?.hub.end(result.truncated ? 'stopped' : 'completed');
       process.stderr.write(`replayed ${result.events} events of ${result.header.scenario && result.scenario.name} (seed ${result.header.seed}, ${result.header.backend})\n`);
       process.stdout.write(formatSummary(result.metrics, result.scenario.analyzer.recoveryTrials));
+      await finishViewer(viewer, flags.exit === true);
     });
 }

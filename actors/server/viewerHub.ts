@@ -1,0 +1,326 @@
+/**
+ * What the viewer shows, folded from the run's events and the analyzer's metrics: per agent the
+ * binned reward rate and P(better) over trials, training losses, weight metrics over training,
+ * singular-value spectra and the per-phase analyzer summary (reversal curve, stay table). The hub
+ * keeps the whole history decimated (a late joiner's snapshot) and the entries added since the last
+ * update (the next delta). It never touches a socket: the server decides when and to whom to send.
+ *
+ * Per trial it costs one pass over the cohort's reward and action columns, like the analyzer.
+ */
+import { singularValues } from '../../src/metrics/spectrum.js';
+import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
+import type { SerializedModel } from '../../src/model/recurrentModel.js';
+import type { MetricsUpdatedEvent } from '../analyzer.js';
+import type { AgentMetrics } from '../analyzerState.js';
+import type { RunEvent, WeightsUpdatedEvent } from '../events.js';
+import { DecimatedSeries } from './decimatedSeries.js';
+import {
+  PROTOCOL_VERSION, type AgentDelta, type AgentInfo, type AgentView, type ClientMessage, type PhaseSummary, type RunMode,
+  type RunState, type RunStatus, type SnapshotMessage, type Spectrum, type UpdateMessage,
+} from './protocol.js';
+
+/** What viewers may do to the run; absent entries are refused with a notice. */
+export interface RunControls {
+  pause?: () => void;
+  resume?: () => void;
+  /** Replays: times the recorded pace (Infinity = as fast as possible). */
+  setSpeed?: (speed: number) => void;
+}
+
+export interface ViewerHubOptions {
+  /** Live run or replay (shown in the status; replays ignore recorded pause events). */
+  mode: RunMode;
+  /** Trials per entry of the reward series at the start; doubles whenever the series decimates (default 10). */
+  binTrials?: number;
+  /** Entries kept per series (default 600). */
+  capacity?: number;
+  /** Replays: the initial speed (Infinity = as fast as possible). */
+  speed?: number;
+  /** Milliseconds, for the trials-per-second estimate (default performance.now). */
+  now?: () => number;
+}
+
+const TRIAL_NAMES = ['rewardRate', 'pBetter'] as const;
+const TRAINING_NAMES = ['loss', 'taskLoss', 'policyLoss', 'valueLoss'] as const;
+const WEIGHT_NAMES = ['effectiveRank', 'svDecayGamma', 'responseHeterogeneity'] as const;
+const UNBOUNDED = 1e9;
+
+interface AgentState {
+  info: AgentInfo;
+  binTrials: number;
+  bin: { reward: number; better: number; samples: number; trials: number };
+  trialsPlayed: number;
+  episodes: number;
+  trials: DecimatedSeries;
+  training: DecimatedSeries;
+  weights: DecimatedSeries;
+  pending: { trials: DecimatedSeries; training: DecimatedSeries; weights: DecimatedSeries };
+  lastWeightsUpdate: number;
+  spectra: { first?: Spectrum; last?: Spectrum };
+  spectraChanged: boolean;
+  phases: PhaseSummary[];
+  phasesChanged: boolean;
+}
+
+const finite = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? null : value);
+
+function phaseSummaries(metrics: AgentMetrics): PhaseSummary[] {
+  return metrics.phases.map((p) => ({
+    phase: p.phase, name: p.name, rewardRate: finite(p.rewardRate), pBetter: finite(p.pBetter),
+    reversalCurve: p.reversalCurve.map((value) => finite(value)),
+    ...(p.stayTable && {
+      stayTable: {
+        commonRewarded: finite(p.stayTable.commonRewarded), commonUnrewarded: finite(p.stayTable.commonUnrewarded),
+        rareRewarded: finite(p.stayTable.rareRewarded), rareUnrewarded: finite(p.stayTable.rareUnrewarded),
+      },
+      modelBasedIndex: finite(p.modelBasedIndex),
+    }),
+  }));
+}
+
+/** Singular values of a low-rank agent's recurrent weights (other kinds have no single W to show). */
+function spectrumOf(event: WeightsUpdatedEvent): Spectrum | undefined {
+  if (event.model.kind !== 'brain_inspired_rnn') return undefined;
+  const model = BrainInspiredRNN.fromJSON(event.model as unknown as SerializedModel);
+  return { update: event.update, values: Array.from(singularValues(model.recurrentWeights())) };
+}
+
+/**
+ * @example
+ * const hub = new ViewerHub({ mode: 'live' });
+ * const system = startRun(scenario, { onEvent: (e) => hub.event(e), onMetrics: (m) => hub.metrics(m) });
+ * hub.setControls({ pause: system.pause, resume: system.resume });
+ */
+export class ViewerHub {
+  readonly mode: RunMode;
+  private readonly binTrials: number;
+  private readonly capacity: number;
+  private readonly now: () => number;
+  private readonly agents = new Map<string, AgentState>();
+  private controls: RunControls = {};
+  /** Runs started so far: viewers that saw an earlier one (or none) need a fresh snapshot. */
+  generation = 0;
+  private speed: number;
+  private dirty = false;
+  private lastRate = { time: 0, trials: 0, perSecond: 0 };
+  private status: Omit<RunStatus, 'trials' | 'episodes' | 'trialsPerSecond' | 'speed'> = {
+    mode: 'live', state: 'waiting', scenario: '', task: '', totalTrials: 0,
+  };
+
+  constructor(options: ViewerHubOptions) {
+    const { mode, binTrials = 10, capacity = 600, speed = Infinity, now = () => performance.now() } = options;
+    this.mode = mode;
+    this.binTrials = binTrials;
+    this.capacity = capacity;
+    this.speed = speed;
+    this.now = now;
+    this.status.mode = mode;
+    this.lastRate.time = now();
+  }
+
+  setControls(controls: RunControls): void {
+    this.controls = { ...controls };
+  }
+
+  /** Fold one run event in. */
+  event(event: RunEvent): void {
+    switch (event.type) {
+      case 'run.started':
+        this.generation += 1;
+        this.agents.clear();
+        this.status = {
+          mode: this.mode, state: 'running', scenario: event.scenario, task: event.task,
+          totalTrials: event.phases.reduce((sum, p) => sum + p.episodes, 0) * event.trialsPerEpisode,
+        };
+        for (const info of event.agents) this.agents.set(info.id, this.newAgent(info));
+        break;
+      case 'trial.completed': {
+        const agent = this.agents.get(event.agent);
+        if (!agent) return;
+        const { actions, rewards, betterAction, nSessions } = event;
+        let reward = 0, better = 0;
+        for (let s = 0; s < nSessions; s++) {
+          reward += rewards[s];
+          if (actions[s] === betterAction[s]) better += 1;
+        }
+        const { bin } = agent;
+        bin.reward += reward;
+        bin.better += better;
+        bin.samples += nSessions;
+        bin.trials += 1;
+        agent.trialsPlayed += 1;
+        if (bin.trials >= agent.binTrials) this.closeBin(agent);
+        break;
+      }
+      case 'episode.completed': {
+        const agent = this.agents.get(event.agent);
+        if (agent) agent.episodes += 1;
+        break;
+      }
+      case 'training.updated': {
+        const agent = this.agents.get(event.agent);
+        if (!agent) return;
+        const row = { loss: event.loss, taskLoss: event.taskLoss, policyLoss: event.policyLoss, valueLoss: event.valueLoss };
+        agent.training.push(event.update, row);
+        agent.pending.training.push(event.update, row);
+        break;
+      }
+      case 'weights.updated': {
+        const agent = this.agents.get(event.agent);
+        const spectrum = agent && spectrumOf(event);
+        if (!agent || !spectrum) return;
+        agent.spectra.first ??= spectrum;
+        agent.spectra.last = spectrum;
+        agent.spectraChanged = true;
+        break;
+      }
+      case 'run.paused':
+      case 'run.resumed':
+        // A replay re-emits the recorded pauses; its own pause state is the viewer's.
+        if (this.mode === 'live') this.status.state = event.type === 'run.paused' ? 'paused' : 'running';
+        break;
+      case 'run.completed':
+      case 'run.stopped':
+        this.end(event.type === 'run.completed' ? 'completed' : 'stopped');
+        break;
+      default:
+        return;
+    }
+    this.dirty = true;
+  }
+
+  /** Fold the analyzer's metrics of one agent in (after each of its episodes). */
+  metrics({ agent: id, metrics }: MetricsUpdatedEvent): void {
+    const agent = this.agents.get(id);
+    if (!agent) return;
+    agent.phases = phaseSummaries(metrics);
+    agent.phasesChanged = true;
+    const { weights } = metrics;
+    if (weights && weights.update !== agent.lastWeightsUpdate) {
+      agent.lastWeightsUpdate = weights.update;
+      const row = { effectiveRank: weights.effectiveRank, svDecayGamma: weights.svDecayGamma, responseHeterogeneity: weights.responseHeterogeneity };
+      agent.weights.push(weights.update, row);
+      agent.pending.weights.push(weights.update, row);
+    }
+    this.dirty = true;
+  }
+
+  /** The run ended (or failed, which publishes no event): flush the partial bins and stop the pace estimate. */
+  end(state: Extract<RunState, 'completed' | 'stopped' | 'failed'>): void {
+    if (this.status.state === 'completed' || this.status.state === 'stopped' || this.status.state === 'failed') return;
+    this.status.state = state;
+    for (const agent of this.agents.values()) if (agent.bin.trials > 0) this.closeBin(agent);
+    this.dirty = true;
+  }
+
+  /** Apply a viewer's control message; returns a notice when it cannot be applied. */
+  control(message: ClientMessage): string | undefined {
+    const { pause, resume, setSpeed } = this.controls;
+    const running = this.status.state === 'running' || this.status.state === 'paused';
+    if (!running) return `${message.type}: the run is ${this.status.state}`;
+    switch (message.type) {
+      case 'pause':
+        if (!pause) return 'pause: this run cannot be paused';
+        pause();
+        if (this.mode === 'replay') this.status.state = 'paused';
+        break;
+      case 'resume':
+        if (!resume) return 'resume: this run cannot be resumed';
+        resume();
+        if (this.mode === 'replay') this.status.state = 'running';
+        break;
+      case 'speed': {
+        if (!setSpeed) return 'speed: only replays change speed; a live run plays as fast as it can';
+        this.speed = message.speed === 'max' ? Infinity : message.speed;
+        setSpeed(this.speed);
+        break;
+      }
+    }
+    this.dirty = true;
+    return undefined;
+  }
+
+  runStatus(): RunStatus {
+    let trials = 0, episodes = 0;
+    for (const agent of this.agents.values()) {
+      trials = Math.max(trials, agent.trialsPlayed);
+      episodes = Math.max(episodes, agent.episodes);
+    }
+    const running = this.status.state === 'running';
+    return {
+      ...this.status, trials, episodes, trialsPerSecond: running ? Math.round(this.lastRate.perSecond) : 0,
+      speed: this.mode === 'replay' && Number.isFinite(this.speed) ? this.speed : null,
+    };
+  }
+
+  /** The whole (decimated) history: what a viewer that joins now starts from. */
+  snapshot(): SnapshotMessage {
+    const agents: AgentView[] = [...this.agents.values()].map((agent) => ({
+      info: agent.info, trials: agent.trials.columns(), training: agent.training.columns(), weights: agent.weights.columns(),
+      spectra: { ...agent.spectra }, phases: agent.phases,
+    }));
+    return { type: 'snapshot', v: PROTOCOL_VERSION, status: this.runStatus(), agents };
+  }
+
+  /** What changed since the last call (undefined when nothing did); clears the pending entries. */
+  takeUpdate(): UpdateMessage | undefined {
+    this.updateRate();
+    if (!this.dirty) return undefined;
+    this.dirty = false;
+    const agents: AgentDelta[] = [];
+    for (const [id, agent] of this.agents) {
+      const delta: AgentDelta = { id };
+      const { pending } = agent;
+      if (pending.trials.length > 0) delta.trials = pending.trials.columns();
+      if (pending.training.length > 0) delta.training = pending.training.columns();
+      if (pending.weights.length > 0) delta.weights = pending.weights.columns();
+      if (agent.spectraChanged) delta.spectra = { ...agent.spectra };
+      if (agent.phasesChanged) delta.phases = agent.phases;
+      agent.pending = this.newPending();
+      agent.spectraChanged = agent.phasesChanged = false;
+      if (Object.keys(delta).length > 1) agents.push(delta);
+    }
+    return { type: 'update', v: PROTOCOL_VERSION, status: this.runStatus(), agents };
+  }
+
+  private updateRate(): void {
+    const time = this.now();
+    const elapsed = time - this.lastRate.time;
+    if (elapsed < 250) return;
+    const { trials } = this.runStatus();
+    const instant = ((trials - this.lastRate.trials) * 1000) / elapsed;
+    const perSecond = this.lastRate.perSecond === 0 ? instant : 0.5 * this.lastRate.perSecond + 0.5 * instant;
+    this.lastRate = { time, trials, perSecond };
+    if (this.status.state === 'running') this.dirty = true;
+  }
+
+  private closeBin(agent: AgentState): void {
+    const { bin } = agent;
+    const row = { rewardRate: bin.reward / bin.samples, pBetter: bin.better / bin.samples };
+    // Decimation halves the resolution of the history, so later bins are made twice as wide.
+    if (agent.trials.push(agent.trialsPlayed, row, bin.trials)) agent.binTrials *= 2;
+    agent.pending.trials.push(agent.trialsPlayed, row, bin.trials);
+    agent.bin = { reward: 0, better: 0, samples: 0, trials: 0 };
+  }
+
+  private newPending(): AgentState['pending'] {
+    return {
+      trials: new DecimatedSeries({ names: TRIAL_NAMES, capacity: UNBOUNDED }),
+      training: new DecimatedSeries({ names: TRAINING_NAMES, capacity: UNBOUNDED }),
+      weights: new DecimatedSeries({ names: WEIGHT_NAMES, capacity: UNBOUNDED }),
+    };
+  }
+
+  private newAgent(info: AgentInfo): AgentState {
+    const capacity = this.capacity;
+    return {
+      info, binTrials: this.binTrials, bin: { reward: 0, better: 0, samples: 0, trials: 0 }, trialsPlayed: 0, episodes: 0,
+      trials: new DecimatedSeries({ names: TRIAL_NAMES, capacity }),
+      training: new DecimatedSeries({ names: TRAINING_NAMES, capacity }),
+      weights: new DecimatedSeries({ names: WEIGHT_NAMES, capacity }),
+      pending: this.newPending(), lastWeightsUpdate: -1, spectra: {}, spectraChanged: false, phases: [], phasesChanged: false,
+    };
+  }
+}
+
+export { TRIAL_NAMES, TRAINING_NAMES, WEIGHT_NAMES };

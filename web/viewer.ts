@@ -1,0 +1,187 @@
+/**
+ * The viewer page: keeps the run's state from the socket, redraws the charts of the selected agent
+ * at most ten times a second (only those whose data changed), and sends pause / resume / speed
+ * back to the server. Each redraw's duration is kept in `window.__viewerStats` (the e2e test reads
+ * it to check the page stays responsive).
+ */
+import { PROTOCOL_VERSION, type RunStatus, type ServerMessage } from '../actors/server/protocol.js';
+import { heterogeneityChart } from './charts/heterogeneityChart.js';
+import { lossChart } from './charts/lossChart.js';
+import { reversalCurveChart } from './charts/reversalCurveChart.js';
+import { rewardChart } from './charts/rewardChart.js';
+import { spectrumChart } from './charts/spectrumChart.js';
+import { stayProbabilityChart } from './charts/stayProbabilityChart.js';
+import { weightMetricsChart } from './charts/weightMetricsChart.js';
+import { connectViewer } from './socket.js';
+import { ViewerState, type AgentData, type ChartData } from './viewerState.js';
+
+export interface ViewerStats {
+  /** Redraws so far. */
+  redraws: number;
+  /** Milliseconds of the most recent redraws (at most 1000 kept). */
+  durations: number[];
+  /** Trials shown by the reward chart at the last redraw. */
+  trialsShown: number;
+  /** Server messages received. */
+  messages: number;
+  /** Run state at the last message. */
+  state: string;
+}
+
+declare global {
+  interface Window {
+    __viewerStats: ViewerStats;
+  }
+}
+
+interface ChartSpec {
+  title: string;
+  data: ChartData[];
+  render: (agent: AgentData, options: { width: number }) => Element;
+}
+
+const CHARTS: ChartSpec[] = [
+  { title: 'Reward rate and P(better option) over trials', data: ['trials'], render: rewardChart },
+  { title: 'Reversal-aligned choice', data: ['phases'], render: reversalCurveChart },
+  { title: 'Two-stage stay probabilities', data: ['phases'], render: stayProbabilityChart },
+  { title: 'Singular-value spectrum (recurrent weights)', data: ['spectra'], render: spectrumChart },
+  { title: 'Effective rank and γ over training', data: ['weights'], render: weightMetricsChart },
+  { title: 'Response heterogeneity over training', data: ['weights'], render: heterogeneityChart },
+  { title: 'Training losses', data: ['training'], render: lossChart },
+];
+const MIN_REDRAW_MS = 100;
+/**
+ * A redraw stops starting new charts after this many milliseconds and leaves the rest to a
+ * follow-up task, so no single task blocks the page for long (clicks stay responsive) even when
+ * every chart changed at once.
+ */
+const REDRAW_BUDGET_MS = 16;
+const KEPT_DURATIONS = 1000;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const statusLine = $('status');
+const agentSelect = $<HTMLSelectElement>('agent');
+const speedControl = $('speed-control');
+const speedSelect = $<HTMLSelectElement>('speed');
+const pauseButton = $<HTMLButtonElement>('pause');
+const resumeButton = $<HTMLButtonElement>('resume');
+const notice = $('notice');
+
+const stats: ViewerStats = { redraws: 0, durations: [], trialsShown: 0, messages: 0, state: 'connecting' };
+window.__viewerStats = stats;
+
+const state = new ViewerState();
+const slots = CHARTS.map((spec) => {
+  const card = document.createElement('section');
+  card.className = 'card';
+  const title = document.createElement('h2');
+  title.textContent = spec.title;
+  const body = document.createElement('div');
+  card.append(title, body);
+  $('charts').append(card);
+  return { spec, card, body, drawn: '' };
+});
+
+let connected = false;
+let shownRoster = -1;
+let lastDraw = -Infinity;
+let scheduled = false;
+/** Where the last redraw stopped, so a budget-limited redraw never starves the later charts. */
+let nextSlot = 0;
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function describe(status: RunStatus | undefined): string {
+  if (!connected) return '<span class="state disconnected">disconnected</span> (retrying)';
+  if (!status) return 'waiting for the run…';
+  const parts = [
+    `<span class="state ${status.state}">${status.mode} · ${status.state}</span>`,
+    escapeHtml(status.scenario),
+    `trial ${status.trials.toLocaleString()} / ${status.totalTrials.toLocaleString()}`,
+    `${status.episodes} episodes`,
+  ];
+  if (status.state === 'running') parts.push(`${status.trialsPerSecond.toLocaleString()} trials/s`);
+  if (status.mode === 'replay') parts.push(`speed ${status.speed === null ? 'max' : `${status.speed}×`}`);
+  return parts.join(' · ');
+}
+
+function syncAgents(): void {
+  if (shownRoster === state.roster) return;
+  shownRoster = state.roster;
+  const previous = agentSelect.value;
+  agentSelect.replaceChildren(...[...state.agents.values()].map(({ info }) => new Option(`${info.id} (${info.label})`, info.id)));
+  if (state.agents.has(previous)) agentSelect.value = previous;
+}
+
+function draw(continuation = false): void {
+  scheduled = false;
+  const start = performance.now();
+  if (!continuation) lastDraw = start;
+  const status = state.status;
+  statusLine.innerHTML = describe(status);
+  speedControl.hidden = status?.mode !== 'replay';
+  pauseButton.disabled = !connected || status?.state !== 'running';
+  resumeButton.disabled = !connected || status?.state !== 'paused';
+  syncAgents();
+  const agent = state.agents.get(agentSelect.value);
+  if (agent) {
+    let drawn = 0;
+    for (let k = 0; k < slots.length; k++) {
+      const index = (nextSlot + k) % slots.length;
+      const slot = slots[index];
+      const width = Math.max(280, slot.card.clientWidth - 22);
+      const key = [agent.info.id, width, ...slot.spec.data.map((d) => agent.versions[d])].join('|');
+      if (key === slot.drawn) continue;
+      if (drawn > 0 && performance.now() - start > REDRAW_BUDGET_MS) {
+        nextSlot = index;
+        scheduled = true;
+        setTimeout(() => draw(true), 0);
+        break;
+      }
+      slot.body.replaceChildren(slot.spec.render(agent, { width }));
+      slot.drawn = key;
+      drawn += 1;
+      if (index === 0) stats.trialsShown = agent.trials.x.at(-1) ?? 0;
+    }
+  }
+  stats.redraws += 1;
+  stats.durations.push(performance.now() - start);
+  if (stats.durations.length > KEPT_DURATIONS) stats.durations.shift();
+}
+
+function requestRedraw(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(() => draw(), Math.max(0, lastDraw + MIN_REDRAW_MS - performance.now()));
+}
+
+function showNotice(text: string): void {
+  notice.textContent = text;
+  setTimeout(() => {
+    if (notice.textContent === text) notice.textContent = '';
+  }, 5000);
+}
+
+const socket = connectViewer({
+  url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
+  onMessage: (message: ServerMessage) => {
+    stats.messages += 1;
+    if (message.type === 'notice') return showNotice(message.message);
+    state.apply(message);
+    stats.state = message.status.state;
+    requestRedraw();
+  },
+  onConnection: (isConnected) => {
+    connected = isConnected;
+    requestRedraw();
+  },
+});
+
+pauseButton.addEventListener('click', () => socket.send({ type: 'pause', v: PROTOCOL_VERSION }));
+resumeButton.addEventListener('click', () => socket.send({ type: 'resume', v: PROTOCOL_VERSION }));
+speedSelect.addEventListener('change', () => {
+  const value = speedSelect.value;
+  socket.send({ type: 'speed', v: PROTOCOL_VERSION, speed: value === 'max' ? 'max' : Number(value) });
+});
+agentSelect.addEventListener('change', requestRedraw);
+window.addEventListener('resize', requestRedraw);
