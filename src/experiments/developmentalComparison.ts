@@ -31,7 +31,7 @@ import { ConfigError, checkInteger } from '../validation.js';
 import { analyzeLearningDynamics } from './learningDynamics.js';
 import { summarizeSample, welchTest, type SampleSummary, type TwoSampleTest } from './statistics.js';
 import { evaluateBehaviour, type StayTableCells } from './closedLoopBehaviour.js';
-import { measureModelOnBatch, trainOnDataset } from './trainOnDataset.js';
+import { measureModelOnBatch, trainOnDataset, type ModelMeasures } from './trainOnDataset.js';
 import { trainOnline, type OnlineTrainingOptions } from './trainOnline.js';
 
 /** Every per-seed number the comparison reports, in report order. */
@@ -164,6 +164,23 @@ function onlineSeedRun(config: DevelopmentalConfig, task: TaskType, seed: number
   const behaviour = evaluateBehaviour(model, task, played, seed);
   const { episode } = behaviour;
   const m = measureModelOnBatch(model, { nSessions: episode.nSessions, nTrials: episode.nTrials, nInputs: episode.nInputs, inputs: episode.inputs });
+  return assembleSeedRun(seed, model, m, behaviour, {
+    testNll: NaN,
+    testAccuracy: NaN,
+    convergenceEpoch: NaN,
+    validationLossStability: NaN,
+    learningCurve: { trainLoss: history.loss, trainNll: [], validationNll: [] },
+  });
+}
+
+type Behaviour = ReturnType<typeof evaluateBehaviour>;
+type TrainingFigures = Pick<Record<ComparisonMetric, number>, 'testNll' | 'testAccuracy' | 'convergenceEpoch' | 'validationLossStability'> & {
+  learningCurve: SeedRun['learningCurve'];
+};
+
+/** One SeedRun from a trained model's measures, its closed-loop behaviour and its training figures. */
+function assembleSeedRun(seed: number, model: BrainInspiredRNN, m: ModelMeasures, behaviour: Behaviour, training: TrainingFigures): SeedRun {
+  const { learningCurve, ...trainingMetrics } = training;
   return {
     seed,
     metrics: {
@@ -174,13 +191,10 @@ function onlineSeedRun(config: DevelopmentalConfig, task: TaskType, seed: number
       responseHeterogeneity: m.responseHeterogeneity ?? NaN,
       activityDimensionality: m.activityDimensionality,
       ...behaviour.metrics,
-      testNll: NaN,
-      testAccuracy: NaN,
-      convergenceEpoch: NaN,
-      validationLossStability: NaN,
+      ...trainingMetrics,
     },
     singularValues: Array.from(singularValues(model.recurrentWeights())),
-    learningCurve: { trainLoss: history.loss, trainNll: [], validationNll: [] },
+    learningCurve,
     reversalCurve: behaviour.reversalCurve,
     ...(behaviour.stayTable ? { stayTable: behaviour.stayTable } : {}),
   };
@@ -232,30 +246,19 @@ export function runDevelopmentalComparison(
       const dynamics = analyzeLearningDynamics(report.history);
       const behaviour = evaluateBehaviour(model, dataset.type, played, seed);
       const m = report.measures;
-      runs[stage].push({
-        seed,
-        metrics: {
-          effectiveRank: m.effectiveRank ?? NaN,
-          svDecayGamma: m.svDecayGamma ?? NaN,
-          svDecayRSquared: m.svDecayRSquared ?? NaN,
-          nuclearNorm: m.nuclearNorm ?? NaN,
-          responseHeterogeneity: m.responseHeterogeneity ?? NaN,
-          activityDimensionality: m.activityDimensionality,
-          ...behaviour.metrics,
+      runs[stage].push(
+        assembleSeedRun(seed, model, m, behaviour, {
           testNll: m.testNll,
           testAccuracy: m.testAccuracy,
           convergenceEpoch: dynamics.convergenceEpoch,
           validationLossStability: dynamics.validationLossStability,
-        },
-        singularValues: Array.from(singularValues(model.recurrentWeights())),
-        learningCurve: {
-          trainLoss: Array.from(dynamics.trainLoss),
-          trainNll: report.history.epochs.map((e) => e.trainNll),
-          validationNll: Array.from(dynamics.validationNll),
-        },
-        reversalCurve: behaviour.reversalCurve,
-        ...(behaviour.stayTable ? { stayTable: behaviour.stayTable } : {}),
-      });
+          learningCurve: {
+            trainLoss: Array.from(dynamics.trainLoss),
+            trainNll: report.history.epochs.map((e) => e.trainNll),
+            validationNll: Array.from(dynamics.validationNll),
+          },
+        }),
+      );
     }
   });
   const premature = stageResults(configs.premature, runs.premature);

@@ -7,6 +7,7 @@
 import { Matrix } from 'ml-matrix';
 import type { ParameterSet, Real } from './parameters.js';
 import { ConfigError } from '../validation.js';
+import { addLowRankGradients, packLowRankFactors } from './lowRankFactors.js';
 
 /** The packed factors: W_rec = A Bᵀ, both N×k row-major with k = r + 1; column 0 is m resp. n. */
 export interface LowRankFactorPair {
@@ -32,7 +33,7 @@ export class LowRankRecurrentLayer {
   private readonly overlaps: Float64Array;
 
   /** Views 'm', 'n', 'M' and 'N' of `parameters` (shapes [N], [N], [N, r], [N, r]); later updates show through. */
-  constructor(parameters: ParameterSet) {
+  constructor(private readonly parameters: ParameterSet) {
     this.m = parameters.view('m');
     this.n = parameters.view('n');
     this.M = parameters.view('M');
@@ -92,18 +93,7 @@ export class LowRankRecurrentLayer {
    * const { A, B, k } = layer.factors();
    */
   factors(): LowRankFactorPair {
-    const { nHidden, rank, m, n, M, N } = this;
-    const k = rank + 1;
-    const A = new Float64Array(nHidden * k);
-    const B = new Float64Array(nHidden * k);
-    for (let i = 0; i < nHidden; i++) {
-      A[i * k] = m[i];
-      B[i * k] = n[i];
-      for (let j = 0; j < rank; j++) {
-        A[i * k + j + 1] = M[i * rank + j];
-        B[i * k + j + 1] = N[i * rank + j];
-      }
-    }
+    const { A, B, k } = packLowRankFactors(this.parameters);
     return { A, B, k };
   }
 
@@ -114,22 +104,7 @@ export class LowRankRecurrentLayer {
    * layer.scatterFactorGradients(reg.gradA, reg.gradB, gradients);
    */
   scatterFactorGradients(gradA: ArrayLike<number>, gradB: ArrayLike<number>, grads: ParameterSet): void {
-    const { nHidden, rank } = this;
-    const k = rank + 1;
-    if (gradA.length !== nHidden * k || gradB.length !== nHidden * k) {
-      throw new ConfigError([`factor gradients must have length ${nHidden * k} (N×k), got ${gradA.length} and ${gradB.length}`]);
-    }
-    const gm = grads.view('m');
-    const gn = grads.view('n');
-    const gM = grads.view('M');
-    const gN = grads.view('N');
-    for (let i = 0; i < nHidden; i++) {
-      gm[i] += gradA[i * k];
-      gn[i] += gradB[i * k];
-      for (let j = 0; j < rank; j++) {
-        gM[i * rank + j] += gradA[i * k + j + 1];
-        gN[i * rank + j] += gradB[i * k + j + 1];
-      }
-    }
+    addLowRankGradients(grads, gradA, gradB);
   }
+
 }

@@ -111,73 +111,8 @@ function weightedProduct(X: Matrix, g: Float64Array, Y: Matrix, Z: Matrix): Matr
   return X.mmul(Y.transpose().mmul(Z).mulColumnVector(Array.from(g)));
 }
 
-/** The factors of W = m nᵀ + M Nᵀ = A Bᵀ, packed as A = [m | M] and B = [n | N]. */
-export interface LowRankFactors {
-  /** N×k row-major [m | M]. */
-  A: Float64Array;
-  /** N×k row-major [n | N]. */
-  B: Float64Array;
-  /** N. */
-  nHidden: number;
-  /** k = rank + 1. */
-  k: number;
-}
-
-/**
- * Pack the parameters 'm' (N), 'n' (N), 'M' (N×rank) and 'N' (N×rank) of a low-rank model into A, B.
- * @example
- * const { A, B, nHidden, k } = packLowRankFactors(model.parameters);
- */
-export function packLowRankFactors(parameters: ParameterSet): LowRankFactors {
-  const m = parameters.view('m');
-  const n = parameters.view('n');
-  const bigM = parameters.view('M');
-  const bigN = parameters.view('N');
-  const nHidden = m.length;
-  const rank = bigM.length / nHidden;
-  if (n.length !== nHidden || !Number.isInteger(rank) || bigN.length !== bigM.length) {
-    throw new ConfigError([`parameters m, n, M, N must have sizes N, N, N×rank, N×rank, got ${m.length}, ${n.length}, ${bigM.length}, ${bigN.length}`]);
-  }
-  const k = rank + 1;
-  const A = new Float64Array(nHidden * k);
-  const B = new Float64Array(nHidden * k);
-  for (let i = 0; i < nHidden; i++) {
-    A[i * k] = m[i];
-    B[i * k] = n[i];
-    for (let r = 0; r < rank; r++) {
-      A[i * k + 1 + r] = bigM[i * rank + r];
-      B[i * k + 1 + r] = bigN[i * rank + r];
-    }
-  }
-  return { A, B, nHidden, k };
-}
-
-/**
- * Add scale · (gradA, gradB) into the 'm', 'n', 'M', 'N' entries of a gradient ParameterSet
- * (the inverse layout of `packLowRankFactors`).
- * @example
- * addLowRankGradients(gradients, reg.gradA, reg.gradB, warmupScale);
- */
-export function addLowRankGradients(gradients: ParameterSet, gradA: ArrayLike<number>, gradB: ArrayLike<number>, scale = 1): void {
-  const m = gradients.view('m');
-  const n = gradients.view('n');
-  const bigM = gradients.view('M');
-  const bigN = gradients.view('N');
-  const nHidden = m.length;
-  const rank = bigM.length / nHidden;
-  const k = rank + 1;
-  if (gradA.length !== nHidden * k || gradB.length !== nHidden * k) {
-    throw new ConfigError([`gradA and gradB must have N×k = ${nHidden * k} entries, got ${gradA.length} and ${gradB.length}`]);
-  }
-  for (let i = 0; i < nHidden; i++) {
-    m[i] += scale * gradA[i * k];
-    n[i] += scale * gradB[i * k];
-    for (let r = 0; r < rank; r++) {
-      bigM[i * rank + r] += scale * gradA[i * k + 1 + r];
-      bigN[i * rank + r] += scale * gradB[i * k + 1 + r];
-    }
-  }
-}
+// The packing of m, n, M, N into A, B lives with the model; re-exported here for the loss's users.
+export { packLowRankFactors, addLowRankGradients, type LowRankFactors } from '../model/lowRankFactors.js';
 
 export interface HeterogeneityPenaltyResult {
   /** Mean over rows of the population variance across units of rᵢ = leak (1 − xᵢ²) ‖W_in[i, :]‖₂. */
