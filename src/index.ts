@@ -61,7 +61,7 @@ export type { MatrixInput, RowMajorMatrix } from './metrics/matrixInput.js';
 export { createTrainingConfig, defaultTrainingConfig } from './training/trainingConfig.js';
 export type { TrainingConfig } from './training/trainingConfig.js';
 export { Trainer } from './training/trainer.js';
-export type { StepResult, EpochRecord, TrainingHistory, FitData, FitOptions } from './training/trainer.js';
+export type { StepResult, EpochRecord, TrainingHistory, FitData, FitOptions, GradientEngine, StepGradients, TrainerOptions } from './training/trainer.js';
 export { Adam, clipGradientNorm } from './training/adam.js';
 export type { AdamOptions } from './training/adam.js';
 export { maskedCrossEntropy } from './training/crossEntropy.js';

@@ -4,7 +4,9 @@
  * line per workload with `trial_steps_per_s`, then the ratios.
  *
  * The main figures ("train", "online") use float32 models on the WebAssembly SIMD kernel; the
- * "(float64 js kernel)" lines run the same workloads on the float64 JavaScript kernel for reference.
+ * "(float64 js kernel)" lines run the same workloads on the float64 JavaScript kernel for reference,
+ * and "train (wasm simd, 2 threads)" splits the train step's sessions over the calling thread and a
+ * worker (actors/parallel). A workload's target is met by its best variant; the last lines say which.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,6 +22,7 @@ import {
 } from '../../src/index.js';
 import { runActorPipelineWorkload, runPlainOnlineLoop } from '../bench/actorPipelineWorkload.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
+import { ParallelSupervisedStep } from '../parallel/parallelSupervisedStep.js';
 
 const N = 32, RANK = 8, N_INPUTS = 4, N_OUTPUTS = 2, LEAK = 0.2;
 const B = 80, T = 150;
@@ -34,10 +37,19 @@ interface Variant {
   label: string;
   kernel: LowRankKernelName;
   dtype: 'float32' | 'float64';
+  /** Threads sharing each train step (1: the plain Trainer). */
+  threads: number;
 }
 
-const MAIN: Variant = { label: '', kernel: 'wasm', dtype: 'float32' };
-const REFERENCE: Variant = { label: ' (float64 js kernel)', kernel: 'js', dtype: 'float64' };
+const MAIN: Variant = { label: '', kernel: 'wasm', dtype: 'float32', threads: 1 };
+const REFERENCE: Variant = { label: ' (float64 js kernel)', kernel: 'js', dtype: 'float64', threads: 1 };
+const TWO_THREADS: Variant = { label: ' (wasm simd, 2 threads)', kernel: 'wasm', dtype: 'float32', threads: 2 };
+
+/** The variants that may meet each workload's target (the float64 lines are for reference only). */
+const TARGETS: Record<string, { ratio: number; variants: string[] }> = {
+  train: { ratio: 5, variants: ['train', `train${TWO_THREADS.label}`] },
+  online: { ratio: 2, variants: ['online'] },
+};
 
 function frameworkName({ kernel, dtype }: Variant, loop: string): string {
   return `brain-inspired-rnn (${kernel === 'wasm' ? 'wasm simd' : 'js'} kernel, ${dtype}, ${loop})`;
@@ -73,9 +85,13 @@ function workloadData(seed: number): SequenceBatch {
   return { nSessions: B, nTrials: T, nInputs: N_INPUTS, inputs, targets };
 }
 
-function trainWorkload(variant: Variant, repeats = 20, warmup = 3) {
+async function trainWorkload(variant: Variant, repeats = 20, warmup = 3) {
   const model = workloadModel(0, variant);
-  const trainer = new Trainer(model, { learningRate: 1e-2, clipNorm: 1, nEpochs: 1, batchSize: B, regularize: true });
+  // Persistent workers, started (like the model is built) before any step: loading them compiles
+  // the TypeScript sources again and would otherwise compete with the timed steps for the cores.
+  const engine = variant.threads > 1 ? new ParallelSupervisedStep(model, { threads: variant.threads }) : undefined;
+  engine?.waitForWorkers();
+  const trainer = new Trainer(model, { learningRate: 1e-2, clipNorm: 1, nEpochs: 1, batchSize: B, regularize: true }, { gradientEngine: engine });
   const batch = workloadData(1);
   const times: number[] = [];
   for (let i = 0; i < warmup + repeats; i++) {
@@ -83,8 +99,10 @@ function trainWorkload(variant: Variant, repeats = 20, warmup = 3) {
     trainer.step(batch, 1);
     if (i >= warmup) times.push((performance.now() - start) / 1000);
   }
+  await engine?.close();
   const step = median(times);
-  return { workload: `train${variant.label}`, framework: frameworkName(variant, '1 thread'), B, T, N, rank: RANK, median_step_s: step, trial_steps_per_s: (B * T) / step };
+  const loop = variant.threads === 1 ? '1 thread' : `${variant.threads} threads`;
+  return { workload: `train${variant.label}`, framework: frameworkName(variant, loop), B, T, N, rank: RANK, median_step_s: step, trial_steps_per_s: (B * T) / step };
 }
 
 function onlineWorkload(variant: Variant, agents = 64, trials = 1000, repeats = 5) {
@@ -137,8 +155,8 @@ function torchReference(): Record<string, { trial_steps_per_s: number }> | undef
 }
 
 const ours: Record<string, { trial_steps_per_s: number }> = {};
-for (const run of [() => trainWorkload(MAIN), () => trainWorkload(REFERENCE), () => onlineWorkload(MAIN), () => onlineWorkload(REFERENCE)]) {
-  const result = run();
+for (const run of [() => trainWorkload(MAIN), () => trainWorkload(TWO_THREADS), () => trainWorkload(REFERENCE), () => onlineWorkload(MAIN), () => onlineWorkload(REFERENCE)]) {
+  const result = await run();
   ours[result.workload] = result;
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -154,12 +172,18 @@ for (const run of [() => trainWorkload(MAIN), () => trainWorkload(REFERENCE), ()
 
 const torch = torchReference();
 if (torch) {
-  const targets: Record<string, number> = { train: 5, online: 2 };
+  const ratios: Record<string, number> = {};
   for (const [name, result] of Object.entries(ours)) {
     const reference = torch[name.split(' ')[0]];
     if (!reference) continue;
-    const ratio = result.trial_steps_per_s / reference.trial_steps_per_s;
-    const target = name in targets ? { target: targets[name], meets_target: ratio >= targets[name] } : {};
-    process.stdout.write(`${JSON.stringify({ workload: name, ratio_to_torch: Number(ratio.toFixed(3)), ...target })}\n`);
+    ratios[name] = result.trial_steps_per_s / reference.trial_steps_per_s;
+    process.stdout.write(`${JSON.stringify({ workload: name, ratio_to_torch: Number(ratios[name].toFixed(3)) })}\n`);
+  }
+  for (const [workload, { ratio: target, variants }] of Object.entries(TARGETS)) {
+    const measured = variants.filter((name) => name in ratios);
+    if (measured.length === 0) continue;
+    const best = measured.reduce((a, b) => (ratios[b] > ratios[a] ? b : a));
+    const ratio = Number(ratios[best].toFixed(3));
+    process.stdout.write(`${JSON.stringify({ target_workload: workload, best_variant: best, ratio_to_torch: ratio, target, meets_target: ratio >= target })}\n`);
   }
 }

@@ -8,6 +8,7 @@ import { LowRankWasmForward } from '../model/kernels/lowRankWasmKernel.js';
 import type { ParameterSet } from '../model/parameters.js';
 import type { RecurrentModel, SequenceBatch } from '../model/recurrentModel.js';
 import { createRandom, type Random } from '../random.js';
+import { ConfigError } from '../validation.js';
 import { Adam, clipGradientNorm } from './adam.js';
 import { maskedCrossEntropy } from './crossEntropy.js';
 import { developmentalLoss, type DevelopmentalLossTerms } from './developmentalLoss.js';
@@ -59,13 +60,47 @@ export interface FitOptions {
   onEpoch?: (record: EpochRecord) => void;
 }
 
+/** The loss terms of one step whose gradients a GradientEngine accumulated. */
+export interface StepGradients {
+  /** Mean NLL per counted choice of the whole batch. */
+  taskLoss: number;
+  /** Regulariser terms (present when `regularizerScale` > 0). */
+  regularizers?: DevelopmentalLossTerms;
+}
+
+/**
+ * Computes a step's gradients for the Trainer, which then clips them and applies Adam. Without one
+ * the Trainer runs forward, loss and BPTT on the calling thread; actors/parallel's
+ * ParallelSupervisedStep splits the sessions over worker threads instead.
+ */
+export interface GradientEngine {
+  /** The model the gradients belong to: must be the Trainer's. */
+  readonly model: RecurrentModel;
+  /**
+   * Add d loss / d parameters of `batch` into `gradients` (float64, the parameters' layout, zeroed
+   * by the caller). The loss is the masked cross-entropy plus, when `regularizerScale` > 0 (only
+   * for BrainInspiredRNN), the developmental regularisers of the model's config scaled by it.
+   */
+  accumulate(batch: SequenceBatch, regularizerScale: number, gradients: ParameterSet): StepGradients;
+}
+
+export interface TrainerOptions {
+  /** Computes each step's gradients (default: forward, loss and BPTT on the calling thread). */
+  gradientEngine?: GradientEngine;
+}
+
 export class Trainer {
   readonly config: TrainingConfig;
   private readonly optimizer: Adam;
   private readonly gradients: ParameterSet;
   private readonly rng: Random;
+  private readonly engine: GradientEngine;
 
-  constructor(readonly model: RecurrentModel, config: Partial<TrainingConfig> = {}) {
+  constructor(readonly model: RecurrentModel, config: Partial<TrainingConfig> = {}, { gradientEngine }: TrainerOptions = {}) {
+    if (gradientEngine !== undefined && gradientEngine.model !== model) {
+      throw new ConfigError(["Trainer gradientEngine must compute the gradients of the Trainer's own model, got an engine bound to another model"]);
+    }
+    this.engine = gradientEngine ?? { model, accumulate: (batch, scale, gradients) => this.accumulate(batch, scale, gradients) };
     this.config = createTrainingConfig(config);
     this.optimizer = new Adam(model.parameters.size, { learningRate: this.config.learningRate });
     this.gradients = model.parameters.zerosLike().withDtype('float64');
@@ -83,19 +118,8 @@ export class Trainer {
   step(batch: SequenceBatch, warmup = 1): StepResult {
     const { model, gradients } = this;
     gradients.data.fill(0);
-    const forward = model.forward(batch);
-    const task = maskedCrossEntropy(batch, forward.logits, model.nOutputs, { gradient: true });
-    let regularizers: DevelopmentalLossTerms | undefined;
-    if (model instanceof BrainInspiredRNN && this.config.regularize && warmup > 0) {
-      // The heterogeneity gradient on x_t is formed inside backward (fused in the wasm kernel).
-      const developmental = developmentalLoss(model, forward, gradients, warmup, { deferActivationGradient: true });
-      regularizers = developmental.terms;
-      model.backward(batch, forward, { dLogits: task.dLogits, heterogeneityWeight: developmental.heterogeneityWeight }, gradients);
-    } else {
-      model.backward(batch, forward, { dLogits: task.dLogits }, gradients);
-    }
-    // Nothing reads this pass's states again: the next forward pass may reuse the wasm buffers.
-    if (forward instanceof LowRankWasmForward) forward.release();
+    const regularizerScale = model instanceof BrainInspiredRNN && this.config.regularize && warmup > 0 ? warmup : 0;
+    const { taskLoss, regularizers } = this.engine.accumulate(batch, regularizerScale, gradients);
     const gradientNorm = clipGradientNorm(gradients, this.config.clipNorm);
     if (model.parameters.dtype === 'float64') {
       this.optimizer.step(model.parameters, gradients);
@@ -104,7 +128,26 @@ export class Trainer {
       this.optimizer.step(wide, gradients);
       model.parameters.data.set(wide.data);
     }
-    return { loss: task.meanNll + (regularizers?.value ?? 0), taskLoss: task.meanNll, regularizers, gradientNorm };
+    return { loss: taskLoss + (regularizers?.value ?? 0), taskLoss, regularizers, gradientNorm };
+  }
+
+  /** The default GradientEngine: the whole batch on the calling thread. */
+  private accumulate(batch: SequenceBatch, regularizerScale: number, gradients: ParameterSet): StepGradients {
+    const { model } = this;
+    const forward = model.forward(batch);
+    const task = maskedCrossEntropy(batch, forward.logits, model.nOutputs, { gradient: true });
+    let regularizers: DevelopmentalLossTerms | undefined;
+    if (model instanceof BrainInspiredRNN && regularizerScale > 0) {
+      // The heterogeneity gradient on x_t is formed inside backward (fused in the wasm kernel).
+      const developmental = developmentalLoss(model, forward, gradients, regularizerScale, { deferActivationGradient: true });
+      regularizers = developmental.terms;
+      model.backward(batch, forward, { dLogits: task.dLogits, heterogeneityWeight: developmental.heterogeneityWeight }, gradients);
+    } else {
+      model.backward(batch, forward, { dLogits: task.dLogits }, gradients);
+    }
+    // Nothing reads this pass's states again: the next forward pass may reuse the wasm buffers.
+    if (forward instanceof LowRankWasmForward) forward.release();
+    return { taskLoss: task.meanNll, regularizers };
   }
 
   /** NLL per choice and accuracy of the current weights on a batch (no update). */

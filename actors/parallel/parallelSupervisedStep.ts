@@ -1,0 +1,296 @@
+/**
+ * Data-parallel supervised steps: the batch's sessions are shared out between the calling thread
+ * and persistent worker threads, each with its own model copy (and so its own wasm kernel instance).
+ * Every thread runs forward, cross-entropy and BPTT on the chunks it claims (shardGradients.ts,
+ * sharedStepMemory.ts); the caller adds the spectral regularisers once, sums the chunks' gradients
+ * in chunk order, and the Trainer clips and applies Adam as usual. Results equal Trainer.step's up
+ * to float32 summation order, and do not depend on which thread computed which chunk.
+ *
+ * Chunks are whole groups of four sessions (the wasm kernel's SIMD lanes), so every session is
+ * computed exactly as in a single-threaded pass; the last chunk may hold a partial group. Claiming
+ * chunks rather than fixed halves keeps the step from waiting on a worker that a loaded machine
+ * has not scheduled yet: the caller then takes that worker's chunks too.
+ */
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
+import type { ParameterSet } from '../../src/model/parameters.js';
+import type { RecurrentModel, SequenceBatch } from '../../src/model/recurrentModel.js';
+import type { DevelopmentalLossTerms } from '../../src/training/developmentalLoss.js';
+import { developmentalRegularizers } from '../../src/training/regularizers.js';
+import type { GradientEngine, StepGradients } from '../../src/training/trainer.js';
+import { ConfigError, checkInteger, checkNumber } from '../../src/validation.js';
+import { computeChunk, countScoredTrials } from './shardGradients.js';
+import type { ShardWorkerData } from './shardWorker.js';
+import {
+  ChunkScalar, Scalar, Slot, WorkerState, claimChunk, createSharedBatchMemory, createSharedStepMemory, epochOf,
+  finishChunk, openChunks, sharedBatchViews, sharedStepViews, type SharedBatchViews, type SharedStepViews,
+} from './sharedStepMemory.js';
+
+/** Sessions per SIMD vector of the wasm kernel: chunks are cut at multiples of it. */
+const LANES = 4;
+/**
+ * Chunks per thread and step: a chunk costs ≈ 10 µs of per-call overhead, and the threads finish
+ * at most about one chunk apart, so for the bench batch (B = 80) chunks are single lane groups.
+ */
+const CHUNKS_PER_THREAD = 10;
+/** How often a waiting caller checks that the workers are still alive (ms). */
+const LIVENESS_CHECK_MS = 250;
+
+export interface ParallelSupervisedStepOptions {
+  /** Threads sharing each step, the calling one included, an integer in [1, 64] (default 2: the caller and one worker). */
+  threads?: number;
+  /**
+   * Whether the calling thread computes chunks too (default true). With false it only adds the
+   * spectral terms and the sums, and every chunk goes to a worker (needs threads ≥ 2).
+   */
+  callerComputes?: boolean;
+}
+
+interface ShardWorker {
+  worker: Worker;
+  /** The caller's end of the worker's channel (batch buffers out, failure messages in). */
+  port: MessagePort;
+  /** Control slot of its WorkerState. */
+  stateSlot: number;
+  exited: Promise<void>;
+}
+
+/**
+ * @example
+ * const engine = new ParallelSupervisedStep(model, { threads: 2 });
+ * const trainer = new Trainer(model, { batchSize: 80 }, { gradientEngine: engine });
+ * trainer.step(batch);
+ * await engine.close();
+ */
+export class ParallelSupervisedStep implements GradientEngine {
+  readonly threads: number;
+  private readonly workers: ShardWorker[] = [];
+  private readonly views: SharedStepViews;
+  private buffers: SharedBatchViews | undefined;
+  private readonly computed: number[];
+  private readonly callerComputes: boolean;
+  private steps = 0;
+  private closed = false;
+  /** Why no further step may run (a worker died holding chunks of a step). */
+  private broken: string | undefined;
+
+  constructor(readonly model: RecurrentModel, { threads = 2, callerComputes = true }: ParallelSupervisedStepOptions = {}) {
+    this.threads = checkInteger('threads', threads, 1, 64);
+    if (!callerComputes && threads < 2) {
+      throw new ConfigError([`ParallelSupervisedStep with callerComputes false needs threads >= 2, got ${threads}`]);
+    }
+    this.callerComputes = callerComputes;
+    this.computed = new Array<number>(threads).fill(0);
+    const memory = createSharedStepMemory(model.parameters.size, threads - 1, threads * CHUNKS_PER_THREAD);
+    this.views = sharedStepViews(memory);
+    const source = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const entry = new URL(`./shardWorker${source}`, import.meta.url).href;
+    const serialized = model.toJSON();
+    const kernel = model instanceof BrainInspiredRNN ? model.kernel : undefined;
+    for (let w = 1; w < threads; w++) {
+      const { port1, port2 } = new MessageChannel();
+      const stateSlot = Slot.workers + 2 * (w - 1);
+      const data: ShardWorkerData = { worker: w, model: serialized, kernel, memory, port: port2, entry, stateSlot };
+      // No inherited execArgv: the bootstrap registers tsx itself when it has to.
+      const worker = new Worker(new URL('./shardWorkerBootstrap.mjs', import.meta.url), { workerData: data, transferList: [port2], execArgv: [] });
+      // Failures travel through the shared memory; this listener only keeps them from crashing the process.
+      worker.on('error', () => {});
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // A forgotten close() must not keep the process alive.
+      worker.unref();
+      port1.unref();
+      this.workers.push({ worker, port: port1, stateSlot, exited });
+    }
+  }
+
+  /** Chunks each thread has computed so far (index 0: the calling thread). */
+  get chunkCounts(): readonly number[] {
+    return [...this.computed];
+  }
+
+  /**
+   * Block until every worker has loaded (steps never need this: they start without the workers
+   * that are not ready yet). Throws if one failed or `timeoutMs` passed.
+   */
+  waitForWorkers(timeoutMs = 60_000): void {
+    checkNumber('timeoutMs', timeoutMs, { min: 0 });
+    const deadline = performance.now() + timeoutMs;
+    const { control } = this.views;
+    for (const shard of this.workers) {
+      while (Atomics.load(control, shard.stateSlot) === WorkerState.loading) {
+        const left = deadline - performance.now();
+        if (left <= 0) throw new Error(`ParallelSupervisedStep: a worker did not load within ${timeoutMs} ms`);
+        Atomics.wait(control, shard.stateSlot, WorkerState.loading, left);
+      }
+    }
+    this.throwIfWorkerStopped();
+  }
+
+  accumulate(batch: SequenceBatch, regularizerScale: number, gradients: ParameterSet): StepGradients {
+    if (this.closed) throw new Error('ParallelSupervisedStep.accumulate after close()');
+    if (this.broken !== undefined) throw new Error(this.broken);
+    const { model, views } = this;
+    const { nSessions, nTrials, nInputs, inputs, mask } = batch;
+    if (nInputs !== model.nInputs || inputs.length !== nSessions * nTrials * nInputs) {
+      throw new RangeError(
+        `batch must have nInputs ${model.nInputs} and ${nSessions}×${nTrials}×${model.nInputs} inputs, got nInputs ${nInputs} and ${inputs.length}`,
+      );
+    }
+    this.throwIfWorkerStopped();
+    const batchCount = countScoredTrials(batch);
+    const lowRank = model instanceof BrainInspiredRNN && regularizerScale > 0 ? model : undefined;
+    const heterogeneityWeight = lowRank ? regularizerScale * lowRank.config.heterogeneityWeight : 0;
+    const groups = Math.ceil(nSessions / LANES);
+    const chunkSessions = LANES * Math.max(1, Math.ceil(groups / (this.threads * CHUNKS_PER_THREAD)));
+    const chunks = Math.ceil(nSessions / chunkSessions);
+
+    const { control, scalars } = views;
+    const epoch = epochOf(++this.steps);
+    if (this.workers.length > 0) {
+      views.parameters.set(model.parameters.data);
+      this.share(batch);
+    }
+    control[Slot.sessions] = nSessions;
+    control[Slot.trials] = nTrials;
+    control[Slot.chunkSessions] = chunkSessions;
+    control[Slot.flags] = mask ? 1 : 0;
+    scalars[Scalar.batchCount] = batchCount;
+    scalars[Scalar.regularize] = lowRank ? 1 : 0;
+    scalars[Scalar.heterogeneityWeight] = heterogeneityWeight;
+    openChunks(control, epoch, chunks);
+    if (this.workers.length > 0) {
+      Atomics.store(control, Slot.command, this.steps);
+      Atomics.notify(control, Slot.command);
+    }
+
+    // Once chunks are open, leave only after every claimed one is finished: otherwise a worker
+    // could still be writing this step's slots when the next step reuses them.
+    let ownFailure: unknown;
+    let spectral: ReturnType<typeof addSpectralRegularizers> | undefined;
+    try {
+      // The spectral terms depend on W only: added once, while the workers start on their chunks.
+      if (lowRank) spectral = addSpectralRegularizers(lowRank, regularizerScale, gradients);
+    } catch (error) {
+      ownFailure = error;
+    }
+    const claimsChunks = this.callerComputes || ownFailure !== undefined;
+    for (let chunk = claimsChunks ? claimChunk(control, epoch) : -1; chunk >= 0; chunk = claimChunk(control, epoch)) {
+      try {
+        if (ownFailure === undefined) computeChunk(model, batch, views, chunk);
+      } catch (error) {
+        // Keep claiming (without computing) so no worker starts a chunk of a step that is given up.
+        ownFailure = error;
+      }
+      finishChunk(views.chunkState, chunk, epoch, 0, ownFailure !== undefined);
+    }
+    this.awaitChunks(epoch, chunks);
+    if (ownFailure !== undefined) throw ownFailure;
+
+    const failures: string[] = [];
+    let totalNll = 0;
+    let heterogeneity = 0;
+    const size = model.parameters.size;
+    const sum = gradients.data;
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      const thread = views.chunkState[3 * chunk + 1];
+      if (views.chunkState[3 * chunk + 2] !== 0) {
+        failures.push(`worker ${thread}: ${this.message(thread)}`);
+        continue;
+      }
+      this.computed[thread] += 1;
+      const slot = views.chunkGradients.subarray(chunk * size, (chunk + 1) * size);
+      for (let i = 0; i < size; i++) sum[i] += slot[i];
+      totalNll += views.chunkScalars[3 * chunk + ChunkScalar.totalNll];
+      const count = Math.min(chunkSessions, nSessions - chunk * chunkSessions);
+      heterogeneity += views.chunkScalars[3 * chunk + ChunkScalar.heterogeneity] * (count / nSessions);
+    }
+    if (failures.length > 0) throw new Error(`ParallelSupervisedStep: ${failures.join('; ')}`);
+
+    let regularizers: DevelopmentalLossTerms | undefined;
+    if (spectral) {
+      regularizers = {
+        value: spectral.value - heterogeneityWeight * heterogeneity,
+        nuclearNorm: spectral.terms.nuclear,
+        effectiveRank: spectral.terms.effectiveRank,
+        spectral: spectral.terms.spectral,
+        heterogeneity,
+      };
+    }
+    return { taskLoss: batchCount > 0 ? totalNll / batchCount : NaN, regularizers };
+  }
+
+  /**
+   * Stop the workers; resolves once they have exited. Idempotent. Workers never keep the process
+   * alive on their own, so not awaiting it (or never closing) is safe, only wasteful.
+   */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      const { control } = this.views;
+      Atomics.store(control, Slot.closing, 1);
+      Atomics.add(control, Slot.command, 1);
+      Atomics.notify(control, Slot.command);
+      for (const shard of this.workers) {
+        shard.port.close();
+        // Whoever awaits the exit must keep the event loop alive until it comes (it comes promptly).
+        shard.worker.ref();
+      }
+    }
+    return Promise.all(this.workers.map((shard) => shard.exited)).then(() => undefined);
+  }
+
+  /** Copy the batch into the shared buffers (replacing them when too small). */
+  private share({ nSessions, nTrials, nInputs, inputs, targets, mask }: SequenceBatch): void {
+    const rows = nSessions * nTrials;
+    if (this.buffers === undefined || this.buffers.capacity < rows) {
+      const memory = createSharedBatchMemory((this.buffers?.generation ?? 0) + 1, rows, nInputs);
+      for (const shard of this.workers) shard.port.postMessage(memory);
+      this.buffers = sharedBatchViews(memory);
+    }
+    this.buffers.inputs.set(inputs);
+    this.buffers.targets.set(targets!);
+    if (mask) this.buffers.mask.set(mask);
+    this.views.control[Slot.generation] = this.buffers.generation;
+  }
+
+  /** Wait until every chunk of the step is finished (the caller's own ones already are). */
+  private awaitChunks(epoch: number, chunks: number): void {
+    const { chunkState } = this.views;
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      for (;;) {
+        const finished = Atomics.load(chunkState, 3 * chunk);
+        if (finished === epoch) break;
+        if (Atomics.wait(chunkState, 3 * chunk, finished, LIVENESS_CHECK_MS) === 'timed-out') this.throwIfWorkerStopped();
+      }
+    }
+  }
+
+  private throwIfWorkerStopped(): void {
+    const { control } = this.views;
+    this.workers.forEach((shard, index) => {
+      if (Atomics.load(control, shard.stateSlot) !== WorkerState.exited) return;
+      // Chunks it held will never finish: no further step may reuse the shared memory.
+      this.broken ??= `ParallelSupervisedStep: worker ${index + 1} stopped: ${this.message(index + 1)}`;
+      throw new Error(this.broken);
+    });
+  }
+
+  private message(thread: number): string {
+    return (receiveMessageOnPort(this.workers[thread - 1].port)?.message as string | undefined) ?? 'no message';
+  }
+}
+
+/** The spectral terms of developmentalLoss.ts with their gradients on the factors. */
+function addSpectralRegularizers(model: BrainInspiredRNN, scale: number, gradients: ParameterSet) {
+  const { config } = model;
+  const { A, B, k } = model.layer.factors();
+  const spectral = developmentalRegularizers(A, B, model.nHidden, k, {
+    nuclearWeight: scale * config.nuclearWeight,
+    effectiveRankWeight: scale * config.effectiveRankWeight,
+    spectralWeight: scale * config.spectralWeight,
+    targetGamma: config.targetGamma,
+  });
+  model.layer.scatterFactorGradients(spectral.gradA, spectral.gradB, gradients);
+  return spectral;
+}

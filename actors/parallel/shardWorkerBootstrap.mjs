@@ -1,0 +1,22 @@
+// Entry of ParallelSupervisedStep's worker threads. On Node 20 a worker started on a .ts file does
+// not get tsx's hooks in time even with `--import tsx`, so this plain module registers tsx (when the
+// worker code is TypeScript source) and only then imports it. A failure is reported through the shared
+// control block, because the caller may be blocked in Atomics.wait and cannot see events.
+import { workerData } from 'node:worker_threads';
+
+const EXITED = 2; // WorkerState.exited of sharedStepMemory.ts
+
+try {
+  if (workerData.entry.endsWith('.ts')) {
+    const { register } = await import('tsx/esm/api');
+    register();
+  }
+  const { runShardWorker } = await import(workerData.entry);
+  runShardWorker(workerData);
+} catch (error) {
+  const control = new Int32Array(workerData.memory.control);
+  workerData.port.postMessage(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  Atomics.store(control, workerData.stateSlot, EXITED);
+  Atomics.notify(control, workerData.stateSlot);
+  workerData.port.close();
+}
