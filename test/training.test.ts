@@ -120,6 +120,17 @@ describe('Adam', () => {
     expect(params.view('w')[2]).toBe(3);
   });
 
+  it('updates float32 parameters in float64 and rounds once on store', () => {
+    const wide = new ParameterSet([{ name: 'w', shape: [2] }]);
+    wide.view('w').set([0.1, -0.3]);
+    const narrow = wide.withDtype('float32');
+    const grads = wide.zerosLike();
+    grads.view('w').set([0.25, -1e-3]);
+    new Adam(2, { learningRate: 0.01 }).step(wide, grads);
+    new Adam(2, { learningRate: 0.01 }).step(narrow, grads);
+    expect(Array.from(narrow.view('w'))).toEqual(Array.from(Float32Array.from(wide.view('w'))));
+  });
+
   it('rejects a non-positive learning rate, naming it', () => {
     expect(() => new Adam(3, { learningRate: 0 })).toThrow(/learningRate must be a number > 0|learningRate must be a finite number > 0/);
   });

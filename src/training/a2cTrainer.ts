@@ -78,13 +78,8 @@ export class A2CTrainer {
     }
     model.backward(batch, forward, { dLogits: pg.dLogits, dValues: pg.dValues, dActivations }, gradients);
     const gradientNorm = clipGradientNorm(gradients, options.clipNorm);
-    if (model.parameters.dtype === 'float64') {
-      this.optimizer.step(model.parameters, gradients);
-    } else {
-      const wide = model.parameters.withDtype('float64');
-      this.optimizer.step(wide, gradients);
-      model.parameters.data.set(wide.data);
-    }
+    // Adam computes in float64 and stores into the parameters' own precision.
+    this.optimizer.step(model.parameters, gradients);
     this.updates += 1;
     let rewardSum = 0;
     for (let i = 0; i < episode.rewards.length; i++) rewardSum += episode.rewards[i];

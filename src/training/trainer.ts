@@ -121,13 +121,8 @@ export class Trainer {
     const regularizerScale = model instanceof BrainInspiredRNN && this.config.regularize && warmup > 0 ? warmup : 0;
     const { taskLoss, regularizers } = this.engine.accumulate(batch, regularizerScale, gradients);
     const gradientNorm = clipGradientNorm(gradients, this.config.clipNorm);
-    if (model.parameters.dtype === 'float64') {
-      this.optimizer.step(model.parameters, gradients);
-    } else {
-      const wide = model.parameters.withDtype('float64');
-      this.optimizer.step(wide, gradients);
-      model.parameters.data.set(wide.data);
-    }
+    // Adam computes in float64 and stores into the parameters' own precision.
+    this.optimizer.step(model.parameters, gradients);
     return { loss: taskLoss + (regularizers?.value ?? 0), taskLoss, regularizers, gradientNorm };
   }
 
