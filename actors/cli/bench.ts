@@ -9,7 +9,9 @@
  * worker (actors/parallel). A workload's target is met by its best variant; the last lines say which.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import {
@@ -21,6 +23,7 @@ import {
   type SequenceBatch,
 } from '../../src/index.js';
 import { runActorPipelineWorkload, runPlainOnlineLoop } from '../bench/actorPipelineWorkload.js';
+import { runViewerOverheadWorkload } from '../bench/viewerOverheadWorkload.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 import { ParallelSupervisedStep } from '../parallel/parallelSupervisedStep.js';
 
@@ -168,6 +171,29 @@ for (const run of [() => trainWorkload(MAIN), () => trainWorkload(TWO_THREADS), 
   const ratio = pipeline.trial_steps_per_s / plain.trial_steps_per_s;
   process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline)', framework: 'brain-inspired-rnn (XState actors + RxJS bus)', ...pipeline })}\n`);
   process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline)', ratio_to_plain_loop: Number(ratio.toFixed(3)), plain_loop_trial_steps_per_s: plain.trial_steps_per_s, target: 0.5, meets_target: ratio >= 0.5 })}\n`);
+}
+
+// A viewer attached must not slow the simulation: throughput with one reading WebSocket client
+// against none, same frozen actor-pipeline workload.
+{
+  const viewer = await runViewerOverheadWorkload();
+  process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline, one viewer attached)', trial_steps_per_s: viewer.with.trial_steps_per_s, without_viewer_trial_steps_per_s: viewer.without.trial_steps_per_s, ratio_to_no_viewer: Number(viewer.ratio.toFixed(3)), target: 0.9, meets_target: viewer.ratio >= 0.9 })}\n`);
+}
+
+// Replaying a 1,000,000-trial recording keeps resident memory under 300 MB. The recording is made
+// by a first child process; a second, fresh one only replays, so its peak RSS is the replay's own.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-bench-'));
+  const recording = join(dir, 'million.ndjson.gz');
+  const entry = fileURLToPath(new URL('../bench/replayMemoryMain.ts', import.meta.url));
+  const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+  try {
+    execFileSync(tsx, [entry, recording], { encoding: 'utf8' });
+    const replay = JSON.parse(execFileSync(tsx, [entry, recording], { encoding: 'utf8' }).trim()) as { peakRssMb: number; replayedEvents: number; replaySeconds: number; fileBytes: number };
+    process.stdout.write(`${JSON.stringify({ workload: 'replay 1,000,000 trials', ...replay, peakRssMb: Number(replay.peakRssMb.toFixed(1)), target_mb: 300, meets_target: replay.peakRssMb < 300 })}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const torch = torchReference();
