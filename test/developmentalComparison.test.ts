@@ -95,6 +95,9 @@ describe('runDevelopmentalComparison', () => {
     const run = online.mature.runs[0];
     expect(run.learningCurve.trainLoss).toHaveLength(2);
     expect(run.learningCurve.trainNll).toEqual([]);
+    expect(online.trainer).toBe('online');
+    expect(toComparisonResults(online).learningCurveAxes).toEqual({ x: 'block of 3 episodes', y: 'A2C loss (with regularisers)' });
+    expect(toComparisonResults(results).learningCurveAxes).toBeUndefined();
     expect(Number.isNaN(run.metrics.testNll)).toBe(true);
     for (const metric of ['effectiveRank', 'svDecayGamma', 'nuclearNorm', 'responseHeterogeneity', 'activityDimensionality', 'meanReward'] as const) {
       expect(Number.isFinite(run.metrics[metric]), metric).toBe(true);

@@ -128,6 +128,10 @@ export interface StageResults {
 
 export interface DevelopmentalComparisonResults {
   task: TaskType;
+  /** The training route. */
+  trainer: 'supervised' | 'online';
+  /** The online route's training settings (trainer 'online' only). */
+  online?: Omit<OnlineTrainingOptions, 'onBlock'>;
   seeds: number[];
   nEpochs: number;
   trainingConfig: Partial<TrainingConfig>;
@@ -266,6 +270,8 @@ export function runDevelopmentalComparison(
   const tests = Object.fromEntries(COMPARISON_METRICS.map((m) => [m, welchTest(premature.values[m], mature.values[m])])) as Record<ComparisonMetric, TwoSampleTest>;
   return {
     task: dataset.type,
+    trainer,
+    ...(trainer === 'online' ? { online: { ...online! } } : {}),
     seeds: seedList,
     nEpochs,
     trainingConfig: { ...trainingConfig },
@@ -309,6 +315,9 @@ export function toComparisonResults(results: DevelopmentalComparisonResults): Co
   });
   return {
     task: results.task,
+    ...(results.trainer === 'online'
+      ? { learningCurveAxes: { x: `block of ${results.online?.blockEpisodes ?? 50} episodes`, y: 'A2C loss (with regularisers)' } }
+      : {}),
     configs: STAGES.map((stage) => ({ name: stage, seeds: results[stage].runs.map(seedResults) })),
   };
 }

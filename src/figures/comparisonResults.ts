@@ -81,6 +81,11 @@ export interface ConfigResults {
 export interface ComparisonResults {
   /** Task the models were trained on ('reversal' | 'two_stage' | 'probabilistic_reward'), for titles. */
   task?: string;
+  /**
+   * Axis labels of the learning-curve panel, when the curves are not NLL per epoch (e.g. the A2C
+   * loss per block of episodes of online training). Default: epoch / loss (NLL per choice).
+   */
+  learningCurveAxes?: { x: string; y: string };
   /** One entry per configuration. */
   configs: readonly ConfigResults[];
 }
@@ -105,6 +110,7 @@ const seedSchema = z.object({
 
 const resultsSchema = z.object({
   task: z.string().optional(),
+  learningCurveAxes: z.object({ x: z.string(), y: z.string() }).strict().optional(),
   configs: z
     .array(z.object({ name: z.string().min(1), seeds: z.array(seedSchema) }))
     .min(1)

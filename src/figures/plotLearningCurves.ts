@@ -36,8 +36,8 @@ export function plotLearningCurves(results: ComparisonResults, options: FigureOp
   }
   if (train.length + validation.length === 0) return emptyPanel(resolved, 'no learning curves');
   return renderPlot(resolved, {
-    x: { label: 'epoch', tickFormat: integerTickFormat },
-    y: { label: 'loss (NLL per choice)', grid: true },
+    x: { label: results.learningCurveAxes?.x ?? 'epoch', tickFormat: integerTickFormat },
+    y: { label: results.learningCurveAxes?.y ?? 'loss (NLL per choice)', grid: true },
     color: configColorScale(resolved),
     marks: [
       Plot.line(train, { x: 'epoch', y: 'loss', z: 'config', stroke: 'config', strokeWidth: 1.75 }),
