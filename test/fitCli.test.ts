@@ -6,11 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatComparisonTable, runFitCommand, type FitCommandOptions } from '../actors/cli/fit.js';
 import { formatTrialsCsv, parseTrialsCsv } from '../src/data/trialsCsv.js';
+import { readSharedData } from './sharedData.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'fit-cli-'));
 const data = join(work, 'six.csv');
-const source = parseTrialsCsv(readFileSync(new URL('../../shared/data/hbayesdm_two_step.csv', import.meta.url), 'utf8'));
+const source = parseTrialsCsv(readSharedData('hbayesdm_two_step.csv'));
 writeFileSync(data, formatTrialsCsv(source.sessions.slice(0, 6)));
 
 const base: FitCommandOptions = { data, models: ['tinygru:1', 'hybrid'], folds: 2, seeds: 1, seed: 1, nEpochs: 3, restarts: 1, objective: 'stage1', progress: false };

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { crossValidate } from '../src/cognitive/crossValidate.js';
 import { fitMaximumLikelihood, fitSubjects } from '../src/cognitive/fit.js';
@@ -11,8 +10,9 @@ import { simulateSessions } from '../src/cognitive/simulateSessions.js';
 import { parseTrialsCsv } from '../src/data/trialsCsv.js';
 import { createRandom } from '../src/random.js';
 import { TwoStageTask } from '../src/tasks/twoStage.js';
+import { readSharedData } from './sharedData.js';
 
-const readData = (name: string): string => readFileSync(new URL(`../../shared/data/${name}`, import.meta.url), 'utf8');
+const readData = readSharedData;
 
 describe('nelderMead', () => {
   it('nelderMead(quadratic) finds the minimum of a shifted, scaled bowl', () => {

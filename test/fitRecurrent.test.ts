@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { crossValidate } from '../src/cognitive/crossValidate.js';
 import { createQLearningModel } from '../src/cognitive/models/qLearning.js';
@@ -21,8 +20,9 @@ import { TaskType } from '../src/tasks/cohortTask.js';
 import { ReversalLearningTask } from '../src/tasks/reversal.js';
 import { maskedCrossEntropy } from '../src/training/crossEntropy.js';
 import { sliceBatch } from '../src/training/sliceBatch.js';
+import { readSharedData } from './sharedData.js';
 
-const readData = (name: string): string => readFileSync(new URL(`../../shared/data/${name}`, import.meta.url), 'utf8');
+const readData = readSharedData;
 const twoStep = parseTrialsCsv(readData('hbayesdm_two_step.csv')).sessions;
 const prl = parseTrialsCsv(readData('hbayesdm_prl.csv')).sessions;
 const gru = (nHidden: number): RecurrentModelSpec => ({ kind: 'recurrent', label: `tinygru:${nHidden}`, architecture: 'tinygru', nHidden });

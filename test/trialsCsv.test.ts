@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sessionsToSequenceBatch } from '../src/data/sessionsToSequenceBatch.js';
 import { formatTrialsCsv, parseTrialsCsv } from '../src/data/trialsCsv.js';
 import { TaskType } from '../src/tasks/cohortTask.js';
+import { readSharedData } from './sharedData.js';
 
-/** The shared data folder, /work/shared/data, next to the repository. */
-const readData = (name: string): string => readFileSync(new URL(`../../shared/data/${name}`, import.meta.url), 'utf8');
+const readData = readSharedData;
 
 const HEADER = 'task,subject,session,trial,choice,stage2_state,stage2_choice,reward,block,reversal,common';
 const TWO_STAGE = `${HEADER}

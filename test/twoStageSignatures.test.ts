@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createRandom, type Random } from '../src/random.js';
 import type { CohortAgent } from '../src/agents/cohortAgent.js';
@@ -11,6 +10,7 @@ import { parseTrialsCsv } from '../src/data/trialsCsv.js';
 import { columnsFromOutcomes, columnsFromTrialsSessions } from '../src/analysis/behaviourColumns.js';
 import { fitLogisticRegression } from '../src/analysis/logisticRegression.js';
 import { analyzeTwoStageSignatures, twoStageStayTable } from '../src/analysis/twoStageSignatures.js';
+import { readSharedData } from './sharedData.js';
 
 function simulateTwoStage(agent: CohortAgent, nSessions: number, nTrials: number, seed: number): TrialOutcome[] {
   const rng = createRandom(seed);
@@ -52,7 +52,7 @@ describe('twoStageStayTable', () => {
   });
 
   it('reproduces the stay table of hartley_online_two_step.csv listed in the data README', () => {
-    const text = readFileSync('/work/shared/data/hartley_online_two_step.csv', 'utf8');
+    const text = readSharedData('hartley_online_two_step.csv');
     const columns = columnsFromTrialsSessions(parseTrialsCsv(text).sessions);
     const result = analyzeTwoStageSignatures(columns);
     const { stayTable } = result;
@@ -77,7 +77,7 @@ describe('twoStageStayTable', () => {
   });
 
   it('reproduces the stay table of hbayesdm_two_step.csv listed in the data README', () => {
-    const text = readFileSync('/work/shared/data/hbayesdm_two_step.csv', 'utf8');
+    const text = readSharedData('hbayesdm_two_step.csv');
     const result = analyzeTwoStageSignatures(columnsFromTrialsSessions(parseTrialsCsv(text).sessions));
     const { commonRewarded, rareRewarded, commonUnrewarded, rareUnrewarded } = result.stayTable;
     expect([commonRewarded, rareRewarded, commonUnrewarded, rareUnrewarded].map((c) => c.stayProbability.toFixed(3))).toEqual(['0.859', '0.744', '0.594', '0.803']);

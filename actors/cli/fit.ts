@@ -135,7 +135,7 @@ export function registerFitCommand(program: Command): void {
   program
     .command('fit')
     .description('cross-validate recurrent networks and cognitive models on a trials CSV; held-out NLL per choice per model')
-    .requiredOption('--data <file>', 'trials CSV (see /work/shared/data/README.md)')
+    .requiredOption('--data <file>', 'trials CSV (the format of ../shared/data/README.md)')
     .option('--models <entries...>', 'e.g. tinygru:1,2,4 lowrank:1,2@8 q_learning hybrid (default: per task)')
     .option('--folds <n>', 'folds over subjects', integerFlag('folds', 2), 5)
     .option('--seeds <n>', 'network initialisation seeds per fold (best inner-validation NLL kept)', integerFlag('seeds', 1), 5)
