@@ -82,7 +82,12 @@ export function startRun(scenario: Scenario, options: RunSystemOptions = {}): Ru
       },
     }).start();
     subscriptions.push(bus.select(['phase.started', 'episode.started', 'trial.completed'], spec.id).subscribe((e) => agent.send(e)));
-    subscriptions.push(bus.select(['phase.started', 'episode.started', 'trial.completed', 'episode.completed'], spec.id).subscribe((e) => trainer.send(e)));
+    subscriptions.push(
+      bus.select(['phase.started', 'episode.started', 'trial.completed', 'episode.completed'], spec.id).subscribe((e) => {
+        // A frozen trainer ignores trials; not sending them saves a machine step per trial.
+        if (e.type !== 'trial.completed' || trainer.getSnapshot().value === 'learning') trainer.send(e);
+      }),
+    );
     actors.push(environment, agent, trainer);
     lanes.push({ id: spec.id, environment, agent });
     infos.push({ id: spec.id, kind: spec.model.kind, label: built.label, nSessions: spec.nSessions, nActions: 2 });
