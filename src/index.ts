@@ -172,3 +172,17 @@ export { sessionNllSums } from './experiments/sessionNll.js';
 export type { SubjectScore } from './experiments/sessionNll.js';
 export { conjunctiveInputSize, toConjunctiveInputs } from './experiments/conjunctiveInputs.js';
 export type { FitInputEncoding } from './experiments/conjunctiveInputs.js';
+
+// The developmental comparison (premature vs mature), supervised and online routes
+export { COMPARISON_METRICS, STAGES, runDevelopmentalComparison, toComparisonResults } from './experiments/developmentalComparison.js';
+export type { ComparisonMetric, StageName, EvaluationOptions, ComparisonProgress as DevelopmentalComparisonProgress, DevelopmentalComparisonOptions, SeedRun, StageResults, DevelopmentalComparisonResults } from './experiments/developmentalComparison.js';
+export { analyzeLearningDynamics } from './experiments/learningDynamics.js';
+export type { LearningDynamicsOptions, LearningDynamics } from './experiments/learningDynamics.js';
+export { summarizeSample, welchTest } from './experiments/statistics.js';
+export type { SampleSummary, TwoSampleTest, SummaryOptions } from './experiments/statistics.js';
+export { EXPECTED_RESULTS, judgeDirection, meanInRange, evaluateExpectedResults } from './experiments/expectedResults.js';
+export type { Verdict, ExpectedResultRow, RowEvaluation } from './experiments/expectedResults.js';
+export { EARLY_REVERSAL_TRIALS, columnsFromEpisode, evaluateBehaviour } from './experiments/closedLoopBehaviour.js';
+export type { PlayedEvaluation, StayTableCells } from './experiments/closedLoopBehaviour.js';
+export { trainOnline } from './experiments/trainOnline.js';
+export type { OnlineTrainingOptions, OnlineTrainingHistory } from './experiments/trainOnline.js';
