@@ -24,7 +24,8 @@ export function spectrumChart(agent: AgentData, { width }: { width: number }): E
   return Plot.plot({
     width, height: 220, marginLeft: 50,
     x: { label: 'index', tickFormat: 'd' },
-    y: { type: 'log', label: 'singular value', grid: true },
+    // Plain decimals: Plot's default SI ticks on a log axis read 0.8 as "800m".
+    y: { type: 'log', label: 'singular value', grid: true, tickFormat: '~g' },
     color: { legend: true },
     marks: [
       Plot.line(rows, { x: 'index', y: 'sigma', stroke: 'when' }),
