@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
+import type { RecurrentModel } from '../../src/model/recurrentModel.js';
 import { validateDevelopmentalConfig } from '../../src/model/config.js';
 import { createRandom } from '../../src/random.js';
 import { ReversalLearningTask } from '../../src/tasks/reversal.js';
@@ -59,29 +60,41 @@ export async function runActorPipelineWorkload({ agents = 64, trials = 1000, rep
 }
 
 /** The plain batched loop (as `onlineWorkload` in actors/cli/bench.ts), for the ratio in the same process. */
-export function runPlainOnlineLoop({ agents = 64, trials = 1000, repeats = 5 }: WorkloadOptions = {}): WorkloadResult {
-  const config = validateDevelopmentalConfig({
+export interface PlainLoopResult extends WorkloadResult {
+  /** Mean reward per trial of the last run (a check that the loop really plays). */
+  mean_reward: number;
+}
+
+/**
+ * The plain batched loop: one `model.step` for the cohort per trial, a logistic draw per session,
+ * one task step. `model` defaults to the workload's float32 network (SIMD kernel).
+ */
+export function runPlainOnlineLoop({ agents = 64, trials = 1000, repeats = 5, model }: WorkloadOptions & { model?: RecurrentModel } = {}): PlainLoopResult {
+  const net = model ?? new BrainInspiredRNN(validateDevelopmentalConfig({
     stage: 'custom', nHidden: 32, rank: 8, leak: 0.2, targetGamma: 0.4, nuclearWeight: 1e-3, effectiveRankWeight: 1e-3,
     spectralWeight: 1e-2, heterogeneityWeight: 1e-3, regularizerWarmupEpochs: 0, connectivityGain: 1, inputGain: 1,
-  });
-  const model = new BrainInspiredRNN(config, { nInputs: 4, nOutputs: 2, seed: 0, dtype: 'float32' });
+  }), { nInputs: 4, nOutputs: 2, seed: 0, dtype: 'float32' });
   const times: number[] = [];
+  let totalReward = 0;
   for (let run = 0; run < repeats + 1; run++) {
     const rng = createRandom(2 + run);
     const task = new ReversalLearningTask({ nSessions: agents, rng, pHigh: 0.8, pLow: 0.2, blockLengthMin: 30, blockLengthMax: 30 });
     const start = performance.now();
-    const state = model.initialState(agents);
+    const state = net.initialState(agents);
     let inputs: Float64Array = task.initialInputs();
     const logits = new Float64Array(agents * 2);
     const values = new Float64Array(agents);
     const actions = new Int8Array(agents);
+    totalReward = 0;
     for (let t = 0; t < trials; t++) {
-      model.step(state, inputs, logits, values);
+      net.step(state, inputs, logits, values);
       for (let s = 0; s < agents; s++) actions[s] = rng.uniform() < 1 / (1 + Math.exp(logits[s * 2 + 1] - logits[s * 2])) ? 0 : 1;
-      inputs = task.step(actions).nextInputs;
+      const outcome = task.step(actions);
+      for (let s = 0; s < agents; s++) totalReward += outcome.rewards[s];
+      inputs = outcome.nextInputs;
     }
     if (run > 0) times.push((performance.now() - start) / 1000);
   }
   const run = median(times);
-  return { trial_steps_per_s: (agents * trials) / run, median_run_s: run };
+  return { trial_steps_per_s: (agents * trials) / run, median_run_s: run, mean_reward: totalReward / (agents * trials) };
 }

@@ -17,7 +17,6 @@ import { performance } from 'node:perf_hooks';
 import {
   BrainInspiredRNN,
   createRandom,
-  ReversalLearningTask,
   Trainer,
   validateDevelopmentalConfig,
   type SequenceBatch,
@@ -109,33 +108,8 @@ async function trainWorkload(variant: Variant, repeats = 20, warmup = 3) {
 }
 
 function onlineWorkload(variant: Variant, agents = 64, trials = 1000, repeats = 5) {
-  const model = workloadModel(0, variant);
-  const times: number[] = [];
-  let totalReward = 0;
-  for (let run = 0; run < repeats + 1; run++) {
-    const rng = createRandom(2 + run);
-    const task = new ReversalLearningTask({ nSessions: agents, rng, pHigh: 0.8, pLow: 0.2, blockLengthMin: 30, blockLengthMax: 30 });
-    const start = performance.now();
-    const state = model.initialState(agents);
-    let inputs: Float64Array = task.initialInputs();
-    const logits = new Float64Array(agents * N_OUTPUTS);
-    const values = new Float64Array(agents);
-    const actions = new Int8Array(agents);
-    totalReward = 0;
-    for (let t = 0; t < trials; t++) {
-      model.step(state, inputs, logits, values);
-      for (let s = 0; s < agents; s++) {
-        const pFirst = 1 / (1 + Math.exp(logits[s * 2 + 1] - logits[s * 2]));
-        actions[s] = rng.uniform() < pFirst ? 0 : 1;
-      }
-      const outcome = task.step(actions);
-      for (let s = 0; s < agents; s++) totalReward += outcome.rewards[s];
-      inputs = outcome.nextInputs;
-    }
-    if (run > 0) times.push((performance.now() - start) / 1000);
-  }
-  const run = median(times);
-  return { workload: `online${variant.label}`, framework: frameworkName(variant, 'plain batched loop'), agents, trials, median_run_s: run, trial_steps_per_s: (agents * trials) / run, mean_reward: totalReward / (agents * trials) };
+  const result = runPlainOnlineLoop({ agents, trials, repeats, model: workloadModel(0, variant) });
+  return { workload: `online${variant.label}`, framework: frameworkName(variant, 'plain batched loop'), agents, trials, ...result };
 }
 
 function torchReference(): Record<string, { trial_steps_per_s: number }> | undefined {

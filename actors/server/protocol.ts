@@ -5,6 +5,7 @@
  * undefined (NaN in the analyzer, e.g. no trial after a reversal yet) travel as `null`.
  */
 import { z } from 'zod';
+import type { AgentInfo } from '../events.js';
 
 /** Version of the viewer protocol; bumped on any incompatible change. */
 export const PROTOCOL_VERSION = 1;
@@ -32,13 +33,8 @@ export interface RunStatus {
   speed: Num;
 }
 
-export interface AgentInfo {
-  id: string;
-  kind: string;
-  label: string;
-  nSessions: number;
-  nActions: number;
-}
+// The viewer describes agents exactly as the run.started event does.
+export type { AgentInfo };
 
 /** Columns of one decimated series: `x` and `count` (raw points merged into each entry) plus named values. */
 export interface SeriesColumns {

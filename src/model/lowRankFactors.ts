@@ -47,17 +47,22 @@ export function packLowRankFactors(parameters: ParameterSet): LowRankFactors {
   return { A, B, nHidden, k };
 }
 
+/** Views of the four factor tensors (row-major; M and N are N×rank). */
+export interface FactorViews {
+  m: ArrayLike<number> & { [i: number]: number };
+  n: ArrayLike<number> & { [i: number]: number };
+  M: ArrayLike<number> & { [i: number]: number };
+  N: ArrayLike<number> & { [i: number]: number };
+}
+
 /**
- * Add scale · (gradA, gradB) into the 'm', 'n', 'M', 'N' entries of a gradient ParameterSet
- * (the inverse layout of `packLowRankFactors`).
+ * Add scale · (gradA, gradB), packed N×k as A = [m | M], B = [n | N], onto the four factor views.
+ * The kernels call this with their gradient views; `addLowRankGradients` with a ParameterSet's.
  * @example
- * addLowRankGradients(gradients, reg.gradA, reg.gradB, warmupScale);
+ * addFactorGradients({ m, n, M, N }, gradA, gradB);
  */
-export function addLowRankGradients(gradients: ParameterSet, gradA: ArrayLike<number>, gradB: ArrayLike<number>, scale = 1): void {
-  const m = gradients.view('m');
-  const n = gradients.view('n');
-  const bigM = gradients.view('M');
-  const bigN = gradients.view('N');
+export function addFactorGradients(views: FactorViews, gradA: ArrayLike<number>, gradB: ArrayLike<number>, scale = 1): void {
+  const { m, n, M: bigM, N: bigN } = views;
   const nHidden = m.length;
   const rank = bigM.length / nHidden;
   const k = rank + 1;
@@ -72,4 +77,14 @@ export function addLowRankGradients(gradients: ParameterSet, gradA: ArrayLike<nu
       bigN[i * rank + r] += scale * gradB[i * k + 1 + r];
     }
   }
+}
+
+/**
+ * Add scale · (gradA, gradB) into the 'm', 'n', 'M', 'N' entries of a gradient ParameterSet
+ * (the inverse layout of `packLowRankFactors`).
+ * @example
+ * addLowRankGradients(gradients, reg.gradA, reg.gradB, warmupScale);
+ */
+export function addLowRankGradients(gradients: ParameterSet, gradA: ArrayLike<number>, gradB: ArrayLike<number>, scale = 1): void {
+  addFactorGradients({ m: gradients.view('m'), n: gradients.view('n'), M: gradients.view('M'), N: gradients.view('N') }, gradA, gradB, scale);
 }

@@ -15,6 +15,7 @@
  */
 import type { ParameterSet, Real } from '../parameters.js';
 import type { ForwardResult, OutputGradients, SequenceBatch } from '../recurrentModel.js';
+import { addFactorGradients } from '../lowRankFactors.js';
 
 /** Sizes and leak of a low-rank network. */
 export interface LowRankDims {
@@ -457,16 +458,7 @@ export function lowRankBackward(
 
 /** Add the float64 accumulators onto the caller's gradient tensors (column 0 of A/B is m/n). */
 function scatterGradients(ws: LowRankWorkspace, gradBValue: Float64Array, grads: LowRankParams): void {
-  const { N, r } = ws.dims;
-  const { k, gradA, gradB } = ws;
-  for (let i = 0; i < N; i++) {
-    grads.m[i] += gradA[i * k];
-    grads.n[i] += gradB[i * k];
-    for (let j = 0; j < r; j++) {
-      grads.M[i * r + j] += gradA[i * k + j + 1];
-      grads.N[i * r + j] += gradB[i * k + j + 1];
-    }
-  }
+  addFactorGradients(grads, ws.gradA, ws.gradB);
   addInto(grads.W_in, ws.gradWin);
   addInto(grads.W_out, ws.gradWout);
   addInto(grads.b_out, ws.gradBOut);

@@ -17,6 +17,7 @@ import type { ParameterSet, Real } from '../parameters.js';
 import type { ForwardResult, OutputGradients, SequenceBatch } from '../recurrentModel.js';
 import { lowRankParams, type LowRankDims, type LowRankParams } from './lowRankKernel.js';
 import { instantiateLowRankSimd, type LowRankSimdExports } from './lowRankSimdModule.js';
+import { addFactorGradients } from '../lowRankFactors.js';
 
 /** Output gradients plus a response-heterogeneity term whose gradient on x_t the kernel forms itself. */
 export interface LowRankOutputGradients extends OutputGradients {
@@ -216,7 +217,7 @@ export class LowRankWasmKernel {
     const g = this.view64();
     let at = this.grads / 8;
     const take = (count: number) => g.subarray(at, (at += count));
-    scatterFactorGradients(take(N * this.k), take(N * this.k), asParams(grads), N, this.dims.r);
+    addFactorGradients(asParams(grads), take(N * this.k), take(N * this.k));
     const out = asParams(grads);
     addInto(out.W_in, take(N * nInputs));
     addInto(out.W_out, take(this.dims.nOutputs * N));
@@ -393,17 +394,6 @@ function asParams(params: ParameterSet | LowRankParams): LowRankParams {
   return 'entries' in params ? lowRankParams(params as ParameterSet) : params;
 }
 
-function scatterFactorGradients(gradA: Float64Array, gradB: Float64Array, grads: LowRankParams, N: number, r: number): void {
-  const k = r + 1;
-  for (let i = 0; i < N; i++) {
-    grads.m[i] += gradA[i * k];
-    grads.n[i] += gradB[i * k];
-    for (let j = 0; j < r; j++) {
-      grads.M[i * r + j] += gradA[i * k + j + 1];
-      grads.N[i * r + j] += gradB[i * k + j + 1];
-    }
-  }
-}
 
 function addInto(target: Real, source: Float64Array): void {
   for (let i = 0; i < source.length; i++) target[i] += source[i];
