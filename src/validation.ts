@@ -71,6 +71,15 @@ export function checkProbability(name: string, value: unknown): number {
   return checkNumber(name, value, { min: 0, max: 1 });
 }
 
+/** A seeded generator from src/random.ts (anything with its draw and split methods). */
+export function checkRandom<R>(name: string, value: R): R {
+  const candidate = value as { uniform?: unknown; normal?: unknown; split?: unknown } | undefined;
+  if (typeof candidate?.uniform !== 'function' || typeof candidate.normal !== 'function' || typeof candidate.split !== 'function') {
+    fail(name, 'a Random (createRandom(seed))', value);
+  }
+  return value;
+}
+
 /** Every entry of an array is finite. */
 export function checkFiniteArray(name: string, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) {

@@ -323,6 +323,7 @@ describe('validation', () => {
     ['pLow > pHigh', () => new ReversalLearningTask({ nSessions: 1, rng, pLow: 0.9 }), 'pLow must be <= pHigh (0.8), got 0.9'],
     ['nSessions 2.5', () => new ReversalLearningTask({ nSessions: 2.5, rng }), 'nSessions must be an integer >= 1, got 2.5'],
     ['missing rng', () => new TwoStageTask({ nSessions: 1 } as never), 'rng must be a Random (createRandom(seed)), got undefined'],
+    ['a number for rng', () => new ReversalLearningTask({ nSessions: 1, rng: 7 } as never), 'rng must be a Random (createRandom(seed)), got 7'],
     [
       'commonTransitionProb -0.1',
       () => new TwoStageTask({ nSessions: 1, rng, commonTransitionProb: -0.1 }),

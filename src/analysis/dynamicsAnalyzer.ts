@@ -6,7 +6,7 @@
  * (Golub & Sussillo 2018; Ji-An et al. 2025 analyse trained agents the same way).
  */
 import type { Random } from '../random.js';
-import { ConfigError, checkInteger, checkNumber, showValue } from '../validation.js';
+import { ConfigError, checkInteger, checkNumber, showValue, checkRandom } from '../validation.js';
 import { TaskType } from '../tasks/cohortTask.js';
 import { encodeTrialRow, taskInputSize } from '../tasks/encoding.js';
 import type { ComplexSpectrum } from './eigenSpectrum.js';
@@ -100,7 +100,7 @@ export class DynamicsAnalyzer {
 
   constructor(options: DynamicsAnalyzerOptions) {
     const { rng, nInitialStates = 64, noiseSd = 0.1, finder = {} } = options;
-    if (typeof rng?.normal !== 'function') throw new ConfigError([`rng must be a Random (createRandom(seed)), got ${showValue(rng)}`]);
+    checkRandom('rng', rng);
     this.rng = rng;
     this.nInitialStates = checkInteger('nInitialStates', nInitialStates, 1);
     this.noiseSd = checkNumber('noiseSd', noiseSd, { min: 0 });

@@ -4,7 +4,7 @@
  * jumps) and volatile (the two probabilities swap, p0↔p1, with a fixed hazard rate per trial).
  */
 import type { Random } from '../random.js';
-import { ConfigError, checkInteger, checkNumber, checkProbability, showValue } from '../validation.js';
+import { ConfigError, checkInteger, checkNumber, checkProbability, showValue, checkRandom } from '../validation.js';
 import { TaskType, type CohortTask, type TrialOutcome } from './cohortTask.js';
 import { checkChoiceColumn, encodeCohortInputs, initialTaskInputs, taskInputSize } from './encoding.js';
 import { reflectIntoBounds } from './twoStage.js';
@@ -77,9 +77,7 @@ export class ProbabilisticRewardTask implements CohortTask {
       startVolatile = false,
     } = options;
     this.nSessions = checkInteger('nSessions', nSessions, 1);
-    if (typeof rng?.split !== 'function') {
-      throw new ConfigError([`rng must be a Random (createRandom(seed)), got ${showValue(rng)}`]);
-    }
+    checkRandom('rng', rng);
     this.driftSd = checkNumber('driftSd', driftSd, { min: 0 });
     this.pMin = checkProbability('pMin', pMin);
     this.pMax = checkProbability('pMax', pMax);

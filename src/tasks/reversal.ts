@@ -4,7 +4,7 @@
  * blockLengthMax] trials.
  */
 import type { Random } from '../random.js';
-import { ConfigError, checkInteger, checkProbability, showValue } from '../validation.js';
+import { ConfigError, checkInteger, checkProbability, checkRandom } from '../validation.js';
 import { TaskType, type CohortTask, type TrialOutcome } from './cohortTask.js';
 import { checkChoiceColumn, encodeCohortInputs, initialTaskInputs, taskInputSize } from './encoding.js';
 
@@ -51,9 +51,7 @@ export class ReversalLearningTask implements CohortTask {
   constructor(options: ReversalOptions) {
     const { nSessions, rng, pHigh = 0.8, pLow = 0.2, blockLengthMin = 20, blockLengthMax = 40 } = options;
     this.nSessions = checkInteger('nSessions', nSessions, 1);
-    if (typeof rng?.split !== 'function') {
-      throw new ConfigError([`rng must be a Random (createRandom(seed)), got ${showValue(rng)}`]);
-    }
+    checkRandom('rng', rng);
     this.pHigh = checkProbability('pHigh', pHigh);
     this.pLow = checkProbability('pLow', pLow);
     if (pLow > pHigh) throw new ConfigError([`pLow must be <= pHigh (${pHigh}), got ${pLow}`]);

@@ -11,7 +11,7 @@
  *   after each trial.
  */
 import type { Random } from '../random.js';
-import { ConfigError, checkNumber, checkProbability, checkInteger, showValue } from '../validation.js';
+import { ConfigError, checkNumber, checkProbability, checkInteger, showValue, checkRandom } from '../validation.js';
 import { TaskType, type CohortTask, type Stage2Chooser, type TrialOutcome } from './cohortTask.js';
 import { checkChoiceColumn, encodeCohortInputs, initialTaskInputs, taskInputSize } from './encoding.js';
 
@@ -99,9 +99,7 @@ export class TwoStageTask implements CohortTask {
       swapProb = 0.025,
     } = options;
     this.nSessions = checkInteger('nSessions', nSessions, 1);
-    if (typeof rng?.split !== 'function') {
-      throw new ConfigError([`rng must be a Random (createRandom(seed)), got ${showValue(rng)}`]);
-    }
+    checkRandom('rng', rng);
     this.commonTransitionProb = checkProbability('commonTransitionProb', commonTransitionProb);
     if (rewardMode !== 'drifting' && rewardMode !== 'state') {
       throw new ConfigError([`rewardMode must be one of "drifting", "state", got ${showValue(rewardMode)}`]);
