@@ -10,6 +10,7 @@
 import { Matrix } from 'ml-matrix';
 import type { ParameterSet } from '../model/parameters.js';
 import { ConfigError, checkInteger, checkNumber, checkFiniteArray, showValue } from '../validation.js';
+import { factorProduct } from '../model/lowRankFactors.js';
 
 /** A low-rank network as the map F(h, u); all matrices flat row-major float64. */
 export interface LowRankSystem {
@@ -198,14 +199,6 @@ export function stepDynamics(model: LowRankSystem | LowRankModelLike, h: ArrayLi
 
 /** W = A Bᵀ as an N×N Matrix (for checks and full decompositions; analyses avoid it). */
 export function recurrentMatrix(model: LowRankSystem | LowRankModelLike): Matrix {
-  const { nHidden: N, k, A, B } = toLowRankSystem(model);
-  const W = new Matrix(N, N);
-  for (let i = 0; i < N; i++) {
-    for (let j = 0; j < N; j++) {
-      let sum = 0;
-      for (let a = 0; a < k; a++) sum += A[i * k + a] * B[j * k + a];
-      W.set(i, j, sum);
-    }
-  }
-  return W;
+  const { nHidden, k, A, B } = toLowRankSystem(model);
+  return factorProduct(A, B, nHidden, k);
 }

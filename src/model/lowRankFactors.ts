@@ -3,6 +3,7 @@
  * B = [n | N] (N×k row-major, k = rank + 1). The spectrum and the regularisers work on A and B;
  * these two functions move values and gradients between that packing and the named parameters.
  */
+import { Matrix } from 'ml-matrix';
 import type { ParameterSet } from './parameters.js';
 import { ConfigError } from '../validation.js';
 
@@ -87,4 +88,22 @@ export function addFactorGradients(views: FactorViews, gradA: ArrayLike<number>,
  */
 export function addLowRankGradients(gradients: ParameterSet, gradA: ArrayLike<number>, gradB: ArrayLike<number>, scale = 1): void {
   addFactorGradients({ m: gradients.view('m'), n: gradients.view('n'), M: gradients.view('M'), N: gradients.view('N') }, gradA, gradB, scale);
+}
+
+/**
+ * The dense N×N product W = A Bᵀ of packed factors (N×k row-major), for analyses and checks; the
+ * hot paths never form it.
+ * @example
+ * const W = factorProduct(A, B, N, k);
+ */
+export function factorProduct(A: ArrayLike<number>, B: ArrayLike<number>, N: number, k: number): Matrix {
+  const W = new Matrix(N, N);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      let sum = 0;
+      for (let a = 0; a < k; a++) sum += A[i * k + a] * B[j * k + a];
+      W.set(i, j, sum);
+    }
+  }
+  return W;
 }

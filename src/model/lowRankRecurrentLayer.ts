@@ -4,10 +4,10 @@
  * of the library: W h without forming W, the dense N×N matrix for analyses, and the packed factors
  * A = [m | M], B = [n | N] (W_rec = A Bᵀ) that the spectral regularisers differentiate.
  */
-import { Matrix } from 'ml-matrix';
+import type { Matrix } from 'ml-matrix';
 import type { ParameterSet, Real } from './parameters.js';
 import { ConfigError } from '../validation.js';
-import { addLowRankGradients, packLowRankFactors } from './lowRankFactors.js';
+import { addLowRankGradients, factorProduct, packLowRankFactors } from './lowRankFactors.js';
 
 /** The packed factors: W_rec = A Bᵀ, both N×k row-major with k = r + 1; column 0 is m resp. n. */
 export interface LowRankFactorPair {
@@ -75,16 +75,7 @@ export class LowRankRecurrentLayer {
    */
   recurrentWeights(): Matrix {
     const { A, B, k } = this.factors();
-    const N = this.nHidden;
-    const W = new Matrix(N, N);
-    for (let i = 0; i < N; i++) {
-      for (let l = 0; l < N; l++) {
-        let s = 0;
-        for (let j = 0; j < k; j++) s += A[i * k + j] * B[l * k + j];
-        W.set(i, l, s);
-      }
-    }
-    return W;
+    return factorProduct(A, B, this.nHidden, k);
   }
 
   /**
