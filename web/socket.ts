@@ -3,7 +3,7 @@
  * (a malformed frame is reported, never applied), and reconnects after a drop; the server sends a
  * fresh snapshot to every new connection.
  */
-import { parseServerMessage, type ClientMessage, type ServerMessage } from '../actors/server/protocol.js';
+import { parseServerMessage, type ClientMessage, type ServerMessage } from '../src/protocol/viewerMessages.js';
 
 export interface ViewerSocketOptions {
   url: string;

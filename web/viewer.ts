@@ -4,7 +4,7 @@
  * back to the server. Each redraw's duration is kept in `window.__viewerStats` (the e2e test reads
  * it to check the page stays responsive).
  */
-import { PROTOCOL_VERSION, type RunStatus, type ServerMessage } from '../actors/server/protocol.js';
+import { PROTOCOL_VERSION, type RunStatus, type ServerMessage } from '../src/protocol/viewerMessages.js';
 import { heterogeneityChart } from './charts/heterogeneityChart.js';
 import { lossChart } from './charts/lossChart.js';
 import { reversalCurveChart } from './charts/reversalCurveChart.js';

@@ -3,8 +3,8 @@
  * entries appended), spectra and phase summaries, with a version per chart so the viewer redraws
  * only the charts whose data changed.
  */
-import { DecimatedSeries } from '../actors/server/decimatedSeries.js';
-import type { AgentDelta, AgentInfo, AgentView, PhaseSummary, RunStatus, ServerMessage, Spectrum } from '../actors/server/protocol.js';
+import { DecimatedSeries } from '../src/protocol/decimatedSeries.js';
+import type { AgentDelta, AgentInfo, AgentView, PhaseSummary, RunStatus, ServerMessage, Spectrum } from '../src/protocol/viewerMessages.js';
 
 export type ChartData = 'trials' | 'training' | 'weights' | 'spectra' | 'phases';
 

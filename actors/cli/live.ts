@@ -6,9 +6,9 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { runLive, loadScenarioFile } from '../liveRun.js';
+import { runLive, loadScenarioFile } from '../io/liveRun.js';
 import { addServeOptions, finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
-import { formatSummary } from '../summary.js';
+import { formatSummary } from '../../src/analysis/online/formatSummary.js';
 import { integerFlag } from './argv.js';
 
 interface LiveFlags extends ServeFlags {

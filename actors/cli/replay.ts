@@ -4,10 +4,10 @@
  * (pause, resume and speed work from the page), and print the same summary table as the live run.
  */
 import type { Command } from 'commander';
-import { ReplayPacer } from '../replayPacer.js';
-import { runReplay } from '../replayRun.js';
+import { ReplayPacer } from '../io/replayPacer.js';
+import { runReplay } from '../io/replayRun.js';
 import { addServeOptions, finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
-import { formatSummary } from '../summary.js';
+import { formatSummary } from '../../src/analysis/online/formatSummary.js';
 import { positiveNumberFlag } from './argv.js';
 
 interface ReplayFlags extends ServeFlags {

@@ -18,7 +18,7 @@ import {
 } from '../../src/experiments/developmentalComparison.js';
 import { evaluateExpectedResults, type RowEvaluation } from '../../src/experiments/expectedResults.js';
 import type { SampleSummary } from '../../src/experiments/statistics.js';
-import { createComprehensiveFigure } from '../figures/writeFigure.js';
+import { createComprehensiveFigure } from '../io/writeFigure.js';
 
 export interface RunCommandOptions {
   task: string;

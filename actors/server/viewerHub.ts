@@ -10,14 +10,14 @@
 import { singularValues } from '../../src/metrics/spectrum.js';
 import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
 import type { SerializedModel } from '../../src/model/recurrentModel.js';
-import type { MetricsUpdatedEvent } from '../analyzer.js';
-import type { AgentMetrics } from '../analyzerState.js';
-import type { RunEvent, WeightsUpdatedEvent } from '../events.js';
-import { DecimatedSeries } from './decimatedSeries.js';
+import type { MetricsUpdatedEvent } from '../machines/analyzer.js';
+import type { AgentMetrics } from '../../src/analysis/online/analyzerState.js';
+import type { RunEvent, WeightsUpdatedEvent } from '../../src/protocol/events.js';
+import { DecimatedSeries } from '../../src/protocol/decimatedSeries.js';
 import {
   PROTOCOL_VERSION, type AgentDelta, type AgentInfo, type AgentView, type ClientMessage, type PhaseSummary, type RunMode,
   type RunState, type RunStatus, type SnapshotMessage, type Spectrum, type UpdateMessage,
-} from './protocol.js';
+} from '../../src/protocol/viewerMessages.js';
 
 /** What viewers may do to the run; absent entries are refused with a notice. */
 export interface RunControls {

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 import { viewerAssets } from './bundleViewer.js';
-import { parseClientMessage, PROTOCOL_VERSION, type NoticeMessage } from './protocol.js';
+import { parseClientMessage, PROTOCOL_VERSION, type NoticeMessage } from '../../src/protocol/viewerMessages.js';
 import type { ViewerHub } from './viewerHub.js';
 
 export interface ViewerServerOptions {

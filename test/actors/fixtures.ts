@@ -1,4 +1,4 @@
-import { parseScenario, type Scenario } from '../../actors/scenario.js';
+import { parseScenario, type Scenario } from '../../actors/system/scenario.js';
 
 /** A tiny reversal scenario: two low-rank agents and a Q-learner, a few short episodes. */
 export function tinyScenario(overrides: Record<string, unknown> = {}): Scenario {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../../actors/scenario.js';
-import { startRun } from '../../actors/system.js';
+import { parseScenario } from '../../actors/system/scenario.js';
+import { startRun } from '../../actors/system/startRun.js';
 
 /** A short meta-RL run of one mature low-rank agent, then a frozen test phase. */
 function metaRl(task: Record<string, unknown>, episodes: number, learningRate: number) {

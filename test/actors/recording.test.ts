@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { runLive } from '../../actors/liveRun.js';
-import { runReplay } from '../../actors/replayRun.js';
-import { startRun } from '../../actors/system.js';
-import type { RunEvent } from '../../actors/events.js';
+import { runLive } from '../../actors/io/liveRun.js';
+import { runReplay } from '../../actors/io/replayRun.js';
+import { startRun } from '../../actors/system/startRun.js';
+import type { RunEvent } from '../../src/protocol/events.js';
 import { tinyScenario } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-rec-'));

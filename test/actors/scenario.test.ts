@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile } from '../../actors/liveRun.js';
-import { parseScenario, parseScenarioText } from '../../actors/scenario.js';
+import { loadScenarioFile } from '../../actors/io/liveRun.js';
+import { parseScenario, parseScenarioText } from '../../actors/system/scenario.js';
 
 const base = () => ({
   name: 'x', seed: 1, task: { type: 'reversal', options: { pHigh: 0.8 } }, trialsPerEpisode: 10,

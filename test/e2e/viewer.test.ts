@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { ViewerHub } from '../../actors/server/viewerHub.js';
 import { startViewerServer, type ViewerServer } from '../../actors/server/viewerServer.js';
-import { parseScenario } from '../../actors/scenario.js';
-import { startRun } from '../../actors/system.js';
+import { parseScenario } from '../../actors/system/scenario.js';
+import { startRun } from '../../actors/system/startRun.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);

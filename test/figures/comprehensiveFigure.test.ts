@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMPREHENSIVE_FIGURE_PANELS, renderComprehensiveFigure } from '../../src/figures/renderComprehensiveFigure.js';
-import { canRenderText, createComprehensiveFigure, rasterizeSvg, writeFigure } from '../../actors/figures/writeFigure.js';
+import { canRenderText, createComprehensiveFigure, rasterizeSvg, writeFigure } from '../../actors/io/writeFigure.js';
 import { syntheticComparisonResults } from './syntheticResults.js';
 import { expectSvgSnapshot } from './svgSnapshot.js';
 

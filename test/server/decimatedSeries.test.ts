@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DecimatedSeries } from '../../actors/server/decimatedSeries.js';
+import { DecimatedSeries } from '../../src/protocol/decimatedSeries.js';
 
 describe('DecimatedSeries', () => {
   it('push() past capacity merges pairs into count-weighted means with the later x', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runLive } from '../../actors/liveRun.js';
-import { ReplayPacer } from '../../actors/replayPacer.js';
-import { runReplay } from '../../actors/replayRun.js';
+import { runLive } from '../../actors/io/liveRun.js';
+import { ReplayPacer } from '../../actors/io/replayPacer.js';
+import { runReplay } from '../../actors/io/replayRun.js';
 import { ViewerHub } from '../../actors/server/viewerHub.js';
 import { tinyScenario } from '../actors/fixtures.js';
 

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { parseServerMessage, type RunStatus, type ServerMessage } from '../../actors/server/protocol.js';
+import { parseServerMessage, type RunStatus, type ServerMessage } from '../../src/protocol/viewerMessages.js';
 import { ViewerState } from '../../web/viewerState.js';
 
 /** A test viewer: a real ws client that validates and folds every message the way the browser does. */

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ViewerHub } from '../../actors/server/viewerHub.js';
 import { startViewerServer, type ViewerServer, type ViewerServerOptions } from '../../actors/server/viewerServer.js';
-import { startRun, type RunSystem } from '../../actors/system.js';
-import type { Scenario } from '../../actors/scenario.js';
+import { startRun, type RunSystem } from '../../actors/system/startRun.js';
+import type { Scenario } from '../../actors/system/scenario.js';
 import { tinyScenario } from '../actors/fixtures.js';
 import { TestViewer } from './viewerClient.js';
 

@@ -2,7 +2,7 @@
  * Small helpers the charts share: long-format rows from a decimated series (what Plot's line marks
  * take with a `stroke` channel) and the placeholder shown when an agent has no such data.
  */
-import type { DecimatedSeries } from '../../actors/server/decimatedSeries.js';
+import type { DecimatedSeries } from '../../src/protocol/decimatedSeries.js';
 
 export interface SeriesRow {
   x: number;

@@ -1,6 +1,6 @@
 /**
  * The compiled WebAssembly SIMD module of the low-rank kernel (./wasm/assembly/lowRankSimd.ts,
- * embedded as base64 by actors/tools/buildWasm.ts), and its exports' signatures. Compiled once,
+ * embedded as base64 by tools/buildWasm.ts), and its exports' signatures. Compiled once,
  * synchronously, on first use; `null` where WebAssembly SIMD or synchronous compilation is missing.
  */
 import { lowRankSimdWasmBase64 } from './wasm/lowRankSimd.wasm.js';

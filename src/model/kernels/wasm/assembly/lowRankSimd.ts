@@ -1,5 +1,5 @@
 // AssemblyScript source of the WebAssembly SIMD float32 low-rank RNN kernel (not TypeScript: AS
-// types). Compiled by actors/tools/buildWasm.ts into ../lowRankSimd.wasm.ts; the JS driver is
+// types). Compiled by tools/buildWasm.ts into ../lowRankSimd.wasm.ts; the JS driver is
 // ../../lowRankWasmKernel.ts, which owns the memory layout and passes every pointer.
 //
 // Same algorithm as ../../lowRankKernel.ts (Mastrogiuseppe & Ostojic 2018 low-rank RNN, exact

@@ -1,7 +1,7 @@
 /**
  * Child-process entry for the replay memory check of `npm run bench`: measures in a fresh process
  * so the resident set is the replay's own. Prints one JSON line (ReplayMemoryResult).
- * Usage: tsx actors/bench/replayMemoryMain.ts RECORDING_PATH
+ * Usage: tsx tools/bench/replayMemoryMain.ts RECORDING_PATH
  */
 import { measureReplayMemory } from './replayMemory.js';
 

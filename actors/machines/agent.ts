@@ -5,13 +5,13 @@
  * teacher's choices); trials reach the agent from the bus, so it learns what was really played.
  */
 import { fromTransition } from 'xstate';
-import type { CohortAgent } from '../src/agents/cohortAgent.js';
-import { RecurrentAgent } from '../src/agents/recurrentAgent.js';
-import type { Random } from '../src/random.js';
-import type { TaskType, TrialOutcome } from '../src/tasks/cohortTask.js';
-import { encodeCohortInputs, initialTaskInputs, taskInputSize } from '../src/tasks/encoding.js';
+import type { CohortAgent } from '../../src/agents/cohortAgent.js';
+import { RecurrentAgent } from '../../src/agents/recurrentAgent.js';
+import type { Random } from '../../src/random.js';
+import type { TaskType, TrialOutcome } from '../../src/tasks/cohortTask.js';
+import { encodeCohortInputs, initialTaskInputs, taskInputSize } from '../../src/tasks/encoding.js';
 import type { Choice } from './environment.js';
-import type { EpisodeStartedEvent, PhaseStartedEvent, TrialCompletedEvent } from './events.js';
+import type { EpisodeStartedEvent, PhaseStartedEvent, TrialCompletedEvent } from '../../src/protocol/events.js';
 
 export interface AgentInput {
   agent: string;

@@ -5,7 +5,7 @@
  * undefined (NaN in the analyzer, e.g. no trial after a reversal yet) travel as `null`.
  */
 import { z } from 'zod';
-import type { AgentInfo } from '../events.js';
+import type { AgentInfo } from './events.js';
 
 /** Version of the viewer protocol; bumped on any incompatible change. */
 export const PROTOCOL_VERSION = 1;

@@ -3,13 +3,13 @@
  * agent is recomputed; the metrics equal those of the live run.
  */
 import { createActor } from 'xstate';
-import { analyzerMachine, type MetricsUpdatedEvent } from './analyzer.js';
-import type { AgentMetrics } from './analyzerState.js';
-import { EventBus } from './bus.js';
-import type { RecordingHeader, RunEvent } from './events.js';
+import { analyzerMachine, type MetricsUpdatedEvent } from '../machines/analyzer.js';
+import type { AgentMetrics } from '../../src/analysis/online/analyzerState.js';
+import { EventBus } from '../system/bus.js';
+import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
 import type { ReplayPacer } from './replayPacer.js';
 import { replayRecording, type ReplaySummary } from './replayer.js';
-import { parseScenario, type Scenario } from './scenario.js';
+import { parseScenario, type Scenario } from '../system/scenario.js';
 
 export interface ReplayRunOptions {
   speed?: number;

@@ -13,14 +13,14 @@
  * - the last training losses, and effective rank, γ, nuclear norm and response heterogeneity of
  *   the last published weights.
  */
-import { computeResponseHeterogeneity } from '../src/metrics/responseHeterogeneity.js';
-import { effectiveRankFromSingularValues } from '../src/metrics/effectiveRank.js';
-import { nuclearNormFromSingularValues } from '../src/metrics/nuclearNorm.js';
-import { singularValues } from '../src/metrics/spectrum.js';
-import { svDecayGammaFromSingularValues } from '../src/metrics/svDecayGamma.js';
-import { BrainInspiredRNN } from '../src/model/brainInspiredRnn.js';
-import type { SerializedModel } from '../src/model/recurrentModel.js';
-import type { AgentInfo, PhaseInfo, RunEvent, TrainingUpdatedEvent, TrialCompletedEvent, WeightsUpdatedEvent } from './events.js';
+import { computeResponseHeterogeneity } from '../../metrics/responseHeterogeneity.js';
+import { effectiveRankFromSingularValues } from '../../metrics/effectiveRank.js';
+import { nuclearNormFromSingularValues } from '../../metrics/nuclearNorm.js';
+import { singularValues } from '../../metrics/spectrum.js';
+import { svDecayGammaFromSingularValues } from '../../metrics/svDecayGamma.js';
+import { BrainInspiredRNN } from '../../model/brainInspiredRnn.js';
+import type { SerializedModel } from '../../model/recurrentModel.js';
+import type { AgentInfo, PhaseInfo, RunEvent, TrainingUpdatedEvent, TrialCompletedEvent, WeightsUpdatedEvent } from '../../protocol/events.js';
 
 export interface AnalyzerSettings {
   windowEpisodes: number;

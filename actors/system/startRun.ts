@@ -4,18 +4,18 @@
  */
 import { createActor, type ActorOptions, type AnyActorLogic } from 'xstate';
 import type { Subscription } from 'rxjs';
-import { createRandom } from '../src/random.js';
-import { parseTaskType } from '../src/tasks/encoding.js';
+import { createRandom } from '../../src/random.js';
+import { parseTaskType } from '../../src/tasks/encoding.js';
 import { buildAgent, buildCognitiveAgent } from './agentFactory.js';
-import { agentMachine } from './agent.js';
-import { analyzerMachine, type MetricsUpdatedEvent } from './analyzer.js';
-import type { AgentMetrics } from './analyzerState.js';
+import { agentMachine } from '../machines/agent.js';
+import { analyzerMachine, type MetricsUpdatedEvent } from '../machines/analyzer.js';
+import type { AgentMetrics } from '../../src/analysis/online/analyzerState.js';
 import { EventBus } from './bus.js';
-import { environmentMachine } from './environment.js';
-import { EVENT_VERSION, type AgentInfo, type RunEvent } from './events.js';
-import { runMachine, type Lane, type RunCursor } from './run.js';
+import { environmentMachine } from '../machines/environment.js';
+import { EVENT_VERSION, type AgentInfo, type RunEvent } from '../../src/protocol/events.js';
+import { runMachine, type Lane, type RunCursor } from '../machines/run.js';
 import type { Scenario } from './scenario.js';
-import { trainerMachine } from './trainer.js';
+import { trainerMachine } from '../machines/trainer.js';
 
 export interface RunSystemOptions {
   /** Called with every event before anyone else (the recorder). */

@@ -5,7 +5,7 @@
  * sees the same global order, which is what makes a replay equal to the live run.
  */
 import { Subject, filter, type Observable } from 'rxjs';
-import type { RunEvent } from './events.js';
+import type { RunEvent } from '../../src/protocol/events.js';
 
 export class EventBus {
   private readonly subject = new Subject<RunEvent>();

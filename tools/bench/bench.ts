@@ -21,10 +21,10 @@ import {
   validateDevelopmentalConfig,
   type SequenceBatch,
 } from '../../src/index.js';
-import { runActorPipelineWorkload, runPlainOnlineLoop } from '../bench/actorPipelineWorkload.js';
-import { runViewerOverheadWorkload } from '../bench/viewerOverheadWorkload.js';
+import { runActorPipelineWorkload, runPlainOnlineLoop } from './actorPipelineWorkload.js';
+import { runViewerOverheadWorkload } from './viewerOverheadWorkload.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
-import { ParallelSupervisedStep } from '../parallel/parallelSupervisedStep.js';
+import { ParallelSupervisedStep } from '../../actors/parallel/parallelSupervisedStep.js';
 
 const N = 32, RANK = 8, N_INPUTS = 4, N_OUTPUTS = 2, LEAK = 0.2;
 const B = 80, T = 150;
@@ -159,7 +159,7 @@ for (const run of [() => trainWorkload(MAIN), () => trainWorkload(TWO_THREADS), 
 {
   const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-bench-'));
   const recording = join(dir, 'million.ndjson.gz');
-  const entry = fileURLToPath(new URL('../bench/replayMemoryMain.ts', import.meta.url));
+  const entry = fileURLToPath(new URL('./replayMemoryMain.ts', import.meta.url));
   const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
   try {
     execFileSync(tsx, [entry, recording], { encoding: 'utf8' });

@@ -8,8 +8,8 @@
  * machine's per-event cost (it sees every trial event of every agent).
  */
 import { fromTransition } from 'xstate';
-import { AnalyzerState, type AgentMetrics, type AnalyzerSettings } from './analyzerState.js';
-import type { RunEvent } from './events.js';
+import { AnalyzerState, type AgentMetrics, type AnalyzerSettings } from '../../src/analysis/online/analyzerState.js';
+import type { RunEvent } from '../../src/protocol/events.js';
 
 export interface MetricsUpdatedEvent {
   type: 'metrics.updated';

@@ -5,9 +5,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { ViewerHub } from '../server/viewerHub.js';
-import { startViewerServer } from '../server/viewerServer.js';
-import { startRun } from '../system.js';
+import { ViewerHub } from '../../actors/server/viewerHub.js';
+import { startViewerServer } from '../../actors/server/viewerServer.js';
+import { startRun } from '../../actors/system/startRun.js';
 import { workloadScenario, type WorkloadResult } from './actorPipelineWorkload.js';
 
 export interface ViewerOverheadOptions {

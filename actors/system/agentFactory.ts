@@ -2,15 +2,15 @@
  * Build what an agent spec of a scenario stands for: a recurrent model wrapped as a CohortAgent,
  * or a cognitive agent, plus its label for tables.
  */
-import { RecurrentAgent } from '../src/agents/recurrentAgent.js';
-import type { CohortAgent } from '../src/agents/cohortAgent.js';
-import { BrainInspiredRNN } from '../src/model/brainInspiredRnn.js';
-import type { RecurrentModel } from '../src/model/recurrentModel.js';
-import { TinyGRU } from '../src/model/tinyGru.js';
-import type { Random } from '../src/random.js';
-import { taskInputSize } from '../src/tasks/encoding.js';
-import type { TaskType } from '../src/tasks/cohortTask.js';
-import { COGNITIVE_AGENTS } from './agentRegistry.js';
+import { RecurrentAgent } from '../../src/agents/recurrentAgent.js';
+import type { CohortAgent } from '../../src/agents/cohortAgent.js';
+import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
+import type { RecurrentModel } from '../../src/model/recurrentModel.js';
+import { TinyGRU } from '../../src/model/tinyGru.js';
+import type { Random } from '../../src/random.js';
+import { taskInputSize } from '../../src/tasks/encoding.js';
+import type { TaskType } from '../../src/tasks/cohortTask.js';
+import { COGNITIVE_AGENTS } from '../agentRegistry.js';
 import { lowRankConfig, type CognitiveSpec, type ModelSpec } from './scenario.js';
 
 export interface BuiltAgent {

@@ -4,12 +4,12 @@
  * of each bad field and what is allowed. docs/scenarios.md explains the format.
  */
 import { z } from 'zod';
-import { parameterVector } from '../src/cognitive/cognitiveModel.js';
-import { createMatureConfig, createPrematureConfig, validateDevelopmentalConfig, type DevelopmentalConfig } from '../src/model/config.js';
-import { createRandom } from '../src/random.js';
-import { createTask } from '../src/tasks/createTask.js';
-import { ConfigError, parseWith, showValue, zInteger, zNumber } from '../src/validation.js';
-import { COGNITIVE_AGENTS, COGNITIVE_AGENT_NAMES } from './agentRegistry.js';
+import { parameterVector } from '../../src/cognitive/cognitiveModel.js';
+import { createMatureConfig, createPrematureConfig, validateDevelopmentalConfig, type DevelopmentalConfig } from '../../src/model/config.js';
+import { createRandom } from '../../src/random.js';
+import { createTask } from '../../src/tasks/createTask.js';
+import { ConfigError, parseWith, showValue, zInteger, zNumber } from '../../src/validation.js';
+import { COGNITIVE_AGENTS, COGNITIVE_AGENT_NAMES } from '../agentRegistry.js';
 
 const TASKS = ['reversal', 'two_stage', 'probabilistic_reward'] as const;
 const oneOf = (values: readonly string[]) => `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;

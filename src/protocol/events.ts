@@ -8,7 +8,7 @@
  * docs/events.md documents every type and field.
  */
 import { z } from 'zod';
-import { ConfigError, parseWith } from '../src/validation.js';
+import { ConfigError, parseWith } from '../validation.js';
 
 /** Version of the event schema; bumped on any incompatible change. */
 export const EVENT_VERSION = 1;

@@ -7,8 +7,8 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip, constants } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fromWire, recordingHeaderSchema, type RecordingHeader, type RunEvent } from './events.js';
-import { parseWith } from '../src/validation.js';
+import { fromWire, recordingHeaderSchema, type RecordingHeader, type RunEvent } from '../../src/protocol/events.js';
+import { parseWith } from '../../src/validation.js';
 
 export interface ReplayOptions {
   /** Receives every event in order. */

@@ -5,9 +5,9 @@
  * stay far below the recording's size.
  */
 import { existsSync, statSync } from 'node:fs';
-import { runLive } from '../liveRun.js';
-import { runReplay } from '../replayRun.js';
-import { parseScenario } from '../scenario.js';
+import { runLive } from '../../actors/io/liveRun.js';
+import { runReplay } from '../../actors/io/replayRun.js';
+import { parseScenario } from '../../actors/system/scenario.js';
 
 export interface ReplayMemoryResult {
   trials: number;

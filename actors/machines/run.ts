@@ -5,11 +5,11 @@
  * are handled between ticks. Where the run stands lives in a cursor object the ticks advance.
  */
 import { assign, fromPromise, setup, type ActorRefFrom } from 'xstate';
-import type { Random } from '../src/random.js';
+import type { Random } from '../../src/random.js';
 import type { agentMachine } from './agent.js';
 import type { environmentMachine } from './environment.js';
-import { EVENT_VERSION, type RunEvent } from './events.js';
-import type { Scenario } from './scenario.js';
+import { EVENT_VERSION, type RunEvent } from '../../src/protocol/events.js';
+import type { Scenario } from '../system/scenario.js';
 
 export interface Lane {
   id: string;

@@ -4,10 +4,10 @@
  * whole cohort, on the bus.
  */
 import { setup } from 'xstate';
-import { createRandom } from '../src/random.js';
-import type { CohortTask, Stage2Chooser } from '../src/tasks/cohortTask.js';
-import { createTask } from '../src/tasks/createTask.js';
-import { EVENT_VERSION, type RunEvent } from './events.js';
+import { createRandom } from '../../src/random.js';
+import type { CohortTask, Stage2Chooser } from '../../src/tasks/cohortTask.js';
+import { createTask } from '../../src/tasks/createTask.js';
+import { EVENT_VERSION, type RunEvent } from '../../src/protocol/events.js';
 
 export interface EnvironmentInput {
   agent: string;

@@ -4,7 +4,7 @@
  * The server keeps one per chart line; the browser appends the entries of each update to its own
  * copy and decimates the same way, so both stay bounded whatever the run length.
  */
-import type { Num, SeriesColumns } from './protocol.js';
+import type { Num, SeriesColumns } from './viewerMessages.js';
 
 export interface DecimatedSeriesOptions {
   /** Value columns, e.g. ['rewardRate', 'pBetter']. */

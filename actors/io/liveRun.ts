@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { Recorder } from './recorder.js';
 import { createRecordingHeader } from './recordingHeader.js';
-import { parseScenarioText, type Scenario } from './scenario.js';
-import type { RunEvent } from './events.js';
-import { startRun, type RunResult, type RunSystem, type RunSystemOptions } from './system.js';
+import { parseScenarioText, type Scenario } from '../system/scenario.js';
+import type { RunEvent } from '../../src/protocol/events.js';
+import { startRun, type RunResult, type RunSystem, type RunSystemOptions } from '../system/startRun.js';
 
 export interface LiveRunOptions extends Pick<RunSystemOptions, 'onMetrics' | 'onProgress' | 'clock' | 'now'> {
   /** Recording path (NDJSON, gzip when it ends in .gz). */

@@ -7,15 +7,15 @@
  * `weights.updated` every `weightsEvery` updates (plain arrays, never tensors).
  */
 import { setup } from 'xstate';
-import { BrainInspiredRNN } from '../src/model/brainInspiredRnn.js';
-import type { RecurrentModel } from '../src/model/recurrentModel.js';
-import type { TaskType } from '../src/tasks/cohortTask.js';
-import { encodeCohortInputs, initialTaskInputs, taskInputSize } from '../src/tasks/encoding.js';
-import { A2CTrainer } from '../src/training/a2cTrainer.js';
-import type { Episode } from '../src/training/playEpisode.js';
-import { Trainer } from '../src/training/trainer.js';
-import { EVENT_VERSION, type EpisodeCompletedEvent, type EpisodeStartedEvent, type PhaseStartedEvent, type RunEvent, type TrialCompletedEvent } from './events.js';
-import type { TrainerSpec } from './scenario.js';
+import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
+import type { RecurrentModel } from '../../src/model/recurrentModel.js';
+import type { TaskType } from '../../src/tasks/cohortTask.js';
+import { encodeCohortInputs, initialTaskInputs, taskInputSize } from '../../src/tasks/encoding.js';
+import { A2CTrainer } from '../../src/training/a2cTrainer.js';
+import type { Episode } from '../../src/training/playEpisode.js';
+import { Trainer } from '../../src/training/trainer.js';
+import { EVENT_VERSION, type EpisodeCompletedEvent, type EpisodeStartedEvent, type PhaseStartedEvent, type RunEvent, type TrialCompletedEvent } from '../../src/protocol/events.js';
+import type { TrainerSpec } from '../system/scenario.js';
 
 export interface TrainerInput {
   agent: string;

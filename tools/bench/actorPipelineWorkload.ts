@@ -10,8 +10,8 @@ import type { RecurrentModel } from '../../src/model/recurrentModel.js';
 import { validateDevelopmentalConfig } from '../../src/model/config.js';
 import { createRandom } from '../../src/random.js';
 import { ReversalLearningTask } from '../../src/tasks/reversal.js';
-import { parseScenario, type Scenario } from '../scenario.js';
-import { startRun } from '../system.js';
+import { parseScenario, type Scenario } from '../../actors/system/scenario.js';
+import { startRun } from '../../actors/system/startRun.js';
 
 export interface WorkloadOptions {
   /** Sessions played together (default 64). */
@@ -59,7 +59,7 @@ export async function runActorPipelineWorkload({ agents = 64, trials = 1000, rep
   return { trial_steps_per_s: (agents * trials) / run, median_run_s: run };
 }
 
-/** The plain batched loop (as `onlineWorkload` in actors/cli/bench.ts), for the ratio in the same process. */
+/** The plain batched loop (as `onlineWorkload` in tools/bench/bench.ts), for the ratio in the same process. */
 export interface PlainLoopResult extends WorkloadResult {
   /** Mean reward per trial of the last run (a check that the loop really plays). */
   mean_reward: number;
