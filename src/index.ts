@@ -5,6 +5,8 @@
 // Randomness and validation
 export { createRandom, randomFromState } from './random.js';
 export type { Random } from './random.js';
+export { SEED_STREAMS, allocateStreams, pickStreams, allocateRepeatedStreams } from './randomStreams.js';
+export type { SeedStream, RepeatedStreamsLayout } from './randomStreams.js';
 export { ConfigError } from './validation.js';
 export { initBackend, chooseBackend } from './backend.js';
 export type { BackendName, BackendOptions } from './backend.js';
@@ -99,7 +101,7 @@ export type { LowRankSystem, LowRankSystemSpec, LowRankModelLike } from './analy
 export { fitExponentialRecovery, analyzeReversalAdaptation, winStayLoseShift } from './analysis/reversalAdaptation.js';
 export type { ReversalAdaptationOptions, ReversalCurve, RecoveryFit, ReversalAdaptation } from './analysis/reversalAdaptation.js';
 export { TWO_STAGE_TRIAL_TYPES, twoStageStayTable, twoStageLagRegression, analyzeTwoStageSignatures } from './analysis/twoStageSignatures.js';
-export type { StayCell, StayTable, TwoStageTrialType, TwoStageRegression, TwoStageSignatures, TwoStageSignatureOptions } from './analysis/twoStageSignatures.js';
+export type { StayCell, TwoStageStayTable, TwoStageStayTable as StayTable, TwoStageTrialType, TwoStageRegression, TwoStageSignatures, TwoStageSignatureOptions } from './analysis/twoStageSignatures.js';
 export { estimateVolatileLearningRates, fitGeometricDecay } from './analysis/volatileLearningRate.js';
 export type { PolicyLearningRate, BehaviourLearningRate, VolatileLearningRates, VolatileLearningRateOptions } from './analysis/volatileLearningRate.js';
 
@@ -112,7 +114,7 @@ export type { CrossValidationOptions, CrossValidationFold, CrossValidationResult
 export { defineCognitiveModel } from './cognitive/defineCognitiveModel.js';
 export type { CognitiveModelDefinition } from './cognitive/defineCognitiveModel.js';
 export { fitMaximumLikelihood, groupBySubject, fitSubjects } from './cognitive/fit.js';
-export type { FitObjective, FitOptions as CognitiveFitOptions, FitResult } from './cognitive/fit.js';
+export type { FitObjective, CognitiveFitOptions, FitResult } from './cognitive/fit.js';
 export { createBayesianReversalModel } from './cognitive/models/bayesianReversal.js';
 export { TWO_STEP_PARAMETERS, createDawHybridModel } from './cognitive/models/dawHybrid.js';
 export type { TwoStepModelOptions } from './cognitive/models/dawHybrid.js';
@@ -155,17 +157,33 @@ export { plotStayProbabilities } from './figures/plotStayProbabilities.js';
 export { renderComprehensiveFigure, serializeSvg, COMPREHENSIVE_FIGURE_PANELS } from './figures/renderComprehensiveFigure.js';
 export type { ComprehensiveFigureOptions } from './figures/renderComprehensiveFigure.js';
 
+// One vocabulary of model kinds and cognitive models (scenarios, fit, sweeps)
+export { MODEL_KINDS, MODEL_KIND_ENTRIES, MODEL_KIND_ALIASES, findModelKind, resolveModelKind, serializedModelKind } from './registry/modelKinds.js';
+export type { ModelKind, RecurrentModelKind, ModelKindEntry } from './registry/modelKinds.js';
+export {
+  COGNITIVE_MODEL_ENTRIES,
+  COGNITIVE_MODEL_NAMES,
+  COGNITIVE_MODEL_ALIASES,
+  LIVE_COMMON_TRANSITION_PROB,
+  findCognitiveModel,
+  resolveCognitiveModel,
+  createLiveCognitiveModel,
+  cognitiveModelsFitting,
+  cognitiveModelsPlaying,
+} from './registry/cognitiveModels.js';
+export type { CognitiveModelEntry, CreateCognitiveModelOptions } from './registry/cognitiveModels.js';
+
 // Fitting recurrent and cognitive models to choices (Ji-An et al. 2025 protocol)
 export { splitSubjectsIntoFolds, sessionsOfSubjects, trainingSubjects } from './experiments/subjectFolds.js';
 export type { SubjectFoldsOptions, SubjectFolds } from './experiments/subjectFolds.js';
 export { DEFAULT_LOW_RANK_HIDDEN, COGNITIVE_MODELS, parseModelSpecs, defaultModelSpecs, createRecurrentModel } from './experiments/modelSpec.js';
-export type { RecurrentModelSpec, CognitiveModelSpec, ModelSpec, CreateRecurrentModelOptions } from './experiments/modelSpec.js';
+export type { RecurrentModelSpec, CognitiveModelSpec, FitModelSpec, FitModelSpec as ModelSpec, CreateRecurrentModelOptions } from './experiments/modelSpec.js';
 export { RECURRENT_FIT_TRAINING, crossValidateRecurrent } from './experiments/crossValidateRecurrent.js';
 export type { CrossValidateRecurrentOptions, RecurrentFitProgress, RecurrentRun, RecurrentFold, RecurrentCrossValidationResult } from './experiments/crossValidateRecurrent.js';
 export { crossValidateCognitiveSubjects } from './experiments/crossValidateCognitiveSubjects.js';
 export type { CognitiveSubjectsOptions, CognitiveFoldFit, CognitiveSubjectsResult } from './experiments/crossValidateCognitiveSubjects.js';
 export { compareModels } from './experiments/compareModels.js';
-export type { CompareModelsOptions, ComparisonProgress, ModelComparisonEntry, ModelComparison } from './experiments/compareModels.js';
+export type { CompareModelsOptions, ModelComparisonProgress, ModelComparisonProgress as ComparisonProgress, ModelComparisonEntry, ModelComparison } from './experiments/compareModels.js';
 export { pairedDifference } from './experiments/pairedDifference.js';
 export type { PairedDifference } from './experiments/pairedDifference.js';
 export { sessionNllSums } from './experiments/sessionNll.js';
@@ -175,7 +193,7 @@ export type { FitInputEncoding } from './experiments/conjunctiveInputs.js';
 
 // The developmental comparison (premature vs mature), supervised and online routes
 export { COMPARISON_METRICS, STAGES, runDevelopmentalComparison, toComparisonResults } from './experiments/developmentalComparison.js';
-export type { ComparisonMetric, StageName, EvaluationOptions, ComparisonProgress as DevelopmentalComparisonProgress, DevelopmentalComparisonOptions, SeedRun, StageResults, DevelopmentalComparisonResults } from './experiments/developmentalComparison.js';
+export type { ComparisonMetric, StageName, EvaluationOptions, DevelopmentalComparisonProgress, DevelopmentalComparisonOptions, SeedRun, StageResults, DevelopmentalComparisonResults } from './experiments/developmentalComparison.js';
 export { analyzeLearningDynamics } from './experiments/learningDynamics.js';
 export type { LearningDynamicsOptions, LearningDynamics } from './experiments/learningDynamics.js';
 export { summarizeSample, welchTest } from './experiments/statistics.js';
@@ -183,6 +201,6 @@ export type { SampleSummary, TwoSampleTest, SummaryOptions } from './experiments
 export { EXPECTED_RESULTS, judgeDirection, meanInRange, evaluateExpectedResults } from './experiments/expectedResults.js';
 export type { Verdict, ExpectedResultRow, RowEvaluation } from './experiments/expectedResults.js';
 export { EARLY_REVERSAL_TRIALS, columnsFromEpisode, evaluateBehaviour } from './experiments/closedLoopBehaviour.js';
-export type { PlayedEvaluation, StayTableCells } from './experiments/closedLoopBehaviour.js';
+export type { PlayedEvaluation, PlayedStayProbabilities, PlayedStayProbabilities as StayTableCells } from './experiments/closedLoopBehaviour.js';
 export { trainOnline } from './experiments/trainOnline.js';
 export type { OnlineTrainingOptions, OnlineTrainingHistory } from './experiments/trainOnline.js';

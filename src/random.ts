@@ -4,6 +4,7 @@
  * Every function that draws takes a `Random` as a parameter; only the CLI and the scenario loader
  * create one from a seed. Built on pure-rand's xoroshiro128+, whose `jump()` gives 2^64-step
  * separated, independent streams: `split(k)` hands out one stream per session of a cohort.
+ * Streams with distinct purposes are allocated by name in randomStreams.ts.
  */
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';

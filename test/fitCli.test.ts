@@ -26,7 +26,8 @@ describe('runFitCommand', () => {
     let printed = '';
     const result = runFitCommand({ ...base, outputDir, print: (text) => (printed += text) });
     const saved = JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8'));
-    expect(saved.options).toMatchObject({ models: ['tinygru:1', 'hybrid'], folds: 2, seed: 1, seeds: 1, training: { nEpochs: 3, regularize: false } });
+    expect(saved.options).toMatchObject({ models: ['tiny_gru:1', 'daw_hybrid'], folds: 2, seed: 1, seeds: 1, training: { nEpochs: 3, regularize: false } });
+    expect(result.models.map((m) => m.label)).toEqual(['tiny_gru:1', 'daw_hybrid']);
     expect(saved.comparison.winner).toBe(result.winner);
     expect(saved.comparison.models.map((m: { subjects: unknown[] }) => m.subjects.length)).toEqual([6, 6]);
     expect(saved.comparison.models[0].nllPerChoice).toBe(result.models[0].nllPerChoice);
@@ -44,7 +45,7 @@ describe('runFitCommand', () => {
 
   it('runFitCommand passes --encoding conjunctive to the networks and records it', () => {
     const outputDir = join(work, 'conjunctive');
-    runFitCommand({ ...base, models: ['tinygru:1'], encoding: 'conjunctive', outputDir, print: () => {} });
+    runFitCommand({ ...base, models: ['tiny_gru:1'], encoding: 'conjunctive', outputDir, print: () => {} });
     const saved = JSON.parse(readFileSync(join(outputDir, 'results.json'), 'utf8'));
     expect(saved.options.inputEncoding).toBe('conjunctive');
     expect(saved.comparison.models[0].recurrent.inputEncoding).toBe('conjunctive');
@@ -61,7 +62,7 @@ describe('runFitCommand', () => {
 describe('brain-rnn fit', () => {
   it('brain-rnn fit accepts snake_case flags and writes its files; a bad model entry exits 1 with one line', () => {
     const outputDir = join(work, 'cli');
-    const ok = cli('--data', data, '--models', 'tinygru:1', 'model_free', '--folds', '2', '--seeds', '1', '--n_epochs', '2', '--restarts', '1', '--output_dir', outputDir);
+    const ok = cli('--data', data, '--models', 'tiny_gru:1', 'model_free', '--folds', '2', '--seeds', '1', '--n_epochs', '2', '--restarts', '1', '--output_dir', outputDir);
     expect(ok.stderr).not.toContain('brain-rnn:');
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('six.csv: two_stage, 6 subjects');

@@ -10,7 +10,7 @@ import { compareModels } from '../src/experiments/compareModels.js';
 import { toConjunctiveInputs } from '../src/experiments/conjunctiveInputs.js';
 import { crossValidateCognitiveSubjects } from '../src/experiments/crossValidateCognitiveSubjects.js';
 import { crossValidateRecurrent } from '../src/experiments/crossValidateRecurrent.js';
-import { createRecurrentModel, parseModelSpecs, type RecurrentModelSpec } from '../src/experiments/modelSpec.js';
+import { createRecurrentModel, defaultModelSpecs, parseModelSpecs, type RecurrentModelSpec } from '../src/experiments/modelSpec.js';
 import { pairedDifference } from '../src/experiments/pairedDifference.js';
 import { sessionNllSums } from '../src/experiments/sessionNll.js';
 import { splitSubjectsIntoFolds } from '../src/experiments/subjectFolds.js';
@@ -25,25 +25,40 @@ import { readSharedData } from './sharedData.js';
 const readData = readSharedData;
 const twoStep = parseTrialsCsv(readData('hbayesdm_two_step.csv')).sessions;
 const prl = parseTrialsCsv(readData('hbayesdm_prl.csv')).sessions;
-const gru = (nHidden: number): RecurrentModelSpec => ({ kind: 'recurrent', label: `tinygru:${nHidden}`, architecture: 'tinygru', nHidden });
+const gru = (nHidden: number): RecurrentModelSpec => ({ kind: 'recurrent', label: `tiny_gru:${nHidden}`, architecture: 'tiny_gru', nHidden });
 
 describe('parseModelSpecs', () => {
-  it('parseModelSpecs expands sizes, maps cognitive names and drops duplicates', () => {
-    const specs = parseModelSpecs(['tinygru:1,2,4', 'lowrank:1,3@4 hybrid', 'daw_hybrid', 'tinygru:2'], 'two_stage');
-    expect(specs.map((s) => s.label)).toEqual(['tinygru:1', 'tinygru:2', 'tinygru:4', 'lowrank:1@4', 'lowrank:3@4', 'hybrid']);
-    expect(specs[3]).toEqual({ kind: 'recurrent', label: 'lowrank:1@4', architecture: 'lowrank', nHidden: 4, rank: 1 });
-    expect(parseModelSpecs('lowrank:2')[0]).toMatchObject({ nHidden: 8, rank: 2 });
+  it('parseModelSpecs expands sizes, maps names and aliases to canonical labels and drops duplicates', () => {
+    const specs = parseModelSpecs(['tinygru:1,2,4', 'lowrank:1,3@4 hybrid', 'daw_hybrid', 'tiny_gru:2', 'LOW_RANK:1@4'], 'two_stage');
+    expect(specs.map((s) => s.label)).toEqual(['tiny_gru:1', 'tiny_gru:2', 'tiny_gru:4', 'low_rank:1@4', 'low_rank:3@4', 'daw_hybrid']);
+    expect(specs[3]).toEqual({ kind: 'recurrent', label: 'low_rank:1@4', architecture: 'low_rank', nHidden: 4, rank: 1 });
+    expect(parseModelSpecs('lowrank:2')[0]).toMatchObject({ label: 'low_rank:2@8', nHidden: 8, rank: 2 });
+    expect(parseModelSpecs('wsls bayes_reversal q_learning_forgetting').map((s) => s.label)).toEqual(['win_stay_lose_shift', 'bayesian_reversal', 'q_learning_forgetting']);
+    expect(parseModelSpecs('model_free model_based_two_step').map((s) => s.label)).toEqual(['model_free_two_step', 'model_based_two_step']);
+  });
+
+  it('defaultModelSpecs(task) names the classical models of the task and TinyGRUs of 1 and 2 units, canonically', () => {
+    expect(defaultModelSpecs('reversal').map((s) => s.label)).toEqual(['q_learning', 'bayesian_reversal', 'win_stay_lose_shift', 'tiny_gru:1', 'tiny_gru:2']);
+    expect(defaultModelSpecs('two_stage').map((s) => s.label)).toEqual(['daw_hybrid', 'model_free_two_step', 'model_based_two_step', 'tiny_gru:1', 'tiny_gru:2']);
   });
 
   it('parseModelSpecs names a bad entry, an impossible size and a model of the wrong task', () => {
-    expect(() => parseModelSpecs('tinygru:2 qlearning')).toThrow('model entry "qlearning" is not a model; expected tinygru:H[,H...], lowrank:R[,R...][@N] or one of q_learning');
+    expect(() => parseModelSpecs('tinygru:2 qlearning')).toThrow(
+      'model entry "qlearning" is not a model; expected tiny_gru:H[,H...], low_rank:R[,R...][@N] or one of q_learning, q_learning_forgetting, ' +
+        'win_stay_lose_shift, bayesian_reversal, pearce_hall, daw_hybrid, model_free_two_step, model_based_two_step ' +
+        '(aliases: lowrank = low_rank, brain_inspired_rnn = low_rank, tinygru = tiny_gru, wsls = win_stay_lose_shift, bayes_reversal = bayesian_reversal, ' +
+        'hybrid = daw_hybrid, model_free = model_free_two_step, model_based = model_based_two_step)',
+    );
+    expect(() => parseModelSpecs('gru:2')).toThrow('model entry "gru:2" is not a model');
+    expect(() => parseModelSpecs('cognitive:2')).toThrow('model entry "cognitive:2" is not a model');
+    expect(() => parseModelSpecs('tinygru:2@8')).toThrow('model entry "tinygru:2@8" sets @N, which only low_rank takes');
     expect(() => parseModelSpecs('lowrank:4@4')).toThrow('model entry "lowrank:4@4" has rank 4, outside [1, 3] for 4 units');
     expect(() => parseModelSpecs('tinygru:0')).toThrow('has hidden size 0, outside [1, 32]');
     expect(() => parseModelSpecs('q_learning', 'two_stage')).toThrow('model entry "q_learning" fits reversal data, but the data are two_stage');
   });
 
   it('createRecurrentModel builds a custom-stage low-rank network with the requested size and rank', () => {
-    const model = createRecurrentModel(parseModelSpecs('lowrank:2@5')[0] as RecurrentModelSpec, { nInputs: 6, seed: 3 });
+    const model = createRecurrentModel(parseModelSpecs('low_rank:2@5')[0] as RecurrentModelSpec, { nInputs: 6, seed: 3 });
     expect(model).toBeInstanceOf(BrainInspiredRNN);
     expect((model as BrainInspiredRNN).config).toMatchObject({ stage: 'custom', nHidden: 5, rank: 2 });
   });
@@ -164,7 +179,7 @@ describe('crossValidateRecurrent', () => {
 describe('compareModels', () => {
   it('compareModels scores every model on the same subject folds and ranks them by held-out NLL', () => {
     const sessions = twoStep.slice(0, 6);
-    const specs = parseModelSpecs('tinygru:1 lowrank:1@2 model_free', 'two_stage');
+    const specs = parseModelSpecs('tiny_gru:1 low_rank:1@2 model_free_two_step', 'two_stage');
     const progress: number[] = [];
     const result = compareModels(sessions, specs, {
       folds: 2,

@@ -15,6 +15,8 @@ describe('src/index.ts', () => {
       'plotSingularValueSpectra', 'plotEffectiveRankComparison', 'plotResponseHeterogeneity', 'renderComprehensiveFigure',
       // fitting
       'parseTrialsCsv', 'fitMaximumLikelihood', 'crossValidateRecurrent', 'compareModels',
+      // one vocabulary of models, and named random streams
+      'resolveCognitiveModel', 'findCognitiveModel', 'createLiveCognitiveModel', 'resolveModelKind', 'COGNITIVE_MODELS', 'allocateStreams', 'pickStreams', 'SEED_STREAMS',
     ];
     const missing = promised.filter((name) => !(name in api));
     expect(missing).toEqual([]);

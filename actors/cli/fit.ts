@@ -71,7 +71,7 @@ export function formatComparisonTable(result: ModelComparison): string {
  * Run the comparison and write its files; returns the comparison. Refuses to overwrite
  * results.json or table.md without `force`, before any fitting starts.
  * @example
- * runFitCommand({ data: 'data.csv', models: ['tinygru:2', 'hybrid'], folds: 5, seeds: 3, seed: 1, restarts: 5, objective: 'stage1', outputDir: 'out' });
+ * runFitCommand({ data: 'data.csv', models: ['tiny_gru:2', 'daw_hybrid'], folds: 5, seeds: 3, seed: 1, restarts: 5, objective: 'stage1', outputDir: 'out' });
  */
 export function runFitCommand(options: FitCommandOptions): ModelComparison {
   const { data, folds, seeds, seed, nEpochs, restarts, objective, encoding = 'task', force = false, progress = true } = options;
@@ -136,7 +136,7 @@ export function registerFitCommand(program: Command): void {
     .command('fit')
     .description('cross-validate recurrent networks and cognitive models on a trials CSV; held-out NLL per choice per model')
     .requiredOption('--data <file>', 'trials CSV (the format of ../shared/data/README.md)')
-    .option('--models <entries...>', 'e.g. tinygru:1,2,4 lowrank:1,2@8 q_learning hybrid (default: per task)')
+    .option('--models <entries...>', 'e.g. tiny_gru:1,2,4 low_rank:1,2@8 q_learning daw_hybrid; aliases such as tinygru, lowrank, hybrid, wsls work too (default: per task; docs/models.md)')
     .option('--folds <n>', 'folds over subjects', integerFlag('folds', 2), 5)
     .option('--seeds <n>', 'network initialisation seeds per fold (best inner-validation NLL kept)', integerFlag('seeds', 1), 5)
     .option('--seed <n>', 'seed of the folds, splits and initialisations', integerFlag('seed', 0), 1)

@@ -32,7 +32,7 @@ export interface StayCell {
   n: number;
 }
 
-export interface StayTable {
+export interface TwoStageStayTable {
   commonRewarded: StayCell;
   commonUnrewarded: StayCell;
   rareRewarded: StayCell;
@@ -58,7 +58,7 @@ export interface TwoStageRegression {
 }
 
 export interface TwoStageSignatures {
-  stayTable: StayTable;
+  stayTable: TwoStageStayTable;
   modelBasedIndex: number;
   modelFreeIndex: number;
   regression: TwoStageRegression;
@@ -95,7 +95,7 @@ function cell(nStay: number, n: number): StayCell {
  * const table = twoStageStayTable(columnsFromTrialsSessions(sessions));
  * table.commonRewarded.stayProbability; // 0.816 for hartley_online_two_step.csv
  */
-export function twoStageStayTable(columns: BehaviourColumns): StayTable {
+export function twoStageStayTable(columns: BehaviourColumns): TwoStageStayTable {
   const n = columnLength(columns);
   const common = commonAccessor(columns);
   const stays = new Float64Array(4);

@@ -7,10 +7,10 @@ import type { TrialsSession } from '../data/trialsCsv.js';
 import { createRandom } from '../random.js';
 import { ConfigError, checkInteger } from '../validation.js';
 import type { CognitiveModel, LikelihoodResult } from './cognitiveModel.js';
-import { fitMaximumLikelihood, groupBySubject, type FitOptions, type FitResult } from './fit.js';
+import { fitMaximumLikelihood, groupBySubject, type CognitiveFitOptions, type FitResult } from './fit.js';
 import { sessionsNegLogLikelihood } from './negLogLikelihood.js';
 
-export interface CrossValidationOptions extends FitOptions {
+export interface CrossValidationOptions extends CognitiveFitOptions {
   /** Number of folds (subjects are split as evenly as possible). Default 5. */
   folds?: number;
 }

@@ -15,7 +15,7 @@ import { vectorFromUnbounded, vectorToUnbounded } from './parameterTransform.js'
 /** Which choices the fit maximises the likelihood of. */
 export type FitObjective = 'total' | 'stage1';
 
-export interface FitOptions {
+export interface CognitiveFitOptions {
   /** Number of optimiser starts: the first from each parameter's `start`, the rest random. Default 5. */
   restarts?: number;
   /** Seed of the random starts. Default 0. */
@@ -64,7 +64,7 @@ export function objectiveOf(result: LikelihoodResult, objective: FitObjective): 
  * const fit = fitMaximumLikelihood(createQLearningModel(), table.sessions, { restarts: 5, seed: 1 });
  * fit.parameters.alpha; fit.nllPerChoice; fit.bic;
  */
-export function fitMaximumLikelihood(model: CognitiveModel, sessions: readonly TrialsSession[], options: FitOptions = {}): FitResult {
+export function fitMaximumLikelihood(model: CognitiveModel, sessions: readonly TrialsSession[], options: CognitiveFitOptions = {}): FitResult {
   const { restarts = 5, seed = 0, objective = 'total', optimizer = {} } = options;
   checkInteger('restarts', restarts, 1);
   if (sessions.length === 0) throw new ConfigError(['sessions must hold at least one session, got 0']);
@@ -122,6 +122,6 @@ export function groupBySubject(sessions: readonly TrialsSession[]): Map<string, 
  * @example
  * for (const { subject, fit } of fitSubjects(model, table.sessions)) console.log(subject, fit.parameters);
  */
-export function fitSubjects(model: CognitiveModel, sessions: readonly TrialsSession[], options: FitOptions = {}): { subject: string; fit: FitResult }[] {
+export function fitSubjects(model: CognitiveModel, sessions: readonly TrialsSession[], options: CognitiveFitOptions = {}): { subject: string; fit: FitResult }[] {
   return [...groupBySubject(sessions)].map(([subject, own]) => ({ subject, fit: fitMaximumLikelihood(model, own, options) }));
 }

@@ -7,6 +7,7 @@ import { analyzeTwoStageSignatures } from '../analysis/twoStageSignatures.js';
 import type { BehaviourColumns } from '../analysis/behaviourColumns.js';
 import type { RecurrentModel } from '../model/recurrentModel.js';
 import { createRandom } from '../random.js';
+import { SEED_STREAMS, pickStreams } from '../randomStreams.js';
 import { TaskType } from '../tasks/cohortTask.js';
 import { createTask, type TaskOptions } from '../tasks/createTask.js';
 import { playEpisode, type Episode } from '../training/playEpisode.js';
@@ -25,7 +26,7 @@ export interface PlayedEvaluation {
 }
 
 /** Stay probabilities after common/rare × rewarded/unrewarded trials. */
-export interface StayTableCells {
+export interface PlayedStayProbabilities {
   commonRewarded: number;
   commonUnrewarded: number;
   rareRewarded: number;
@@ -48,9 +49,9 @@ export function columnsFromEpisode(episode: Episode, task: TaskType): BehaviourC
 
 /** Closed-loop behaviour metrics of a frozen model (adaptation; two-stage signatures). */
 export function evaluateBehaviour(model: RecurrentModel, taskType: TaskType, evaluation: PlayedEvaluation, seed: number) {
-  // Streams 0-2 of a seed are those a TaskDataset with that seed uses (task, policy, split); the
-  // played cohort takes streams 3 and 4 so that it never replays the training data's schedule.
-  const [, , , taskRng, playRng] = createRandom(seed).split(5);
+  // Its own streams of the seed, so that the played cohort never replays the schedule of a
+  // TaskDataset built with the same seed.
+  const { evaluationTask: taskRng, evaluationPlay: playRng } = pickStreams(createRandom(seed), SEED_STREAMS, ['evaluationTask', 'evaluationPlay']);
   const task = createTask(taskType, { nSessions: evaluation.nSessions, rng: taskRng, options: evaluation.taskOptions });
   const episode = playEpisode(model, task, { nTrials: evaluation.nTrials, rng: playRng });
   const columns = columnsFromEpisode(episode, taskType);
@@ -74,7 +75,7 @@ export function evaluateBehaviour(model: RecurrentModel, taskType: TaskType, eva
     modelBasedIndex: NaN,
     modelFreeIndex: NaN,
   };
-  let stayTable: StayTableCells | undefined;
+  let stayTable: PlayedStayProbabilities | undefined;
   if (taskType === TaskType.TWO_STAGE) {
     const signatures = analyzeTwoStageSignatures(columns);
     metrics.modelBasedIndex = signatures.modelBasedIndex;

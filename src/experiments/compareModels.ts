@@ -10,7 +10,7 @@ import { ConfigError } from '../validation.js';
 import type { FitInputEncoding } from './conjunctiveInputs.js';
 import { crossValidateCognitiveSubjects, type CognitiveSubjectsResult } from './crossValidateCognitiveSubjects.js';
 import { crossValidateRecurrent, type RecurrentCrossValidationResult } from './crossValidateRecurrent.js';
-import type { ModelSpec } from './modelSpec.js';
+import type { FitModelSpec } from './modelSpec.js';
 import { pairedDifference, type PairedDifference } from './pairedDifference.js';
 import type { SubjectScore } from './sessionNll.js';
 import { splitSubjectsIntoFolds } from './subjectFolds.js';
@@ -33,10 +33,10 @@ export interface CompareModelsOptions {
   /** Which choices cognitive models are fitted to. Default `stage1`, as the networks. */
   objective?: FitObjective;
   /** Progress of the whole comparison, in work units (one network run or one cognitive fold fit). */
-  onProgress?: (progress: ComparisonProgress) => void;
+  onProgress?: (progress: ModelComparisonProgress) => void;
 }
 
-export interface ComparisonProgress {
+export interface ModelComparisonProgress {
   label: string;
   unitsDone: number;
   unitsTotal: number;
@@ -48,7 +48,7 @@ export interface ComparisonProgress {
 
 export interface ModelComparisonEntry {
   label: string;
-  kind: ModelSpec['kind'];
+  kind: FitModelSpec['kind'];
   /** Held-out NLL per first-stage choice over all folds. */
   nllPerChoice: number;
   heldOutNll: number;
@@ -79,16 +79,16 @@ export interface ModelComparison {
 /**
  * @example
  * const table = parseTrialsCsv(text);
- * const result = compareModels(table.sessions, parseModelSpecs('tinygru:1,2 hybrid', table.task), { folds: 5, seed: 1 });
+ * const result = compareModels(table.sessions, parseModelSpecs('tiny_gru:1,2 daw_hybrid', table.task), { folds: 5, seed: 1 });
  * result.winner; result.models[0].nllPerChoice;
  */
-export function compareModels(sessions: readonly TrialsSession[], specs: readonly ModelSpec[], options: CompareModelsOptions = {}): ModelComparison {
+export function compareModels(sessions: readonly TrialsSession[], specs: readonly FitModelSpec[], options: CompareModelsOptions = {}): ModelComparison {
   const { folds = 5, seed = 0, seeds = 5, validationFraction = 0.2, inputEncoding = 'task', training = {}, restarts = 5, objective = 'stage1', onProgress } = options;
   if (specs.length === 0) throw new ConfigError(['specs must hold at least one model, got 0']);
   if (sessions.length === 0) throw new ConfigError(['sessions must hold at least one session, got 0']);
   const task = sessions[0].task;
   const subjectFolds = splitSubjectsIntoFolds(sessions, { folds, seed });
-  const unitsOf = (spec: ModelSpec) => folds * (spec.kind === 'recurrent' ? seeds : 1);
+  const unitsOf = (spec: FitModelSpec) => folds * (spec.kind === 'recurrent' ? seeds : 1);
   const unitsTotal = specs.reduce((sum, s) => sum + unitsOf(s), 0);
   let unitsBefore = 0;
   const entries: Omit<ModelComparisonEntry, 'versusWinner'>[] = [];
@@ -129,7 +129,7 @@ export function compareModels(sessions: readonly TrialsSession[], specs: readonl
 
 function summary(
   label: string,
-  kind: ModelSpec['kind'],
+  kind: FitModelSpec['kind'],
   result: { heldOutNll: number; heldOutChoices: number; nllPerChoice: number; folds: { nllPerChoice: number }[] },
   subjects: SubjectScore[],
 ): Omit<ModelComparisonEntry, 'versusWinner'> {

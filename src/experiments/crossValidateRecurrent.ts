@@ -112,7 +112,7 @@ function encode(sessions: readonly TrialsSession[], task: TaskType, encoding: Fi
 
 /**
  * @example
- * const cv = crossValidateRecurrent({ kind: 'recurrent', label: 'tinygru:2', architecture: 'tinygru', nHidden: 2 },
+ * const cv = crossValidateRecurrent({ kind: 'recurrent', label: 'tiny_gru:2', architecture: 'tiny_gru', nHidden: 2 },
  *   table.sessions, { folds: 5, seeds: 3, seed: 1 });
  * cv.nllPerChoice; // held-out NLL per first-stage choice
  */

@@ -21,6 +21,7 @@ import { singularValues } from '../metrics/spectrum.js';
 import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
 import { validateDevelopmentalConfig, type DevelopmentalConfig } from '../model/config.js';
 import { createRandom } from '../random.js';
+import { SEED_STREAMS, pickStreams } from '../randomStreams.js';
 import type { TaskType } from '../tasks/cohortTask.js';
 import type { TaskOptions } from '../tasks/createTask.js';
 import { taskInputSize } from '../tasks/encoding.js';
@@ -30,7 +31,7 @@ import type { ComparisonResults, MaybeNumber, SeedResults } from '../figures/com
 import { ConfigError, checkInteger } from '../validation.js';
 import { analyzeLearningDynamics } from './learningDynamics.js';
 import { summarizeSample, welchTest, type SampleSummary, type TwoSampleTest } from './statistics.js';
-import { evaluateBehaviour, type StayTableCells } from './closedLoopBehaviour.js';
+import { evaluateBehaviour, type PlayedStayProbabilities } from './closedLoopBehaviour.js';
 import { measureModelOnBatch, trainOnDataset, type ModelMeasures } from './trainOnDataset.js';
 import { trainOnline, type OnlineTrainingOptions } from './trainOnline.js';
 
@@ -70,7 +71,7 @@ export interface EvaluationOptions {
   taskOptions?: TaskOptions;
 }
 
-export interface ComparisonProgress {
+export interface DevelopmentalComparisonProgress {
   /** 0-based index of the seed being run, and the number of seeds. */
   seedIndex: number;
   nSeeds: number;
@@ -100,7 +101,7 @@ export interface DevelopmentalComparisonOptions {
   /** The online route's training (episodes required when trainer is 'online'). */
   online?: Omit<OnlineTrainingOptions, 'onBlock'>;
   /** Called after every training epoch. */
-  onProgress?: (progress: ComparisonProgress) => void;
+  onProgress?: (progress: DevelopmentalComparisonProgress) => void;
 }
 
 /** One trained network of one stage and seed. */
@@ -114,7 +115,7 @@ export interface SeedRun {
   /** P(better) aligned to reversals during closed-loop play (empty if no reversal occurred). */
   reversalCurve: { offsets: number[]; pBetter: number[]; counts: number[] };
   /** Two-stage only: stay probabilities after common/rare × rewarded/unrewarded trials. */
-  stayTable?: StayTableCells;
+  stayTable?: PlayedStayProbabilities;
 }
 
 export interface StageResults {
@@ -162,8 +163,8 @@ function resolveSeeds(seeds: number | readonly number[]): number[] {
  */
 function onlineSeedRun(config: DevelopmentalConfig, task: TaskType, seed: number, online: OnlineTrainingOptions, played: DevelopmentalComparisonResults['evaluation']): SeedRun {
   const model = new BrainInspiredRNN(config, { nInputs: taskInputSize(task), nOutputs: 2, seed, dtype: 'float32' });
-  // Streams 0-4 of a seed belong to the data set and the evaluation play; training takes stream 5.
-  const trainRng = createRandom(seed).split(6)[5];
+  // Not the data set's or the evaluation play's streams of the same seed (see SEED_STREAMS).
+  const { onlineTraining: trainRng } = pickStreams(createRandom(seed), SEED_STREAMS, ['onlineTraining']);
   const history = trainOnline(model, task, trainRng, online);
   const behaviour = evaluateBehaviour(model, task, played, seed);
   const { episode } = behaviour;

@@ -1,29 +1,25 @@
 /**
  * The models of a comparison, named the way the `fit` command takes them:
- * `tinygru:1,2,4 lowrank:1,2@8 q_learning hybrid`. A recurrent entry expands to one model per
- * size; a cognitive name maps to a factory in src/cognitive/models/.
+ * `tiny_gru:1,2,4 low_rank:1,2@8 q_learning daw_hybrid`. A recurrent entry expands to one model
+ * per size; a cognitive name (canonical or alias) maps to its registry entry
+ * (src/registry/cognitiveModels.ts). Labels always use the canonical names.
  */
 import type { CognitiveModel } from '../cognitive/cognitiveModel.js';
-import { createBayesianReversalModel } from '../cognitive/models/bayesianReversal.js';
-import { createDawHybridModel } from '../cognitive/models/dawHybrid.js';
-import { createModelBasedTwoStepModel } from '../cognitive/models/modelBasedTwoStep.js';
-import { createModelFreeTwoStepModel } from '../cognitive/models/modelFreeTwoStep.js';
-import { createPearceHallModel } from '../cognitive/models/pearceHall.js';
-import { createQLearningModel } from '../cognitive/models/qLearning.js';
-import { createWinStayLoseShiftModel } from '../cognitive/models/winStayLoseShift.js';
 import type { TrialsTask } from '../data/trialsCsv.js';
 import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
 import { createMatureConfig, validateDevelopmentalConfig } from '../model/config.js';
 import type { RecurrentModel } from '../model/recurrentModel.js';
 import { MAX_TINY_GRU_HIDDEN, TinyGRU } from '../model/tinyGru.js';
+import { COGNITIVE_MODEL_ALIASES, COGNITIVE_MODEL_ENTRIES, COGNITIVE_MODEL_NAMES, findCognitiveModel } from '../registry/cognitiveModels.js';
+import { MODEL_KIND_ALIASES, findModelKind, type RecurrentModelKind } from '../registry/modelKinds.js';
 import { ConfigError } from '../validation.js';
 
 /** A network fitted by gradient descent: TinyGRU (Ji-An et al. 2025) or the low-rank RNN. */
 export interface RecurrentModelSpec {
   kind: 'recurrent';
-  /** `tinygru:2`, `lowrank:1@8`. */
+  /** `tiny_gru:2`, `low_rank:1@8`. */
   label: string;
-  architecture: 'tinygru' | 'lowrank';
+  architecture: RecurrentModelKind;
   nHidden: number;
   /** Low-rank only: rank of M Nᵀ (W_rec = m nᵀ + M Nᵀ has rank at most rank + 1). */
   rank?: number;
@@ -32,81 +28,77 @@ export interface RecurrentModelSpec {
 /** A classical model fitted by maximum likelihood. */
 export interface CognitiveModelSpec {
   kind: 'cognitive';
-  /** The name as given on the command line, e.g. `hybrid`. */
+  /** The model's canonical name, e.g. `daw_hybrid` for `hybrid` on the command line. */
   label: string;
   task: TrialsTask;
   create: () => CognitiveModel;
 }
 
-export type ModelSpec = RecurrentModelSpec | CognitiveModelSpec;
+export type FitModelSpec = RecurrentModelSpec | CognitiveModelSpec;
 
-/** Units of a `lowrank:R` network when the entry does not say `@N`. */
+/** Units of a `low_rank:R` network when the entry does not say `@N`. */
 export const DEFAULT_LOW_RANK_HIDDEN = 8;
 
-/** Cognitive models by command-line name; each model's own `name` is accepted too. */
-export const COGNITIVE_MODELS: Readonly<Record<string, () => CognitiveModel>> = Object.freeze({
-  q_learning: () => createQLearningModel(),
-  q_learning_forgetting: () => createQLearningModel({ forgetting: true }),
-  wsls: () => createWinStayLoseShiftModel(),
-  bayes_reversal: () => createBayesianReversalModel(),
-  pearce_hall: () => createPearceHallModel(),
-  model_free: () => createModelFreeTwoStepModel(),
-  model_based: () => createModelBasedTwoStepModel(),
-  hybrid: () => createDawHybridModel(),
-});
-
-const ALIASES: Record<string, string> = Object.fromEntries(
-  Object.entries(COGNITIVE_MODELS).map(([alias, create]) => [create().name, alias]),
+/**
+ * Cognitive-model factories by every name `fit` accepts, canonical or alias (lower case), each
+ * with the model's own defaults.
+ * @deprecated Use resolveCognitiveModel (src/registry/cognitiveModels.ts).
+ */
+export const COGNITIVE_MODELS: Readonly<Record<string, () => CognitiveModel>> = Object.freeze(
+  Object.fromEntries(COGNITIVE_MODEL_ENTRIES.flatMap((e) => [e.name, ...e.aliases].map((name) => [name, () => e.create()]))),
 );
 
-const RECURRENT = /^(tinygru|lowrank):(\d+(?:,\d+)*)(?:@(\d+))?$/;
+const RECURRENT = /^([a-z_]+):(\d+(?:,\d+)*)(?:@(\d+))?$/;
 
 function usage(entry: string, why: string): ConfigError {
-  const names = Object.keys(COGNITIVE_MODELS).join(', ');
-  return new ConfigError([`model entry ${JSON.stringify(entry)} ${why}; expected tinygru:H[,H...], lowrank:R[,R...][@N] or one of ${names}`]);
+  return new ConfigError([
+    `model entry ${JSON.stringify(entry)} ${why}; expected tiny_gru:H[,H...], low_rank:R[,R...][@N] or one of ${COGNITIVE_MODEL_NAMES.join(', ')} ` +
+      `(aliases: ${MODEL_KIND_ALIASES}, ${COGNITIVE_MODEL_ALIASES})`,
+  ]);
 }
 
-function parseRecurrent(entry: string, match: RegExpMatchArray): RecurrentModelSpec[] {
-  const architecture = match[1] as 'tinygru' | 'lowrank';
+function parseRecurrent(entry: string, architecture: RecurrentModelKind, match: RegExpMatchArray): RecurrentModelSpec[] {
   const sizes = match[2].split(',').map(Number);
-  if (architecture === 'tinygru') {
-    if (match[3] !== undefined) throw usage(entry, 'sets @N, which only lowrank takes');
+  if (architecture === 'tiny_gru') {
+    if (match[3] !== undefined) throw usage(entry, 'sets @N, which only low_rank takes');
     return sizes.map((nHidden) => {
       if (nHidden < 1 || nHidden > MAX_TINY_GRU_HIDDEN) throw usage(entry, `has hidden size ${nHidden}, outside [1, ${MAX_TINY_GRU_HIDDEN}]`);
-      return { kind: 'recurrent', label: `tinygru:${nHidden}`, architecture, nHidden };
+      return { kind: 'recurrent', label: `tiny_gru:${nHidden}`, architecture, nHidden };
     });
   }
   const nHidden = match[3] === undefined ? DEFAULT_LOW_RANK_HIDDEN : Number(match[3]);
   if (nHidden < 2) throw usage(entry, `has ${nHidden} units; a low-rank network needs at least 2`);
   return sizes.map((rank) => {
     if (rank < 1 || rank > nHidden - 1) throw usage(entry, `has rank ${rank}, outside [1, ${nHidden - 1}] for ${nHidden} units`);
-    return { kind: 'recurrent', label: `lowrank:${rank}@${nHidden}`, architecture, nHidden, rank };
+    return { kind: 'recurrent', label: `low_rank:${rank}@${nHidden}`, architecture, nHidden, rank };
   });
 }
 
 /**
- * Parse model entries (whitespace-separated in one string, or one per array element). With `task`,
- * cognitive models of another task are rejected. Duplicate labels are dropped.
+ * Parse model entries (whitespace-separated in one string, or one per array element). Names are
+ * case-insensitive and may be aliases (`tinygru`, `lowrank`, `hybrid`, `wsls`, ...); labels are
+ * canonical. With `task`, cognitive models of another task are rejected. Duplicate labels are
+ * dropped.
  * @example
- * parseModelSpecs('tinygru:1,2 hybrid', 'two_stage').map((s) => s.label); // ['tinygru:1', 'tinygru:2', 'hybrid']
+ * parseModelSpecs('tinygru:1,2 hybrid', 'two_stage').map((s) => s.label); // ['tiny_gru:1', 'tiny_gru:2', 'daw_hybrid']
  */
-export function parseModelSpecs(entries: string | readonly string[], task?: TrialsTask): ModelSpec[] {
+export function parseModelSpecs(entries: string | readonly string[], task?: TrialsTask): FitModelSpec[] {
   const list = (typeof entries === 'string' ? [entries] : entries).flatMap((e) => e.trim().split(/\s+/)).filter((e) => e !== '');
   if (list.length === 0) throw new ConfigError(['models must name at least one model, got none']);
-  const specs: ModelSpec[] = [];
+  const specs: FitModelSpec[] = [];
   for (const entry of list) {
     const key = entry.toLowerCase();
     const match = key.match(RECURRENT);
     if (match) {
-      specs.push(...parseRecurrent(entry, match));
+      const kind = findModelKind(match[1]);
+      if (kind === undefined || kind === 'cognitive') throw usage(entry, 'is not a model');
+      specs.push(...parseRecurrent(entry, kind, match));
       continue;
     }
-    const alias = key in COGNITIVE_MODELS ? key : ALIASES[key];
-    if (alias === undefined) throw usage(entry, 'is not a model');
-    const create = COGNITIVE_MODELS[alias];
-    const modelTask = create().task;
-    if (task !== undefined && modelTask !== task) throw usage(entry, `fits ${modelTask} data, but the data are ${task}`);
-    specs.push({ kind: 'cognitive', label: alias, task: modelTask, create });
+    const model = findCognitiveModel(key);
+    if (model === undefined) throw usage(entry, 'is not a model');
+    if (task !== undefined && model.fits !== task) throw usage(entry, `fits ${model.fits} data, but the data are ${task}`);
+    specs.push({ kind: 'cognitive', label: model.name, task: model.fits, create: () => model.create() });
   }
   const seen = new Set<string>();
   return specs.filter((s) => !seen.has(s.label) && seen.add(s.label));
@@ -115,10 +107,13 @@ export function parseModelSpecs(entries: string | readonly string[], task?: Tria
 /**
  * The default comparison for a task: the classical models that suit it and TinyGRUs of 1 and 2 units.
  * @example
- * defaultModelSpecs('reversal').map((s) => s.label); // ['q_learning', 'bayes_reversal', 'wsls', 'tinygru:1', 'tinygru:2']
+ * defaultModelSpecs('reversal').map((s) => s.label); // ['q_learning', 'bayesian_reversal', 'win_stay_lose_shift', 'tiny_gru:1', 'tiny_gru:2']
  */
-export function defaultModelSpecs(task: TrialsTask): ModelSpec[] {
-  return parseModelSpecs(task === 'reversal' ? 'q_learning bayes_reversal wsls tinygru:1,2' : 'hybrid model_free model_based tinygru:1,2', task);
+export function defaultModelSpecs(task: TrialsTask): FitModelSpec[] {
+  return parseModelSpecs(
+    task === 'reversal' ? 'q_learning bayesian_reversal win_stay_lose_shift tiny_gru:1,2' : 'daw_hybrid model_free_two_step model_based_two_step tiny_gru:1,2',
+    task,
+  );
 }
 
 export interface CreateRecurrentModelOptions {
@@ -134,10 +129,10 @@ export interface CreateRecurrentModelOptions {
  * gains and regulariser weights with the spec's size and rank (stage `custom`); fitting switches
  * the regularisers off unless asked.
  * @example
- * const gru = createRecurrentModel(parseModelSpecs('tinygru:2')[0] as RecurrentModelSpec, { nInputs: 6, seed: 1 });
+ * const gru = createRecurrentModel(parseModelSpecs('tiny_gru:2')[0] as RecurrentModelSpec, { nInputs: 6, seed: 1 });
  */
 export function createRecurrentModel(spec: RecurrentModelSpec, { nInputs, nOutputs = 2, seed }: CreateRecurrentModelOptions): RecurrentModel {
-  if (spec.architecture === 'tinygru') return new TinyGRU({ nHidden: spec.nHidden, nInputs, nOutputs, seed });
+  if (spec.architecture === 'tiny_gru') return new TinyGRU({ nHidden: spec.nHidden, nInputs, nOutputs, seed });
   const config = validateDevelopmentalConfig(
     { ...createMatureConfig({ nHidden: Math.max(spec.nHidden, 2) }), stage: 'custom', nHidden: spec.nHidden, rank: spec.rank },
     spec.label,

@@ -6,6 +6,7 @@
  */
 import type { RecurrentModel } from '../model/recurrentModel.js';
 import type { Random } from '../random.js';
+import { allocateStreams } from '../randomStreams.js';
 import { createTask, type TaskOptions } from '../tasks/createTask.js';
 import type { TaskType } from '../tasks/cohortTask.js';
 import { A2CTrainer, type A2COptions } from '../training/a2cTrainer.js';
@@ -49,7 +50,7 @@ export function trainOnline(model: RecurrentModel, task: TaskType, rng: Random, 
   checkInteger('nTrials', nTrials, 2);
   checkInteger('blockEpisodes', blockEpisodes, 1);
   const trainer = new A2CTrainer(model, a2c);
-  const [taskRng, actionRng] = rng.split(2);
+  const { task: taskRng, actions: actionRng } = allocateStreams(rng, ['task', 'actions']);
   const history: OnlineTrainingHistory = { reward: [], loss: [], entropy: [] };
   let sums = { reward: 0, loss: 0, entropy: 0, n: 0 };
   for (let episode = 0; episode < episodes; episode++) {

@@ -6,6 +6,7 @@
 import type { CohortAgent } from '../agents/cohortAgent.js';
 import type { SequenceBatch } from '../model/recurrentModel.js';
 import { createRandom, type Random } from '../random.js';
+import { SEED_STREAMS, pickStreams } from '../randomStreams.js';
 import { ConfigError, checkInteger, checkProbability, showValue } from '../validation.js';
 import { TaskType } from './cohortTask.js';
 import { RandomPolicy, SoftmaxQLearner, sampleChoices, type SoftmaxQLearnerOptions } from './behaviourPolicy.js';
@@ -104,7 +105,9 @@ export class TaskDataset {
     }
     const agent = resolvePolicy(policy, policyOptions);
 
-    const [taskRng, policyRng, splitRng] = createRandom(seed).split(3);
+    // The dataset's streams of the seed; closed-loop evaluation with the same seed takes others.
+    const seedStreams = pickStreams(createRandom(seed), SEED_STREAMS, ['datasetTask', 'datasetPolicy', 'datasetSplit']);
+    const { datasetTask: taskRng, datasetPolicy: policyRng, datasetSplit: splitRng } = seedStreams;
     const task = createTask(this.type, { nSessions: B, rng: taskRng, options: taskOptions });
     if (agent.nActions !== task.nActions) {
       throw new ConfigError([`policy.nActions must be ${task.nActions} for ${this.type}, got ${agent.nActions}`]);
