@@ -15,6 +15,8 @@ export type { BackendName, BackendOptions } from './backend.js';
 export { TaskType } from './tasks/cohortTask.js';
 export type { CohortTask, TrialOutcome, TrialLatent, Stage2Chooser } from './tasks/cohortTask.js';
 export { ReversalLearningTask } from './tasks/reversal.js';
+export { TwoArmedBanditTask } from './tasks/twoArmedBanditTask.js';
+export type { TwoArmedBanditOptions } from './tasks/twoArmedBanditTask.js';
 export type { ReversalOptions } from './tasks/reversal.js';
 export { TwoStageTask } from './tasks/twoStage.js';
 export type { TwoStageOptions, TwoStageRewardMode } from './tasks/twoStage.js';
@@ -44,6 +46,7 @@ export { LowRankWasmKernel, LowRankWasmForward } from './model/kernels/lowRankWa
 export type { LowRankOutputGradients } from './model/kernels/lowRankWasmKernel.js';
 export { TinyGRU, MAX_TINY_GRU_HIDDEN } from './model/tinyGru.js';
 export type { TinyGRUOptions } from './model/tinyGru.js';
+export type { RecurrentModelOptions } from './model/modelOptions.js';
 export { serializeCheckpoint, parseCheckpoint, modelFromJSON } from './model/checkpoint.js';
 export type { Checkpoint } from './model/checkpoint.js';
 
@@ -54,6 +57,8 @@ export { svDecayGamma, svDecayGammaFromSingularValues } from './metrics/svDecayG
 export type { SvDecayFit, SvDecayGammaOptions } from './metrics/svDecayGamma.js';
 export { activityDimensionality } from './metrics/activityDimensionality.js';
 export { computeResponseHeterogeneity } from './metrics/responseHeterogeneity.js';
+export { activationHeterogeneity, inputRowNorms, inputNormGradient } from './metrics/activationHeterogeneity.js';
+export type { ActivationHeterogeneity, ActivationHeterogeneityOptions, HeterogeneityPenaltyResult } from './metrics/activationHeterogeneity.js';
 export type { LeakyTanhModel, ResponseHeterogeneity } from './metrics/responseHeterogeneity.js';
 export { singularValues, lowRankSpectrum } from './metrics/spectrum.js';
 export type { LowRankSpectrum } from './metrics/spectrum.js';

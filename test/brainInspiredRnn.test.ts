@@ -4,6 +4,7 @@ import { BrainInspiredRNN } from '../src/model/brainInspiredRnn.js';
 import { createMatureConfig, createPrematureConfig, type DevelopmentalConfig } from '../src/model/config.js';
 import { createRandom } from '../src/random.js';
 import type { SequenceBatch } from '../src/model/recurrentModel.js';
+import { stepThroughBatch } from './stepThroughBatch.js';
 
 const config = createPrematureConfig({ nHidden: 12, overrides: { rank: 3 } });
 
@@ -81,21 +82,11 @@ describe('BrainInspiredRNN', () => {
   it('step() on a cohort reproduces forward() trial by trial exactly', () => {
     const model = new BrainInspiredRNN(config, { nInputs: 3, seed: 4 });
     const batch = randomBatch(5, 3);
-    const { nSessions: S, nTrials: T } = batch;
     const forward = model.forward(batch);
-    const state = model.initialState(S);
-    const inputs = new Float64Array(S * 3);
-    const logits = new Float64Array(S * 2);
-    const values = new Float64Array(S);
-    for (let t = 0; t < T; t++) {
-      for (let s = 0; s < S; s++) inputs.set(batch.inputs.subarray((s * T + t) * 3, (s * T + t + 1) * 3), s * 3);
-      model.step(state, inputs, logits, values);
-      for (let s = 0; s < S; s++) {
-        const step = s * T + t;
-        expect(Array.from(state.subarray(s * 12, (s + 1) * 12))).toEqual(Array.from(forward.hidden.subarray(step * 12, (step + 1) * 12)));
-        expect([logits[2 * s], logits[2 * s + 1], values[s]]).toEqual([forward.logits[2 * step], forward.logits[2 * step + 1], forward.values[step]]);
-      }
-    }
+    const stepped = stepThroughBatch(model, batch);
+    expect(Array.from(stepped.hidden)).toEqual(Array.from(forward.hidden));
+    expect(Array.from(stepped.logits)).toEqual(Array.from(forward.logits));
+    expect(Array.from(stepped.values)).toEqual(Array.from(forward.values));
   });
 
   it('toJSON/fromJSON round-trips bit-exactly through JSON text, and clone() copies', () => {

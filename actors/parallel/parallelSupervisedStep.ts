@@ -16,8 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
 import type { ParameterSet } from '../../src/model/parameters.js';
 import type { RecurrentModel, SequenceBatch } from '../../src/model/recurrentModel.js';
-import type { DevelopmentalLossTerms } from '../../src/training/developmentalLoss.js';
-import { developmentalRegularizers } from '../../src/training/regularizers.js';
+import { addSpectralRegularizers, developmentalLossTerms } from '../../src/training/developmentalLoss.js';
 import type { GradientEngine, StepGradients } from '../../src/training/trainer.js';
 import { ConfigError, checkInteger, checkNumber } from '../../src/validation.js';
 import { computeChunk, countScoredTrials } from './shardGradients.js';
@@ -207,16 +206,7 @@ export class ParallelSupervisedStep implements GradientEngine {
     }
     if (failures.length > 0) throw new Error(`ParallelSupervisedStep: ${failures.join('; ')}`);
 
-    let regularizers: DevelopmentalLossTerms | undefined;
-    if (spectral) {
-      regularizers = {
-        value: spectral.value - heterogeneityWeight * heterogeneity,
-        nuclearNorm: spectral.terms.nuclear,
-        effectiveRank: spectral.terms.effectiveRank,
-        spectral: spectral.terms.spectral,
-        heterogeneity,
-      };
-    }
+    const regularizers = spectral ? developmentalLossTerms(spectral, heterogeneityWeight, heterogeneity) : undefined;
     return { taskLoss: batchCount > 0 ? totalNll / batchCount : NaN, regularizers };
   }
 
@@ -279,18 +269,4 @@ export class ParallelSupervisedStep implements GradientEngine {
   private message(thread: number): string {
     return (receiveMessageOnPort(this.workers[thread - 1].port)?.message as string | undefined) ?? 'no message';
   }
-}
-
-/** The spectral terms of developmentalLoss.ts with their gradients on the factors. */
-function addSpectralRegularizers(model: BrainInspiredRNN, scale: number, gradients: ParameterSet) {
-  const { config } = model;
-  const { A, B, k } = model.layer.factors();
-  const spectral = developmentalRegularizers(A, B, model.nHidden, k, {
-    nuclearWeight: scale * config.nuclearWeight,
-    effectiveRankWeight: scale * config.effectiveRankWeight,
-    spectralWeight: scale * config.spectralWeight,
-    targetGamma: config.targetGamma,
-  });
-  model.layer.scatterFactorGradients(spectral.gradA, spectral.gradB, gradients);
-  return spectral;
 }

@@ -10,7 +10,7 @@
 import { Matrix } from 'ml-matrix';
 import type { ParameterSet } from '../model/parameters.js';
 import { ConfigError, checkInteger, checkNumber, checkFiniteArray, showValue } from '../validation.js';
-import { factorProduct } from '../model/lowRankFactors.js';
+import { factorProduct, packLowRankFactors } from '../model/lowRankFactors.js';
 
 /** A low-rank network as the map F(h, u); all matrices flat row-major float64. */
 export interface LowRankSystem {
@@ -117,22 +117,7 @@ export function toLowRankSystem(model: LowRankSystem | LowRankModelLike): LowRan
   if (typeof leak !== 'number') throw new ConfigError([`model must expose leak (or config.leak), got ${showValue(leak)}`]);
   const params = model.parameters;
   if (params !== undefined && params.has('m') && params.has('n') && params.has('M') && params.has('N') && params.has('W_in')) {
-    const r = params.entry('M').shape[1];
-    const k = r + 1;
-    const A = new Float64Array(N * k);
-    const B = new Float64Array(N * k);
-    const m = params.view('m');
-    const n = params.view('n');
-    const M = params.view('M');
-    const Nf = params.view('N');
-    for (let i = 0; i < N; i++) {
-      A[i * k] = m[i];
-      B[i * k] = n[i];
-      for (let j = 0; j < r; j++) {
-        A[i * k + 1 + j] = M[i * r + j];
-        B[i * k + 1 + j] = Nf[i * r + j];
-      }
-    }
+    const { A, B } = packLowRankFactors(params);
     const nInputs = params.entry('W_in').shape[1];
     return createLowRankSystem({ A, B, nHidden: N, leak, inputWeights: params.view('W_in'), nInputs });
   }

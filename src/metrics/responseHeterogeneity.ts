@@ -5,10 +5,12 @@
  * ∂h'ᵢ/∂u = leak (1 − xᵢ²) W_in[i, :] with x = tanh(W h + W_in u), so unit i's input sensitivity is
  * rᵢ = ‖∂h'ᵢ/∂u‖₂ = leak (1 − xᵢ²) ‖W_in[i, :]‖₂. Heterogeneity is the population variance of rᵢ
  * across the N units (divided by N), averaged over the visited states. The training loss rewards
- * the same quantity (`heterogeneityPenalty` in src/training/regularizers.ts).
+ * the same quantity (`heterogeneityPenalty`); both are computed by `activationHeterogeneity`
+ * (activationHeterogeneity.ts), this metric from the tanh outputs of the states it is given.
  */
 import type { AbstractMatrix } from 'ml-matrix';
 import { ConfigError, checkInteger, checkNumber } from '../validation.js';
+import { activationHeterogeneity, inputRowNorms } from './activationHeterogeneity.js';
 import { toMatrix, toRowMajor, type MatrixInput } from './matrixInput.js';
 
 /** What the metric needs from a leaky-tanh recurrent network (a `Matrix` return satisfies it). */
@@ -74,34 +76,22 @@ export function computeResponseHeterogeneity(model: LeakyTanhModel, states: Stat
 
   const W = toRowMajor(recurrent);
   const Win = toRowMajor(input);
-  const inputNorm = new Float64Array(nHidden);
-  for (let i = 0; i < nHidden; i++) {
-    let sq = 0;
-    for (let j = 0; j < nInputs; j++) sq += Win[i * nInputs + j] ** 2;
-    inputNorm[i] = Math.sqrt(sq);
-  }
-
   const nStates = h.rows;
-  const perState = new Float64Array(nStates);
-  const meanSensitivity = new Float64Array(nHidden);
-  const sensitivity = new Float64Array(nHidden);
-  let total = 0;
+  const activations = new Float64Array(nStates * nHidden);
   for (let s = 0; s < nStates; s++) {
-    let mean = 0;
     for (let i = 0; i < nHidden; i++) {
       let drive = 0;
       for (let j = 0; j < nHidden; j++) drive += W[i * nHidden + j] * h.data[s * nHidden + j];
       for (let j = 0; j < nInputs; j++) drive += Win[i * nInputs + j] * u.data[s * nInputs + j];
-      const x = Math.tanh(drive);
-      sensitivity[i] = leak * (1 - x * x) * inputNorm[i];
-      mean += sensitivity[i];
-      meanSensitivity[i] += sensitivity[i] / nStates;
+      activations[s * nHidden + i] = Math.tanh(drive);
     }
-    mean /= nHidden;
-    let variance = 0;
-    for (let i = 0; i < nHidden; i++) variance += (sensitivity[i] - mean) ** 2;
-    perState[s] = variance / nHidden;
-    total += perState[s];
   }
+  const { perRow: perState, meanSensitivity } = activationHeterogeneity({
+    activations, count: nStates, nHidden, inputNorms: inputRowNorms(Win, nHidden, nInputs), leak,
+  });
+  // Summed, then divided once: the metric's order since its first version (heterogeneityPenalty
+  // divides each row first; the two agree to rounding).
+  let total = 0;
+  for (let s = 0; s < nStates; s++) total += perState[s];
   return { heterogeneity: total / nStates, perState, meanSensitivity };
 }

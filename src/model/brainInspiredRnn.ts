@@ -8,31 +8,23 @@
  */
 import { Matrix } from 'ml-matrix';
 import { z } from 'zod';
-import { createRandom, type Random } from '../random.js';
-import { ConfigError, parseWith, showValue, zInteger } from '../validation.js';
+import { ConfigError, parseWith } from '../validation.js';
 import { validateDevelopmentalConfig, type DevelopmentalConfig } from './config.js';
 import { fillNormal } from './init.js';
+import { initialisationRandom, recurrentModelOptionsShape, type RecurrentModelOptions } from './modelOptions.js';
 import {
   LowRankWorkspace, lowRankBackward, lowRankForward, lowRankParameterSpec, lowRankStep, type LowRankDims,
 } from './kernels/lowRankKernel.js';
 import { LowRankWasmForward, LowRankWasmKernel, type LowRankOutputGradients } from './kernels/lowRankWasmKernel.js';
 import { wasmSimdAvailable } from './kernels/lowRankSimdModule.js';
 import { LowRankRecurrentLayer } from './lowRankRecurrentLayer.js';
-import { heterogeneityPenalty, type HeterogeneityPenaltyResult } from '../training/regularizers.js';
-import { ParameterSet, type Dtype, type Real } from './parameters.js';
+import {
+  heterogeneityPenalty, inputNormGradient, inputRowNorms, type HeterogeneityPenaltyResult,
+} from '../metrics/activationHeterogeneity.js';
+import { ParameterSet, type Real } from './parameters.js';
 import type { ForwardResult, OutputGradients, RecurrentModel, SequenceBatch, SerializedModel } from './recurrentModel.js';
 
-export interface BrainInspiredRNNOptions {
-  /** Input width per trial. */
-  nInputs: number;
-  /** Policy logits per trial (default 2, one per action). */
-  nOutputs?: number;
-  /** Seed of the initialisation (default 0); give `seed` or `rng`, not both. */
-  seed?: number;
-  /** Generator to draw the initialisation from (advanced by the draws); give `seed` or `rng`, not both. */
-  rng?: Random;
-  /** Storage precision of the parameters (default 'float64'). */
-  dtype?: Dtype;
+export interface BrainInspiredRNNOptions extends RecurrentModelOptions {
   /**
    * Which kernel computes step, forward and backward: 'js' (float64 arithmetic) or 'wasm' (float32
    * WebAssembly SIMD, about 10–20× faster on batches). Default: 'wasm' for float32 models where
@@ -46,15 +38,7 @@ export type LowRankKernelName = 'js' | 'wasm';
 
 const optionsSchema = z
   .object({
-    nInputs: zInteger(1, 4096),
-    nOutputs: zInteger(1, 4096).optional(),
-    seed: zInteger(-Number.MAX_SAFE_INTEGER).optional(),
-    rng: z
-      .custom<Random>((v) => typeof v === 'object' && v !== null && typeof (v as Random).normal === 'function', {
-        error: (issue) => `must be a Random (from createRandom), got ${showValue(issue.input)}`,
-      })
-      .optional(),
-    dtype: z.enum(['float32', 'float64'], { error: (issue) => `must be "float32" or "float64", got ${JSON.stringify(issue.input)}` }).optional(),
+    ...recurrentModelOptionsShape,
     kernel: z.enum(['js', 'wasm'], { error: (issue) => `must be "js" or "wasm", got ${JSON.stringify(issue.input)}` }).optional(),
   })
   .strict();
@@ -90,7 +74,7 @@ export class BrainInspiredRNN implements RecurrentModel {
   constructor(config: DevelopmentalConfig, options: BrainInspiredRNNOptions) {
     this.config = validateDevelopmentalConfig(config, 'config');
     const { nInputs, nOutputs = 2, seed, rng, dtype = 'float64', kernel } = parseWith(optionsSchema, options, 'BrainInspiredRNN');
-    if (seed !== undefined && rng !== undefined) throw new ConfigError(['BrainInspiredRNN takes seed or rng, not both']);
+    const draw = initialisationRandom('BrainInspiredRNN', seed, rng);
     const { nHidden, rank, leak, connectivityGain, inputGain } = this.config;
     this.nHidden = nHidden;
     this.nInputs = nInputs;
@@ -105,7 +89,6 @@ export class BrainInspiredRNN implements RecurrentModel {
     this.kernel = kernel ?? (dtype === 'float32' && wasmSimdAvailable() ? 'wasm' : 'js');
     this.wasm = this.kernel === 'wasm' ? new LowRankWasmKernel(this.dims) : undefined;
 
-    const draw = rng ?? createRandom(seed ?? 0);
     const factorStd = connectivityGain / Math.sqrt(nHidden);
     for (const name of ['m', 'n', 'M', 'N']) fillNormal(this.parameters.view(name), draw, factorStd);
     fillNormal(this.parameters.view('W_in'), draw, inputGain / Math.sqrt(nInputs));
@@ -170,9 +153,9 @@ export class BrainInspiredRNN implements RecurrentModel {
 
   /**
    * The response heterogeneity of a forward pass's activations (`heterogeneityPenalty` of
-   * src/training/regularizers.ts over its B·T rows) with its gradients. The wasm kernel computes
-   * value and dInputWeights inside the forward pass; its `dActivations` then unpack only when read,
-   * and `backward({ heterogeneityWeight })` applies that gradient without them.
+   * src/metrics/activationHeterogeneity.ts over its B·T rows) with its gradients. The wasm kernel
+   * computes value and dInputWeights inside the forward pass; its `dActivations` then unpack only
+   * when read, and `backward({ heterogeneityWeight })` applies that gradient without them.
    * @example
    * const { value, dInputWeights } = model.responseHeterogeneity(model.forward(batch));
    */
@@ -182,16 +165,9 @@ export class BrainInspiredRNN implements RecurrentModel {
     const fused = forward instanceof LowRankWasmForward ? forward.heterogeneity : undefined;
     let result: HeterogeneityPenaltyResult;
     if (fused !== undefined) {
-      const { nInputs, nHidden } = this;
       const inputWeights = this.parameters.view('W_in');
-      const dInputWeights = new Float64Array(nHidden * nInputs);
-      for (let i = 0; i < nHidden; i++) {
-        let sq = 0;
-        for (let c = 0; c < nInputs; c++) sq += inputWeights[i * nInputs + c] ** 2;
-        const norm = Math.sqrt(sq);
-        if (norm === 0) continue;
-        for (let c = 0; c < nInputs; c++) dInputWeights[i * nInputs + c] = (fused.dInputNorm[i] * inputWeights[i * nInputs + c]) / norm;
-      }
+      const inputNorms = inputRowNorms(inputWeights, this.nHidden, this.nInputs);
+      const dInputWeights = inputNormGradient(fused.dInputNorm, inputWeights, inputNorms, this.nInputs);
       let dActivations: Float64Array | undefined;
       const model = this;
       result = {
@@ -243,15 +219,7 @@ export class BrainInspiredRNN implements RecurrentModel {
     const saved = ParameterSet.fromJSON(json.parameters);
     const config = validateDevelopmentalConfig(json.config, 'config');
     const model = new BrainInspiredRNN(config, { nInputs: json.nInputs, nOutputs: json.nOutputs, dtype: saved.dtype });
-    const expected = model.parameters.entries;
-    const layoutMatches =
-      saved.entries.length === expected.length &&
-      saved.entries.every((e, i) => e.name === expected[i].name && e.shape.join(',') === expected[i].shape.join(','));
-    if (!layoutMatches) {
-      const describe = (set: ParameterSet) => set.entries.map((e) => `${e.name}[${e.shape}]`).join(', ');
-      throw new ConfigError([`BrainInspiredRNN parameters must be ${describe(model.parameters)}, got ${describe(saved)}`]);
-    }
-    model.parameters.copyFrom(saved);
+    model.parameters.copyFromSameLayout(saved, 'BrainInspiredRNN');
     return model;
   }
 

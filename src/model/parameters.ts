@@ -90,6 +90,25 @@ export class ParameterSet {
     this.data.set(other.data);
   }
 
+  /**
+   * `copyFrom` a set that must have the same tensor names and shapes, in order (a restored
+   * checkpoint); otherwise a ConfigError that lists both layouts.
+   * @param what - the model's name, for the error message.
+   * @example
+   * model.parameters.copyFromSameLayout(ParameterSet.fromJSON(json.parameters), 'TinyGRU');
+   */
+  copyFromSameLayout(other: ParameterSet, what: string): void {
+    const expected = this.entries;
+    const layoutMatches =
+      other.entries.length === expected.length &&
+      other.entries.every((e, i) => e.name === expected[i].name && e.shape.join(',') === expected[i].shape.join(','));
+    if (!layoutMatches) {
+      const describe = (set: ParameterSet) => set.entries.map((e) => `${e.name}[${e.shape}]`).join(', ');
+      throw new ConfigError([`${what} parameters must be ${describe(this)}, got ${describe(other)}`]);
+    }
+    this.copyFrom(other);
+  }
+
   toJSON(): SerializedParameters {
     return {
       dtype: this.dtype,

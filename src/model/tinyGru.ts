@@ -5,47 +5,27 @@
  * which the developmental low-rank RNN is compared; the arithmetic lives in `kernels/gruKernel.ts`.
  */
 import { z } from 'zod';
-import { createRandom, type Random } from '../random.js';
-import { ConfigError, parseWith, showValue, zInteger } from '../validation.js';
+import type { Random } from '../random.js';
+import { ConfigError, parseWith, zInteger } from '../validation.js';
 import {
   createGruStepScratch, gruBackward, gruForward, gruParameterSpec, gruStep,
   type GruDims, type GruStepScratch,
 } from './kernels/gruKernel.js';
+import { initialisationRandom, recurrentModelOptionsShape, type RecurrentModelOptions } from './modelOptions.js';
 import { ParameterSet, type Dtype, type Real } from './parameters.js';
 import type { ForwardResult, OutputGradients, RecurrentModel, SequenceBatch, SerializedModel } from './recurrentModel.js';
 
 /** Ji-An et al. use 1-4 units; 32 keeps the model "tiny" next to the 32-unit low-rank RNN. */
 export const MAX_TINY_GRU_HIDDEN = 32;
 
-export interface TinyGRUOptions {
+export interface TinyGRUOptions extends RecurrentModelOptions {
   /** Hidden units H, an integer in [1, 32]. */
   nHidden: number;
-  /** Input width per trial. */
-  nInputs: number;
-  /** Policy logits per trial (default 2, one per action). */
-  nOutputs?: number;
-  /** Seed of the initialisation (default 0); give `seed` or `rng`, not both. */
-  seed?: number;
-  /** Generator to draw the initialisation from (advanced by the draws); give `seed` or `rng`, not both. */
-  rng?: Random;
   /** Storage precision of the parameters (default 'float64'); arithmetic is always float64. */
   dtype?: Dtype;
 }
 
-const optionsSchema = z
-  .object({
-    nHidden: zInteger(1, MAX_TINY_GRU_HIDDEN),
-    nInputs: zInteger(1, 4096),
-    nOutputs: zInteger(1, 4096).optional(),
-    seed: zInteger(-Number.MAX_SAFE_INTEGER).optional(),
-    rng: z
-      .custom<Random>((v) => typeof v === 'object' && v !== null && typeof (v as Random).uniform === 'function', {
-        error: (issue) => `must be a Random (from createRandom), got ${showValue(issue.input)}`,
-      })
-      .optional(),
-    dtype: z.enum(['float32', 'float64'], { error: (issue) => `must be "float32" or "float64", got ${JSON.stringify(issue.input)}` }).optional(),
-  })
-  .strict();
+const optionsSchema = z.object({ nHidden: zInteger(1, MAX_TINY_GRU_HIDDEN), ...recurrentModelOptionsShape }).strict();
 
 /**
  * @example
@@ -65,16 +45,14 @@ export class TinyGRU implements RecurrentModel {
   constructor(options: TinyGRUOptions) {
     const parsed = parseWith(optionsSchema, options, 'TinyGRU');
     const { nHidden, nInputs, nOutputs = 2, seed, rng, dtype = 'float64' } = parsed;
-    if (seed !== undefined && rng !== undefined) {
-      throw new ConfigError(['TinyGRU takes seed or rng, not both']);
-    }
+    const draw = initialisationRandom('TinyGRU', seed, rng);
     this.nHidden = nHidden;
     this.nInputs = nInputs;
     this.nOutputs = nOutputs;
     this.dims = { nHidden, nInputs, nOutputs };
     this.parameters = new ParameterSet(gruParameterSpec(this.dims), dtype);
     this.scratch = createGruStepScratch(nHidden);
-    initialiseUniform(this.parameters, rng ?? createRandom(seed ?? 0), 1 / Math.sqrt(nHidden));
+    initialiseUniform(this.parameters, draw, 1 / Math.sqrt(nHidden));
   }
 
   initialState(nSessions: number): Float64Array {
@@ -121,15 +99,7 @@ export class TinyGRU implements RecurrentModel {
       nOutputs: json.nOutputs,
       dtype: saved.dtype,
     });
-    const expected = model.parameters.entries;
-    const layoutMatches =
-      saved.entries.length === expected.length &&
-      saved.entries.every((e, k) => e.name === expected[k].name && e.shape.join(',') === expected[k].shape.join(','));
-    if (!layoutMatches) {
-      const describe = (set: ParameterSet) => set.entries.map((e) => `${e.name}[${e.shape}]`).join(', ');
-      throw new ConfigError([`TinyGRU parameters must be ${describe(model.parameters)}, got ${describe(saved)}`]);
-    }
-    model.parameters.copyFrom(saved);
+    model.parameters.copyFromSameLayout(saved, 'TinyGRU');
     return model;
   }
 }

@@ -3,17 +3,12 @@
  * probability follows a bounded Gaussian random walk, and blocks alternate between stable (no
  * jumps) and volatile (the two probabilities swap, p0↔p1, with a fixed hazard rate per trial).
  */
-import type { Random } from '../random.js';
-import { ConfigError, checkInteger, checkNumber, checkProbability, showValue, checkRandom } from '../validation.js';
-import { TaskType, type CohortTask, type TrialOutcome } from './cohortTask.js';
-import { checkChoiceColumn, encodeCohortInputs, initialTaskInputs, taskInputSize } from './encoding.js';
+import { ConfigError, checkInteger, checkNumber, checkProbability, showValue } from '../validation.js';
+import { TaskType, type TrialLatent } from './cohortTask.js';
+import { TwoArmedBanditTask, type TwoArmedBanditOptions } from './twoArmedBanditTask.js';
 import { reflectIntoBounds } from './twoStage.js';
 
-export interface ProbabilisticRewardOptions {
-  /** Number of sessions S stepped together (integer >= 1). */
-  nSessions: number;
-  /** Seeded generator; split into one independent stream per session at construction. */
-  rng: Random;
+export interface ProbabilisticRewardOptions extends TwoArmedBanditOptions {
   /** Standard deviation of each per-trial random-walk step of a reward probability (default 0.02). */
   driftSd?: number;
   /** Lower reflecting bound of the reward probabilities (default 0.1). */
@@ -44,11 +39,8 @@ export interface ProbabilisticRewardOptions {
  * const task = new ProbabilisticRewardTask({ nSessions: 4, rng: createRandom(3), hazardRate: 0.1 });
  * const { latent } = task.step([0, 0, 1, 1]); // latent.volatile, latent.reversal, ...
  */
-export class ProbabilisticRewardTask implements CohortTask {
-  readonly type = TaskType.PROBABILISTIC_REWARD;
-  readonly nSessions: number;
-  readonly nInputs = taskInputSize(TaskType.PROBABILISTIC_REWARD);
-  readonly nActions = 2;
+export class ProbabilisticRewardTask extends TwoArmedBanditTask {
+  declare readonly type: TaskType.PROBABILISTIC_REWARD;
   readonly driftSd: number;
   readonly pMin: number;
   readonly pMax: number;
@@ -56,16 +48,13 @@ export class ProbabilisticRewardTask implements CohortTask {
   readonly stableBlockLength: number;
   readonly volatileBlockLength: number;
   readonly startVolatile: boolean;
-  private trialCount = 0;
-  private readonly streams: Random[];
   /** S×2 reward probabilities in effect for the coming trial. */
   private readonly rewardProbs: Float64Array;
   private readonly pendingReversal: Uint8Array;
 
   constructor(options: ProbabilisticRewardOptions) {
+    super(TaskType.PROBABILISTIC_REWARD, options);
     const {
-      nSessions,
-      rng,
       driftSd = 0.02,
       pMin = 0.1,
       pMax = 0.9,
@@ -76,8 +65,6 @@ export class ProbabilisticRewardTask implements CohortTask {
       volatileBlockLength = 60,
       startVolatile = false,
     } = options;
-    this.nSessions = checkInteger('nSessions', nSessions, 1);
-    checkRandom('rng', rng);
     this.driftSd = checkNumber('driftSd', driftSd, { min: 0 });
     this.pMin = checkProbability('pMin', pMin);
     this.pMax = checkProbability('pMax', pMax);
@@ -92,7 +79,7 @@ export class ProbabilisticRewardTask implements CohortTask {
     }
     this.startVolatile = startVolatile;
 
-    this.streams = rng.split(nSessions);
+    const { nSessions } = this;
     this.rewardProbs = new Float64Array(nSessions * 2);
     this.pendingReversal = new Uint8Array(nSessions);
     for (let s = 0; s < nSessions; s++) {
@@ -102,10 +89,6 @@ export class ProbabilisticRewardTask implements CohortTask {
     }
   }
 
-  get trial(): number {
-    return this.trialCount;
-  }
-
   /** Whether trial t (0-based) lies in a volatile block. */
   isVolatileTrial(t: number): boolean {
     const cycle = this.stableBlockLength + this.volatileBlockLength;
@@ -113,20 +96,13 @@ export class ProbabilisticRewardTask implements CohortTask {
     return this.startVolatile ? phase < this.volatileBlockLength : phase >= this.stableBlockLength;
   }
 
-  initialInputs(): Float64Array {
-    return initialTaskInputs(this.type, this.nSessions);
-  }
-
-  step(actions: ArrayLike<number>): TrialOutcome {
+  protected playTrial(trial: number, played: Int8Array, rewards: Float32Array): TrialLatent {
     const S = this.nSessions;
-    checkChoiceColumn('actions', actions, S, 2);
-    const played = Int8Array.from(actions);
-    const rewards = new Float32Array(S);
     const actionRewardProbs = Float32Array.from(this.rewardProbs);
     const betterAction = new Int8Array(S);
     const reversal = this.pendingReversal.slice();
-    const volatile = new Uint8Array(S).fill(this.isVolatileTrial(this.trialCount) ? 1 : 0);
-    const nextVolatile = this.isVolatileTrial(this.trialCount + 1);
+    const volatile = new Uint8Array(S).fill(this.isVolatileTrial(trial) ? 1 : 0);
+    const nextVolatile = this.isVolatileTrial(trial + 1);
     const p = this.rewardProbs;
     for (let s = 0; s < S; s++) {
       const stream = this.streams[s];
@@ -142,13 +118,6 @@ export class ProbabilisticRewardTask implements CohortTask {
         p[s * 2 + 1] = p0;
       }
     }
-    const nextInputs = encodeCohortInputs(this.type, played, undefined, rewards, new Float64Array(S * this.nInputs));
-    return {
-      trial: this.trialCount++,
-      actions: played,
-      rewards,
-      nextInputs,
-      latent: { actionRewardProbs, betterAction, reversal, volatile },
-    };
+    return { actionRewardProbs, betterAction, reversal, volatile };
   }
 }

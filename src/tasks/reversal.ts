@@ -3,16 +3,11 @@
  * is better swaps after a block whose length is drawn uniformly from [blockLengthMin,
  * blockLengthMax] trials.
  */
-import type { Random } from '../random.js';
-import { ConfigError, checkInteger, checkProbability, checkRandom } from '../validation.js';
-import { TaskType, type CohortTask, type TrialOutcome } from './cohortTask.js';
-import { checkChoiceColumn, encodeCohortInputs, initialTaskInputs, taskInputSize } from './encoding.js';
+import { ConfigError, checkInteger, checkProbability } from '../validation.js';
+import { TaskType, type TrialLatent } from './cohortTask.js';
+import { TwoArmedBanditTask, type TwoArmedBanditOptions } from './twoArmedBanditTask.js';
 
-export interface ReversalOptions {
-  /** Number of sessions S stepped together (integer >= 1). */
-  nSessions: number;
-  /** Seeded generator; split into one independent stream per session at construction. */
-  rng: Random;
+export interface ReversalOptions extends TwoArmedBanditOptions {
   /** Reward probability of the better action (default 0.8). */
   pHigh?: number;
   /** Reward probability of the worse action (default 0.2). */
@@ -31,17 +26,12 @@ export interface ReversalOptions {
  * const task = new ReversalLearningTask({ nSessions: 2, rng: createRandom(1) });
  * const outcome = task.step([0, 1]); // outcome.rewards, outcome.latent.betterAction, ...
  */
-export class ReversalLearningTask implements CohortTask {
-  readonly type = TaskType.REVERSAL;
-  readonly nSessions: number;
-  readonly nInputs = taskInputSize(TaskType.REVERSAL);
-  readonly nActions = 2;
+export class ReversalLearningTask extends TwoArmedBanditTask {
+  declare readonly type: TaskType.REVERSAL;
   readonly pHigh: number;
   readonly pLow: number;
   readonly blockLengthMin: number;
   readonly blockLengthMax: number;
-  private trialCount = 0;
-  private readonly streams: Random[];
   private readonly betterAction: Int8Array;
   /** Trials left in the current block, counting the coming one. */
   private readonly trialsLeft: Int32Array;
@@ -49,9 +39,8 @@ export class ReversalLearningTask implements CohortTask {
   private readonly pendingReversal: Uint8Array;
 
   constructor(options: ReversalOptions) {
-    const { nSessions, rng, pHigh = 0.8, pLow = 0.2, blockLengthMin = 20, blockLengthMax = 40 } = options;
-    this.nSessions = checkInteger('nSessions', nSessions, 1);
-    checkRandom('rng', rng);
+    super(TaskType.REVERSAL, options);
+    const { pHigh = 0.8, pLow = 0.2, blockLengthMin = 20, blockLengthMax = 40 } = options;
     this.pHigh = checkProbability('pHigh', pHigh);
     this.pLow = checkProbability('pLow', pLow);
     if (pLow > pHigh) throw new ConfigError([`pLow must be <= pHigh (${pHigh}), got ${pLow}`]);
@@ -60,7 +49,7 @@ export class ReversalLearningTask implements CohortTask {
     if (blockLengthMax < blockLengthMin) {
       throw new ConfigError([`blockLengthMax must be >= blockLengthMin (${blockLengthMin}), got ${blockLengthMax}`]);
     }
-    this.streams = rng.split(nSessions);
+    const { nSessions } = this;
     this.betterAction = new Int8Array(nSessions);
     this.trialsLeft = new Int32Array(nSessions);
     this.pendingReversal = new Uint8Array(nSessions);
@@ -70,19 +59,8 @@ export class ReversalLearningTask implements CohortTask {
     }
   }
 
-  get trial(): number {
-    return this.trialCount;
-  }
-
-  initialInputs(): Float64Array {
-    return initialTaskInputs(this.type, this.nSessions);
-  }
-
-  step(actions: ArrayLike<number>): TrialOutcome {
+  protected playTrial(_trial: number, played: Int8Array, rewards: Float32Array): TrialLatent {
     const S = this.nSessions;
-    checkChoiceColumn('actions', actions, S, 2);
-    const played = Int8Array.from(actions);
-    const rewards = new Float32Array(S);
     const actionRewardProbs = new Float32Array(S * 2);
     const betterAction = this.betterAction.slice();
     const reversal = this.pendingReversal.slice();
@@ -99,13 +77,6 @@ export class ReversalLearningTask implements CohortTask {
         this.pendingReversal[s] = 1;
       }
     }
-    const nextInputs = encodeCohortInputs(this.type, played, undefined, rewards, new Float64Array(S * this.nInputs));
-    return {
-      trial: this.trialCount++,
-      actions: played,
-      rewards,
-      nextInputs,
-      latent: { actionRewardProbs, betterAction, reversal },
-    };
+    return { actionRewardProbs, betterAction, reversal };
   }
 }

@@ -7,7 +7,7 @@
 import type { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
 import type { ParameterSet } from '../model/parameters.js';
 import type { ForwardResult } from '../model/recurrentModel.js';
-import { developmentalRegularizers, heterogeneityPenalty } from './regularizers.js';
+import { developmentalRegularizers, heterogeneityPenalty, type DevelopmentalRegularizerResult } from './regularizers.js';
 
 export interface DevelopmentalLossTerms {
   /** Weighted sum added to the task loss (already scaled by the warm-up factor). */
@@ -50,14 +50,7 @@ export function developmentalLoss(
 ): { terms: DevelopmentalLossTerms; dActivations: Float64Array | undefined; heterogeneityWeight: number } {
   const config = model.config;
   const N = model.nHidden;
-  const { A, B, k } = model.layer.factors();
-  const spectral = developmentalRegularizers(A, B, N, k, {
-    nuclearWeight: scale * config.nuclearWeight,
-    effectiveRankWeight: scale * config.effectiveRankWeight,
-    spectralWeight: scale * config.spectralWeight,
-    targetGamma: config.targetGamma,
-  });
-  model.layer.scatterFactorGradients(spectral.gradA, spectral.gradB, gradients);
+  const spectral = addSpectralRegularizers(model, scale, gradients);
 
   const lambda = scale * config.heterogeneityWeight;
   // responseHeterogeneity reuses what the wasm forward pass computed; the materialised path keeps
@@ -76,14 +69,49 @@ export function developmentalLoss(
     for (let i = 0; i < gradInput.length; i++) gradInput[i] -= lambda * hetero.dInputWeights[i];
   }
   return {
-    terms: {
-      value: spectral.value - lambda * hetero.value,
-      nuclearNorm: spectral.terms.nuclear,
-      effectiveRank: spectral.terms.effectiveRank,
-      spectral: spectral.terms.spectral,
-      heterogeneity: hetero.value,
-    },
+    terms: developmentalLossTerms(spectral, lambda, hetero.value),
     dActivations,
     heterogeneityWeight: deferActivationGradient ? -lambda : 0,
+  };
+}
+
+/**
+ * The spectral terms of the loss (α ‖W‖* + β D_eff + w_s L_spectral, weights times `scale`) on the
+ * model's W_rec, with their gradients added onto m, n, M, N of `gradients`. They depend on W only,
+ * so the data-parallel step (actors/parallel/parallelSupervisedStep.ts) adds them once per step
+ * while its threads compute the heterogeneity term chunk by chunk.
+ * @example
+ * const spectral = addSpectralRegularizers(model, 1, grads);
+ */
+export function addSpectralRegularizers(model: BrainInspiredRNN, scale: number, gradients: ParameterSet): DevelopmentalRegularizerResult {
+  const { config } = model;
+  const { A, B, k } = model.layer.factors();
+  const spectral = developmentalRegularizers(A, B, model.nHidden, k, {
+    nuclearWeight: scale * config.nuclearWeight,
+    effectiveRankWeight: scale * config.effectiveRankWeight,
+    spectralWeight: scale * config.spectralWeight,
+    targetGamma: config.targetGamma,
+  });
+  model.layer.scatterFactorGradients(spectral.gradA, spectral.gradB, gradients);
+  return spectral;
+}
+
+/**
+ * The reported terms from the spectral result and the heterogeneity value; `heterogeneityWeight`
+ * is λ already times the warm-up scale (the loss subtracts λ · heterogeneity).
+ * @example
+ * const terms = developmentalLossTerms(addSpectralRegularizers(model, 1, grads), lambda, heterogeneity);
+ */
+export function developmentalLossTerms(
+  spectral: DevelopmentalRegularizerResult,
+  heterogeneityWeight: number,
+  heterogeneity: number,
+): DevelopmentalLossTerms {
+  return {
+    value: spectral.value - heterogeneityWeight * heterogeneity,
+    nuclearNorm: spectral.terms.nuclear,
+    effectiveRank: spectral.terms.effectiveRank,
+    spectral: spectral.terms.spectral,
+    heterogeneity,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The developmental terms of the training loss, with analytic gradients:
  *   α ‖W‖* + β D_eff(W) + w_s Σ_{i<nSpectral} (σᵢ − σ₀ e^{−γ i})²   (on W = m nᵀ + M Nᵀ = A Bᵀ)
- * and the response heterogeneity Var_i(rᵢ), which the loss subtracts (heterogeneity is rewarded).
+ * and the response heterogeneity Var_i(rᵢ), which the loss subtracts (heterogeneity is rewarded;
+ * `heterogeneityPenalty`, from src/metrics/activationHeterogeneity.ts).
  * They follow `regularizers` in shared/bench/torch_reference.py, including its 1e-8 in D_eff's
  * denominator and the detached σ₀ of the spectral target.
  *
@@ -12,8 +13,7 @@
  * spectrum is not differentiable; the same formula then gives a subgradient.
  */
 import type { Matrix } from 'ml-matrix';
-import type { ParameterSet } from '../model/parameters.js';
-import { ConfigError, checkInteger, checkNumber } from '../validation.js';
+import { checkInteger, checkNumber } from '../validation.js';
 import { rowMajor, toMatrix, toRowMajor } from '../metrics/matrixInput.js';
 import { lowRankSpectrum } from '../metrics/spectrum.js';
 
@@ -114,74 +114,6 @@ function weightedProduct(X: Matrix, g: Float64Array, Y: Matrix, Z: Matrix): Matr
 // The packing of m, n, M, N into A, B lives with the model; re-exported here for the loss's users.
 export { packLowRankFactors, addLowRankGradients, type LowRankFactors } from '../model/lowRankFactors.js';
 
-export interface HeterogeneityPenaltyResult {
-  /** Mean over rows of the population variance across units of rᵢ = leak (1 − xᵢ²) ‖W_in[i, :]‖₂. */
-  value: number;
-  /** d value / d activations, count×N row-major. */
-  dActivations: Float64Array;
-  /** d value / d W_in, N×nIn row-major. */
-  dInputWeights: Float64Array;
-}
-
-/**
- * Response heterogeneity of a batch of tanh activations x (the `computeResponseHeterogeneity`
- * metric, computed from x directly), with its gradients. The loss subtracts λ · value.
- * Where a row of W_in is zero its norm is not differentiable; that row's gradient is set to 0
- * (the minimum-norm subgradient, and what PyTorch's `norm` backward returns there).
- * @param activations - count×N row-major tanh outputs x.
- * @param inputWeights - N×nIn row-major W_in.
- * @example
- * const het = heterogeneityPenalty(forward.cache.activations, B * T, N, parameters.view('W_in'), nIn, leak);
- */
-export function heterogeneityPenalty(
-  activations: ArrayLike<number>,
-  count: number,
-  N: number,
-  inputWeights: ArrayLike<number>,
-  nIn: number,
-  leak: number,
-): HeterogeneityPenaltyResult {
-  checkInteger('count', count, 1);
-  checkInteger('N', N, 1);
-  checkInteger('nIn', nIn, 1);
-  checkNumber('leak', leak, { min: 0, minExclusive: true, max: 1 });
-  rowMajor(activations, count, N, 'activations');
-  rowMajor(inputWeights, N, nIn, 'inputWeights');
-
-  const inputNorm = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    let sq = 0;
-    for (let j = 0; j < nIn; j++) sq += inputWeights[i * nIn + j] ** 2;
-    inputNorm[i] = Math.sqrt(sq);
-  }
-  const dActivations = new Float64Array(count * N);
-  const dInputNorm = new Float64Array(N);
-  const sensitivity = new Float64Array(N);
-  let value = 0;
-  for (let s = 0; s < count; s++) {
-    const base = s * N;
-    let mean = 0;
-    for (let i = 0; i < N; i++) {
-      const x = activations[base + i];
-      sensitivity[i] = leak * (1 - x * x) * inputNorm[i];
-      mean += sensitivity[i];
-    }
-    mean /= N;
-    let variance = 0;
-    for (let i = 0; i < N; i++) variance += (sensitivity[i] - mean) ** 2;
-    value += variance / N / count;
-    // d Var / d rᵢ = 2 (rᵢ − r̄) / N: the mean's own dependence on rᵢ sums to zero.
-    for (let i = 0; i < N; i++) {
-      const dSensitivity = (2 * (sensitivity[i] - mean)) / N / count;
-      const x = activations[base + i];
-      dActivations[base + i] = dSensitivity * leak * -2 * x * inputNorm[i];
-      dInputNorm[i] += dSensitivity * leak * (1 - x * x);
-    }
-  }
-  const dInputWeights = new Float64Array(N * nIn);
-  for (let i = 0; i < N; i++) {
-    if (inputNorm[i] === 0) continue;
-    for (let j = 0; j < nIn; j++) dInputWeights[i * nIn + j] = (dInputNorm[i] * inputWeights[i * nIn + j]) / inputNorm[i];
-  }
-  return { value, dActivations, dInputWeights };
-}
+// The response heterogeneity and its gradients live in src/metrics/, so the model can use them
+// without importing training; re-exported here as the loss's heterogeneity term.
+export { heterogeneityPenalty, type HeterogeneityPenaltyResult } from '../metrics/activationHeterogeneity.js';

@@ -7,6 +7,7 @@
  */
 import type { CognitiveModel, ModelKernel, ParameterSpec } from '../cognitiveModel.js';
 import { defineCognitiveModel } from '../defineCognitiveModel.js';
+import { INVERSE_TEMPERATURE } from './inverseTemperature.js';
 
 /** State: P(option 0 is the better one) before the coming trial. */
 const BELIEF0 = 0;
@@ -53,7 +54,7 @@ export function createBayesianReversalModel(): CognitiveModel {
     { name: 'hazard', lower: 0, upper: 0.5, start: 0.05, startRange: [0.01, 0.3] },
     { name: 'pHigh', lower: 0.5, upper: 1, start: 0.8, startRange: [0.55, 0.95] },
     { name: 'pLow', lower: 0, upper: 0.5, start: 0.2, startRange: [0.05, 0.45] },
-    { name: 'beta', lower: 0, upper: Infinity, start: 5, startRange: [0.5, 15] },
+    INVERSE_TEMPERATURE,
   ];
   return defineCognitiveModel({
     name: 'bayesian_reversal',

@@ -7,6 +7,7 @@
 import { checkNumber, checkProbability } from '../../validation.js';
 import type { CognitiveModel, ModelKernel, ParameterSpec } from '../cognitiveModel.js';
 import { defineCognitiveModel } from '../defineCognitiveModel.js';
+import { INVERSE_TEMPERATURE } from './inverseTemperature.js';
 
 export interface PearceHallOptions {
   /** Q of both options at the start of a session. Default 0.5. */
@@ -61,7 +62,7 @@ export function createPearceHallModel(options: PearceHallOptions = {}): Cognitiv
   const parameters: ParameterSpec[] = [
     { name: 'kappa', lower: 0, upper: 1, start: 0.5, startRange: [0.05, 0.95] },
     { name: 'eta', lower: 0, upper: 1, start: 0.3, startRange: [0.05, 0.95] },
-    { name: 'beta', lower: 0, upper: Infinity, start: 5, startRange: [0.5, 15] },
+    INVERSE_TEMPERATURE,
   ];
   return defineCognitiveModel({
     name: 'pearce_hall',

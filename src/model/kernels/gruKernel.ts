@@ -99,6 +99,28 @@ export function createGruStepScratch(nHidden: number): GruStepScratch {
   };
 }
 
+/** Three gate pre-activations being summed by `addThreeRowDots` (one scratch: JS never re-enters it). */
+const gateSums = new Float64Array(3);
+
+/**
+ * gateSums[g] += Σ_k p[row_g + k] · v[vOff + k] for the three gate rows at once, term by term in
+ * k order (so every sum is bit-stable) and reading each v[k] once.
+ */
+function addThreeRowDots(p: Real, row0: number, row1: number, row2: number, v: ArrayLike<number>, vOff: number, length: number): void {
+  let sum0 = gateSums[0];
+  let sum1 = gateSums[1];
+  let sum2 = gateSums[2];
+  for (let k = 0; k < length; k++) {
+    const vk = v[vOff + k];
+    sum0 += p[row0 + k] * vk;
+    sum1 += p[row1 + k] * vk;
+    sum2 += p[row2 + k] * vk;
+  }
+  gateSums[0] = sum0;
+  gateSums[1] = sum1;
+  gateSums[2] = sum2;
+}
+
 /** One GRU update h → h'. `next` must not overlap `prev`; gates are written at `gateOffset`. */
 function gruCell(
   p: Real, L: GruLayout, u: Real, uOff: number, prev: Float64Array, prevOff: number,
@@ -107,28 +129,18 @@ function gruCell(
   const { H, I } = L;
   const { reset, update, candidate, recurrent } = gates;
   for (let i = 0; i < H; i++) {
-    let aR = p[L.b_ir + i] + p[L.b_hr + i];
-    let aZ = p[L.b_iz + i] + p[L.b_hz + i];
-    let aC = p[L.b_ic + i];
-    let hc = p[L.b_hc + i];
-    const inR = L.W_ir + i * I;
-    const inZ = L.W_iz + i * I;
-    const inC = L.W_ic + i * I;
-    for (let k = 0; k < I; k++) {
-      const uk = u[uOff + k];
-      aR += p[inR + k] * uk;
-      aZ += p[inZ + k] * uk;
-      aC += p[inC + k] * uk;
-    }
-    const recR = L.W_hr + i * H;
-    const recZ = L.W_hz + i * H;
-    const recC = L.W_hc + i * H;
-    for (let j = 0; j < H; j++) {
-      const hj = prev[prevOff + j];
-      aR += p[recR + j] * hj;
-      aZ += p[recZ + j] * hj;
-      hc += p[recC + j] * hj;
-    }
+    // Input terms first, then recurrent ones, onto the biases. The reset gate scales only the
+    // recurrent part of the candidate, so that part (hc) is summed apart from aC.
+    gateSums[0] = p[L.b_ir + i] + p[L.b_hr + i];
+    gateSums[1] = p[L.b_iz + i] + p[L.b_hz + i];
+    gateSums[2] = p[L.b_ic + i];
+    addThreeRowDots(p, L.W_ir + i * I, L.W_iz + i * I, L.W_ic + i * I, u, uOff, I);
+    const aC = gateSums[2];
+    gateSums[2] = p[L.b_hc + i];
+    addThreeRowDots(p, L.W_hr + i * H, L.W_hz + i * H, L.W_hc + i * H, prev, prevOff, H);
+    const aR = gateSums[0];
+    const aZ = gateSums[1];
+    const hc = gateSums[2];
     const r = 1 / (1 + Math.exp(-aR));
     const z = 1 / (1 + Math.exp(-aZ));
     const c = Math.tanh(aC + r * hc);

@@ -23,8 +23,8 @@ import { addFactorGradients } from '../lowRankFactors.js';
 export interface LowRankOutputGradients extends OutputGradients {
   /**
    * Weight w of w · H(x) in the loss, H the response heterogeneity of `heterogeneityPenalty`
-   * (src/training/regularizers.ts) over the B·T rows of the batch; its gradient on every x_t is
-   * added to `dActivations` without materialising it. Default 0.
+   * (src/metrics/activationHeterogeneity.ts) over the B·T rows of the batch; its gradient on every
+   * x_t is added to `dActivations` without materialising it. Default 0.
    */
   heterogeneityWeight?: number;
 }
