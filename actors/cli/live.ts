@@ -7,7 +7,8 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { runLive, loadScenarioFile } from '../io/liveRun.js';
-import { addServeOptions, finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
+import { finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
+import { addServeOptions } from './serveFlags.js';
 import { formatSummary } from '../../src/analysis/online/formatSummary.js';
 import { integerFlag } from './argv.js';
 
@@ -49,9 +50,9 @@ export function registerLiveCommand(program: Command): void {
             bar.update(played, { rewards: [...rewards].map(([id, r]) => `${id} ${r}`).join(' · ') });
           },
           onEvent: viewer && ((event) => viewer.hub.event(event)),
-          onMetrics: (event) => {
-            rewards.set(event.agent, `reward ${event.metrics.rolling.rewardRate.toFixed(3)}`);
-            viewer?.hub.metrics(event);
+          onAnalysis: (output) => {
+            if (output.type === 'metrics.updated') rewards.set(output.agent, `reward ${output.metrics.rolling.rewardRate.toFixed(3)}`);
+            viewer?.hub.analysis(output);
           },
           onStart: (system) => {
             stopOnInterrupt = () => system.stop('interrupted');
@@ -69,7 +70,8 @@ export function registerLiveCommand(program: Command): void {
       if (started) bar.stop();
       if (result.status === 'failed') {
         await viewer?.server.close();
-        throw result.error instanceof Error ? result.error : new Error(String(result.error));
+        if (flags.record) process.stderr.write(`recorded to ${flags.record} (it ends with the run.failed event)\n`);
+        throw new Error(result.failure?.summary ?? 'the run failed');
       }
       if (result.status === 'stopped') process.stderr.write(`run stopped after ${result.cursor.trialsPlayed} trials\n`);
       process.stdout.write(formatSummary(result.metrics, scenario.analyzer.recoveryTrials));

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { ReplayPacer } from '../io/replayPacer.js';
 import { runReplay } from '../io/replayRun.js';
-import { addServeOptions, finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
+import { finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
+import { addServeOptions } from './serveFlags.js';
 import { formatSummary } from '../../src/analysis/online/formatSummary.js';
 import { positiveNumberFlag } from './argv.js';
 
@@ -33,7 +34,7 @@ export function registerReplayCommand(program: Command): void {
           pacer,
           warn: (message) => process.stderr.write(`warning: ${message}\n`),
           onEvent: viewer && ((event) => viewer.hub.event(event)),
-          onMetrics: viewer && ((event) => viewer.hub.metrics(event)),
+          onAnalysis: viewer && ((output) => viewer.hub.analysis(output)),
         });
       } catch (error) {
         await viewer?.server.close();

@@ -9,7 +9,7 @@ import { parseScenarioText, type Scenario } from '../system/scenario.js';
 import type { RunEvent } from '../../src/protocol/events.js';
 import { startRun, type RunResult, type RunSystem, type RunSystemOptions } from '../system/startRun.js';
 
-export interface LiveRunOptions extends Pick<RunSystemOptions, 'onMetrics' | 'onProgress' | 'clock' | 'now'> {
+export interface LiveRunOptions extends Pick<RunSystemOptions, 'onAnalysis' | 'onProgress' | 'clock' | 'now' | 'machines'> {
   /** Recording path (NDJSON, gzip when it ends in .gz). */
   record?: string;
   /** Overwrite an existing recording. */

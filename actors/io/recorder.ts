@@ -8,7 +8,8 @@
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createGzip, constants, type Gzip } from 'node:zlib';
-import { toWire, type RecordingHeader, type RunEvent } from '../../src/protocol/events.js';
+import { toWire } from '../../src/protocol/eventCodec.js';
+import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
 
 export interface RecorderOptions {
   /** Overwrite an existing file (default false: refuse). */

@@ -3,15 +3,24 @@
  * pace). Recorded times only sit on some events (episode ends, run control), so the pacer keeps an
  * anchor (recorded time, wall time) and waits until the wall clock reaches the anchor plus the
  * recorded gap divided by the speed; a speed change or a resume moves the anchor to now, so the
- * replay neither jumps ahead nor rushes to catch up.
+ * replay neither jumps ahead nor rushes to catch up. Time comes from a clock (XState's Clock with
+ * `now`): the wall clock by default, a `SimulatedClock` in tests.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+
+/** What the pacer needs of a clock: XState's `SimulatedClock` has both. */
+export interface PacerClock {
+  /** Milliseconds. */
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+}
+
+const wallClock: PacerClock = { now: () => performance.now(), setTimeout: (callback, ms) => setTimeout(callback, ms) };
 
 export interface ReplayPacerOptions {
   /** Times the recorded pace (default Infinity: as fast as possible). */
   speed?: number;
-  /** Milliseconds (default performance.now). */
-  now?: () => number;
+  /** Default: the wall clock. */
+  clock?: PacerClock;
 }
 
 /** Longest single wait, so a speed change or a pause takes effect within this many milliseconds. */
@@ -24,15 +33,15 @@ const SLICE_MS = 100;
  */
 export class ReplayPacer {
   private currentSpeed: number;
-  private readonly now: () => number;
+  private readonly clock: PacerClock;
   private anchor: { recorded: number; wall: number } | undefined;
   private lastRecorded: number | undefined;
   private resumed: { promise: Promise<void>; resolve: () => void } | undefined;
 
-  constructor({ speed = Infinity, now = () => performance.now() }: ReplayPacerOptions = {}) {
+  constructor({ speed = Infinity, clock = wallClock }: ReplayPacerOptions = {}) {
     if (!(speed > 0)) throw new Error(`speed must be a number > 0, got ${speed}`);
     this.currentSpeed = speed;
-    this.now = now;
+    this.clock = clock;
   }
 
   get speed(): number {
@@ -80,15 +89,15 @@ export class ReplayPacer {
     for (;;) {
       if (this.resumed) await this.resumed.promise;
       if (time === undefined || !Number.isFinite(this.currentSpeed)) break;
-      this.anchor ??= { recorded: this.lastRecorded ?? time, wall: this.now() };
-      const wait = this.anchor.wall + (time - this.anchor.recorded) / this.currentSpeed - this.now();
+      this.anchor ??= { recorded: this.lastRecorded ?? time, wall: this.clock.now() };
+      const wait = this.anchor.wall + (time - this.anchor.recorded) / this.currentSpeed - this.clock.now();
       if (wait <= 0 && !this.resumed) break;
-      if (wait > 0) await sleep(Math.min(wait, SLICE_MS));
+      if (wait > 0) await new Promise<void>((resolve) => this.clock.setTimeout(resolve, Math.min(wait, SLICE_MS)));
     }
     if (time !== undefined) this.lastRecorded = time;
   }
 
   private reanchor(): void {
-    this.anchor = this.lastRecorded === undefined ? undefined : { recorded: this.lastRecorded, wall: this.now() };
+    this.anchor = this.lastRecorded === undefined ? undefined : { recorded: this.lastRecorded, wall: this.clock.now() };
   }
 }

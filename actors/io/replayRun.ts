@@ -1,20 +1,22 @@
 /**
  * Replay a recording through the bus into a fresh analyzer: what `brain-rnn replay` does. No
- * agent is recomputed; the metrics equal those of the live run.
+ * agent is recomputed; the analyzer folds the recorded events, so the metrics equal those of the
+ * live run.
  */
 import { createActor } from 'xstate';
-import { analyzerMachine, type MetricsUpdatedEvent } from '../machines/analyzer.js';
-import type { AgentMetrics } from '../../src/analysis/online/analyzerState.js';
-import { EventBus } from '../system/bus.js';
+import type { AgentMetrics, AnalyzerOutput } from '../../src/analysis/online/analyzerState.js';
 import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
+import { analyzerMachine } from '../machines/analyzer.js';
+import { EventBus } from '../system/bus.js';
+import { parseScenario, type Scenario } from '../system/scenario.js';
 import type { ReplayPacer } from './replayPacer.js';
 import { replayRecording, type ReplaySummary } from './replayer.js';
-import { parseScenario, type Scenario } from '../system/scenario.js';
 
 export interface ReplayRunOptions {
   speed?: number;
   warn?: (message: string) => void;
-  onMetrics?: (event: MetricsUpdatedEvent) => void;
+  /** Receives the analyzer's outputs, as in a live run. */
+  onAnalysis?: (output: AnalyzerOutput) => void;
   onHeader?: (header: RecordingHeader, scenario: Scenario) => void;
   /** Receives every replayed event after the analyzer (the viewer). */
   onEvent?: (event: RunEvent) => void;
@@ -27,25 +29,37 @@ export interface ReplayRunOptions {
  * const { metrics } = await runReplay('scenarios/recordings/run.ndjson.gz', { speed: 4 });
  */
 export async function runReplay(path: string, options: ReplayRunOptions = {}): Promise<ReplaySummary & { metrics: AgentMetrics[]; scenario: Scenario }> {
-  const { speed, warn, onMetrics, onHeader, onEvent, pacer } = options;
+  const { speed, warn, onAnalysis, onHeader, onEvent, pacer } = options;
   const bus = new EventBus();
   let analyzer: ReturnType<typeof createActor<typeof analyzerMachine>> | undefined;
   let scenario: Scenario | undefined;
-  const summary = await replayRecording(path, {
-    speed,
-    warn,
-    ...(pacer && { pace: (time: number | undefined) => pacer.pace(time) }),
-    onHeader: (header) => {
-      scenario = parseScenario(header.scenario, `${path}: header.scenario`);
-      analyzer = createActor(analyzerMachine, { input: { settings: scenario.analyzer, onMetrics } }).start();
-      bus.events$.subscribe((event) => analyzer!.send(event));
-      if (onEvent) bus.events$.subscribe(onEvent);
-      onHeader?.(header, scenario);
-    },
-    onEvent: (event) => bus.publish(event),
-  });
-  const metrics = analyzer!.getSnapshot().context.state.metrics();
-  analyzer!.stop();
-  bus.complete();
-  return { ...summary, metrics, scenario: scenario! };
+  let failure: unknown;
+  try {
+    const summary = await replayRecording(path, {
+      speed,
+      warn,
+      ...(pacer && { pace: (time: number | undefined) => pacer.pace(time) }),
+      onHeader: (header) => {
+        scenario = parseScenario(header.scenario, `${path}: header.scenario`);
+        analyzer = createActor(analyzerMachine, { input: { settings: scenario.analyzer } });
+        analyzer.subscribe({ error: (error) => (failure ??= error) });
+        if (onAnalysis) analyzer.on('*', onAnalysis);
+        analyzer.start();
+        bus.events$.subscribe((event) => analyzer!.send(event));
+        if (onEvent) bus.events$.subscribe(onEvent);
+        onHeader?.(header, scenario);
+      },
+      onEvent: (event) => {
+        if (failure !== undefined) throw failure;
+        bus.publish(event);
+      },
+    });
+    // A recording cut off before its end event still reports its last partial bins.
+    analyzer!.send({ type: 'analysis.finish' });
+    if (failure !== undefined) throw failure;
+    return { ...summary, metrics: analyzer!.getSnapshot().context.state.metrics(), scenario: scenario! };
+  } finally {
+    analyzer?.stop();
+    bus.complete();
+  }
 }

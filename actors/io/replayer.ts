@@ -6,16 +6,17 @@
  */
 import { createReadStream } from 'node:fs';
 import { createGunzip, constants } from 'node:zlib';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fromWire, recordingHeaderSchema, type RecordingHeader, type RunEvent } from '../../src/protocol/events.js';
+import { EventDecoder } from '../../src/protocol/eventCodec.js';
+import { recordingHeaderSchema, type RecordingHeader, type RunEvent } from '../../src/protocol/events.js';
 import { parseWith } from '../../src/validation.js';
+import { ReplayPacer } from './replayPacer.js';
 
 export interface ReplayOptions {
   /** Receives every event in order. */
   onEvent: (event: RunEvent) => void;
   /** Called with the header before the first event. */
   onHeader?: (header: RecordingHeader) => void;
-  /** Times the recorded pace (default Infinity: as fast as possible). */
+  /** Times the recorded pace (default Infinity: as fast as possible); ignored when `pace` is given. */
   speed?: number;
   /** Non-fatal problems (a partial last line). */
   warn?: (message: string) => void;
@@ -48,7 +49,10 @@ function parseLine(text: string, lineNumber: number, path: string): unknown {
  * await replayRecording('run.ndjson.gz', { onEvent: (e) => bus.publish(e), speed: 10 });
  */
 export async function replayRecording(path: string, options: ReplayOptions): Promise<ReplaySummary> {
-  const { onEvent, onHeader, speed = Infinity, warn = () => {}, pace } = options;
+  const { onEvent, onHeader, speed = Infinity, warn = () => {} } = options;
+  const pacer = new ReplayPacer({ speed });
+  const pace = options.pace ?? ((time: number | undefined) => pacer.pace(time));
+  const decoder = new EventDecoder();
   const file = createReadStream(path);
   // A killed run's gzip stream has no trailer: decode what is there instead of failing.
   const source = path.endsWith('.gz') ? file.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : file;
@@ -57,8 +61,6 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   let lineNumber = 0;
   let events = 0;
   let header: RecordingHeader | undefined;
-  let firstTime: number | undefined;
-  const start = performance.now();
   const handle = async (text: string): Promise<void> => {
     lineNumber += 1;
     if (text.trim() === '') return;
@@ -68,21 +70,15 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
       onHeader?.(header);
       return;
     }
-    const event = fromWire(json, `${path}: line ${lineNumber}`);
-    if (pace) {
-      const wait = pace('time' in event ? event.time : undefined);
-      if (wait) await wait;
-    } else if (Number.isFinite(speed) && 'time' in event) {
-      firstTime ??= event.time;
-      const due = (event.time - firstTime) / speed - (performance.now() - start);
-      if (due > 0) await sleep(due);
-    }
+    const event = decoder.decode(json, `${path}: line ${lineNumber}`);
+    const wait = pace('time' in event ? event.time : undefined);
+    if (wait) await wait;
     events += 1;
     onEvent(event);
   };
-  const decoder = new TextDecoder();
+  const utf8 = new TextDecoder();
   for await (const chunk of source) {
-    rest += typeof chunk === 'string' ? chunk : decoder.decode(chunk as Buffer, { stream: true });
+    rest += typeof chunk === 'string' ? chunk : utf8.decode(chunk as Buffer, { stream: true });
     let newline = rest.indexOf('\n');
     let from = 0;
     while (newline !== -1) {

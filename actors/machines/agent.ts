@@ -1,17 +1,19 @@
 /**
  * The agent actor: owns a CohortAgent (a recurrent network with its hidden state, or a cognitive
- * agent) and acts each trial for the whole cohort. In an imitation phase a teacher agent acts
- * instead while the learner still reads out its policy (the trainer then fits the learner to the
- * teacher's choices); trials reach the agent from the bus, so it learns what was really played.
+ * agent) and acts each trial for the whole cohort. Asked for a trial (`trial.requested`), it emits
+ * its choice as an `actions.chosen` event, which the system routes to its environment. In an
+ * imitation phase a teacher agent acts instead while the learner still reads out its policy (the
+ * trainer then fits the learner to the teacher's choices). Trials reach the agent from the bus, so
+ * it learns what was really played; the trial event carries the next inputs the task computed.
  */
 import { fromTransition } from 'xstate';
 import type { CohortAgent } from '../../src/agents/cohortAgent.js';
 import { RecurrentAgent } from '../../src/agents/recurrentAgent.js';
 import type { Random } from '../../src/random.js';
 import type { TaskType, TrialOutcome } from '../../src/tasks/cohortTask.js';
-import { encodeCohortInputs, initialTaskInputs, taskInputSize } from '../../src/tasks/encoding.js';
-import type { Choice } from './environment.js';
+import { initialTaskInputs } from '../../src/tasks/encoding.js';
 import type { EpisodeStartedEvent, PhaseStartedEvent, TrialCompletedEvent } from '../../src/protocol/events.js';
+import type { ActionsChosenEvent } from './environment.js';
 
 export interface AgentInput {
   agent: string;
@@ -28,11 +30,9 @@ export type AgentEvent = { type: 'trial.requested' } | TrialCompletedEvent | Epi
 
 interface AgentContext extends AgentInput {
   imitating: boolean;
-  /** The choice for the coming trial, fresh arrays each trial (they travel in the trial event). */
-  choice: Choice | undefined;
+  /** Scratch for the policies (overwritten every trial; the emitted choice gets fresh arrays). */
   probs: Float64Array;
   teacherProbs: Float64Array;
-  nextInputs: Float64Array;
 }
 
 function sample(probs: Float64Array, rng: Random, out: Int8Array): void {
@@ -56,7 +56,7 @@ function chooseStage2(agent: CohortAgent, rng: Random, nSessions: number): ((sta
   };
 }
 
-function act(context: AgentContext): void {
+function choose(context: AgentContext): ActionsChosenEvent {
   const { learner, teacher, imitating, rng, nSessions, probs, teacherProbs } = context;
   learner.policy(probs);
   const actor = imitating ? teacher! : learner;
@@ -65,7 +65,8 @@ function act(context: AgentContext): void {
   const actions = new Int8Array(nSessions);
   sample(acting, rng, actions);
   const values = learner instanceof RecurrentAgent ? Float32Array.from(learner.values) : new Float32Array(nSessions);
-  context.choice = {
+  return {
+    type: 'actions.chosen',
     actions,
     policy: Float32Array.from(acting),
     values,
@@ -74,57 +75,52 @@ function act(context: AgentContext): void {
   };
 }
 
-function observe(context: AgentContext, event: TrialCompletedEvent): void {
-  const outcome: TrialOutcome = {
-    trial: event.trial,
-    actions: event.actions,
-    rewards: event.rewards,
-    nextInputs: encodeCohortInputs(context.taskType, event.actions, event.stage2States, event.rewards, context.nextInputs),
+/** The task's outcome as the trial event carries it (views, nothing copied or encoded). */
+function outcomeOf(event: TrialCompletedEvent): TrialOutcome {
+  return {
+    trial: event.trial, actions: event.actions, rewards: event.rewards, nextInputs: event.nextInputs,
     latent: {
-      actionRewardProbs: event.actionRewardProbs,
-      betterAction: event.betterAction,
-      reversal: event.reversal,
-      stage2States: event.stage2States,
-      stage2Actions: event.stage2Actions,
-      common: event.common,
+      actionRewardProbs: event.actionRewardProbs, betterAction: event.betterAction, reversal: event.reversal,
+      stage2States: event.stage2States, stage2Actions: event.stage2Actions, common: event.common, volatile: event.volatile,
     },
   };
-  context.learner.observe(outcome);
-  context.teacher?.observe(outcome);
 }
 
 /**
  * An XState transition actor (`fromTransition`): the agent has no states to move between, only a
  * reaction to each event, and a transition actor costs a fraction of a machine per event (it
- * handles two events per trial). Its snapshot's `context` is the AgentContext.
+ * handles two events per trial). The learner and teacher are owned resources whose hidden state
+ * the trials advance; the context itself is replaced only when `imitating` changes.
  */
-export const agentMachine = fromTransition<AgentContext, AgentEvent, never, AgentInput>(
-  (context, event) => {
+export const agentMachine = fromTransition<AgentContext, AgentEvent, never, AgentInput, ActionsChosenEvent>(
+  (context, event, { emit }) => {
     switch (event.type) {
-      case 'phase.started':
-        context.imitating = event.learning && context.teacher !== undefined;
-        break;
+      case 'phase.started': {
+        const imitating = event.learning && context.teacher !== undefined;
+        return imitating === context.imitating ? context : { ...context, imitating };
+      }
       case 'episode.started': {
         const initial = initialTaskInputs(context.taskType, context.nSessions);
         context.learner.reset(context.nSessions, initial);
         context.teacher?.reset(context.nSessions, initial);
-        break;
+        return context;
       }
       case 'trial.requested':
-        act(context);
-        break;
-      case 'trial.completed':
-        observe(context, event);
-        break;
+        emit(choose(context));
+        return context;
+      case 'trial.completed': {
+        const outcome = outcomeOf(event);
+        context.learner.observe(outcome);
+        context.teacher?.observe(outcome);
+        return context;
+      }
     }
     return context;
   },
   ({ input }) => ({
     ...input,
     imitating: false,
-    choice: undefined,
     probs: new Float64Array(input.nSessions * input.learner.nActions),
     teacherProbs: new Float64Array(input.nSessions * input.learner.nActions),
-    nextInputs: new Float64Array(input.nSessions * taskInputSize(input.taskType)),
   }),
 );

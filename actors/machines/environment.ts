@@ -1,11 +1,15 @@
 /**
  * The environment actor: owns one task cohort per episode (a fresh instance from the episode's
- * seed), plays the actions it is sent and publishes each trial, as typed-array columns for the
- * whole cohort, on the bus.
+ * seed), plays the choices its agent sends and publishes each trial on the bus, as typed-array
+ * columns for the whole cohort, together with the next trial's network inputs that the task
+ * computed (so that no consumer encodes them again).
+ *
+ * The task instance is the environment's owned resource: stepping it advances its generators.
+ * Everything else in the context changes through `assign`.
  */
-import { setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { createRandom } from '../../src/random.js';
-import type { CohortTask, Stage2Chooser } from '../../src/tasks/cohortTask.js';
+import type { CohortTask, Stage2Chooser, TrialOutcome } from '../../src/tasks/cohortTask.js';
 import { createTask } from '../../src/tasks/createTask.js';
 import { EVENT_VERSION, type RunEvent } from '../../src/protocol/events.js';
 
@@ -26,9 +30,11 @@ export interface Choice {
   stage2?: Stage2Chooser;
 }
 
+export type ActionsChosenEvent = { type: 'actions.chosen' } & Choice;
+
 export type EnvironmentEvent =
   | { type: 'episode.start'; phase: number; episode: number; taskSeed: number }
-  | ({ type: 'actions.chosen' } & Choice)
+  | ActionsChosenEvent
   | { type: 'episode.finish'; time: number };
 
 interface EnvironmentContext extends EnvironmentInput {
@@ -37,46 +43,42 @@ interface EnvironmentContext extends EnvironmentInput {
   episode: number;
   rewardSum: number;
   trials: number;
+  /** The outcome of the trial just played, until it is published. */
+  outcome: TrialOutcome | undefined;
 }
 
 export const environmentMachine = setup({
   types: { context: {} as EnvironmentContext, events: {} as EnvironmentEvent, input: {} as EnvironmentInput },
   actions: {
-    startEpisode: ({ context, event }) => {
+    startEpisode: assign(({ context, event }) => {
+      if (event.type !== 'episode.start') return {};
+      const task = createTask(context.taskType, { nSessions: context.nSessions, rng: createRandom(event.taskSeed), options: structuredClone(context.taskOptions) });
+      return { task, phase: event.phase, episode: event.episode, rewardSum: 0, trials: 0 };
+    }),
+    announceEpisode: ({ context, event }) => {
       if (event.type !== 'episode.start') return;
-      const { phase, episode, taskSeed } = event;
-      context.task = createTask(context.taskType, { nSessions: context.nSessions, rng: createRandom(taskSeed), options: structuredClone(context.taskOptions) });
-      context.phase = phase;
-      context.episode = episode;
-      context.rewardSum = 0;
-      context.trials = 0;
-      context.publish({ type: 'episode.started', v: EVENT_VERSION, agent: context.agent, phase, episode, taskSeed });
+      context.publish({ type: 'episode.started', v: EVENT_VERSION, agent: context.agent, phase: event.phase, episode: event.episode, taskSeed: event.taskSeed });
     },
-    playTrial: ({ context, event }) => {
-      if (event.type !== 'actions.chosen' || context.task === undefined) return;
+    step: assign(({ context, event }) => {
+      if (event.type !== 'actions.chosen' || context.task === undefined) return {};
       const outcome = context.task.step(event.actions, event.stage2);
+      let reward = 0;
+      for (let s = 0; s < context.nSessions; s++) reward += outcome.rewards[s];
+      return { outcome, rewardSum: context.rewardSum + reward, trials: context.trials + 1 };
+    }),
+    publishTrial: ({ context, event }) => {
+      const { outcome, task } = context;
+      if (event.type !== 'actions.chosen' || outcome === undefined || task === undefined) return;
       const { latent } = outcome;
-      for (let s = 0; s < context.nSessions; s++) context.rewardSum += outcome.rewards[s];
-      context.trials += 1;
       context.publish({
-        type: 'trial.completed',
-        v: EVENT_VERSION,
-        agent: context.agent,
-        phase: context.phase,
-        episode: context.episode,
-        trial: outcome.trial,
-        nSessions: context.nSessions,
-        nActions: context.task.nActions,
-        actions: outcome.actions,
-        rewards: outcome.rewards,
-        policy: event.policy,
-        values: event.values,
-        betterAction: latent.betterAction,
-        reversal: latent.reversal,
-        actionRewardProbs: latent.actionRewardProbs,
+        type: 'trial.completed', v: EVENT_VERSION, agent: context.agent, phase: context.phase, episode: context.episode,
+        trial: outcome.trial, nSessions: context.nSessions, nActions: task.nActions,
+        actions: outcome.actions, rewards: outcome.rewards, policy: event.policy, values: event.values,
+        betterAction: latent.betterAction, reversal: latent.reversal, actionRewardProbs: latent.actionRewardProbs,
         ...(event.learnerPolicy && { learnerPolicy: event.learnerPolicy }),
         ...(latent.stage2States && { stage2States: latent.stage2States, stage2Actions: latent.stage2Actions, common: latent.common }),
         ...(latent.volatile && { volatile: latent.volatile }),
+        nextInputs: outcome.nextInputs,
       });
     },
     finishEpisode: ({ context, event }) => {
@@ -90,14 +92,14 @@ export const environmentMachine = setup({
   },
 }).createMachine({
   id: 'environment',
-  context: ({ input }) => ({ ...input, task: undefined, phase: 0, episode: 0, rewardSum: 0, trials: 0 }),
+  context: ({ input }) => ({ ...input, task: undefined, phase: 0, episode: 0, rewardSum: 0, trials: 0, outcome: undefined }),
   initial: 'idle',
   states: {
-    idle: { on: { 'episode.start': { target: 'playing', actions: 'startEpisode' } } },
+    idle: { on: { 'episode.start': { target: 'playing', actions: ['startEpisode', 'announceEpisode'] } } },
     playing: {
       on: {
-        'episode.start': { actions: 'startEpisode' },
-        'actions.chosen': { actions: 'playTrial' },
+        'episode.start': { actions: ['startEpisode', 'announceEpisode'] },
+        'actions.chosen': { actions: ['step', 'publishTrial'] },
         'episode.finish': { actions: 'finishEpisode' },
       },
     },

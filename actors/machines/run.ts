@@ -2,14 +2,16 @@
  * The run (system) machine: plays a scenario's phases and episodes through the environment and
  * agent actors, `trialsPerTick` trials per tick played synchronously (so the actor layer costs
  * little per trial), then yields for an XState delay, so `run.pause`, `run.resume` and `run.stop`
- * are handled between ticks. Where the run stands lives in a cursor object the ticks advance.
+ * are handled between ticks. Each tick is the invoked actor `playChunk`, which returns the
+ * advanced cursor; the machine `assign`s it. An `actor.failed` report (an error inside any actor of
+ * the run, routed here by the system) ends the run in `failed` and publishes `run.failed`.
  */
 import { assign, fromPromise, setup, type ActorRefFrom } from 'xstate';
 import type { Random } from '../../src/random.js';
+import { EVENT_VERSION, type ActorRole, type RunEvent } from '../../src/protocol/events.js';
+import type { Scenario } from '../system/scenario.js';
 import type { agentMachine } from './agent.js';
 import type { environmentMachine } from './environment.js';
-import { EVENT_VERSION, type RunEvent } from '../../src/protocol/events.js';
-import type { Scenario } from '../system/scenario.js';
 
 export interface Lane {
   id: string;
@@ -17,7 +19,7 @@ export interface Lane {
   agent: ActorRefFrom<typeof agentMachine>;
 }
 
-/** Where the run stands; mutated by the ticks. */
+/** Where the run stands. */
 export interface RunCursor {
   phase: number;
   episodeInPhase: number;
@@ -42,31 +44,46 @@ export interface RunInput {
   backpressure?: () => Promise<void>;
   /** Called after every tick with the trials played so far and the total. */
   onProgress?: (played: number, total: number) => void;
+  /** True once an actor has failed: the tick in progress stops at the next trial. */
+  aborted?: () => boolean;
+}
+
+/** What failed, as the system reports it. */
+export interface ActorFailure {
+  role: ActorRole;
+  agent?: string;
+  phase: number;
+  message: string;
+  error: unknown;
 }
 
 interface RunContext extends RunInput {
   cursor: RunCursor;
   totalTrials: number;
-  error?: unknown;
+  failure?: ActorFailure;
 }
 
-export type RunCommand = { type: 'run.pause' } | { type: 'run.resume' } | { type: 'run.stop'; reason?: string };
+export type RunCommand =
+  | { type: 'run.pause' }
+  | { type: 'run.resume' }
+  | { type: 'run.stop'; reason?: string }
+  | ({ type: 'actor.failed' } & ActorFailure);
 
-/** Play up to `trialsPerTick` trials of every lane; returns whether the run is finished. */
-export function playTrials(context: RunContext): boolean {
-  const { scenario, lanes, cursor, publish, taskSeeds } = context;
+/** Play up to `trialsPerTick` trials of every lane from `context.cursor`; returns the advanced cursor. */
+export function playTrials(context: RunContext): RunCursor {
+  const { scenario, lanes, publish, taskSeeds, aborted } = context;
+  const cursor = { ...context.cursor };
   const T = scenario.trialsPerEpisode;
-  for (let k = 0; k < scenario.run.trialsPerTick && !cursor.finished; k++) {
+  for (let k = 0; k < scenario.run.trialsPerTick && !cursor.finished && !aborted?.(); k++) {
     if (cursor.trial === 0) {
       const phase = scenario.phases[cursor.phase];
       if (cursor.episodeInPhase === 0) publish({ type: 'phase.started', v: EVENT_VERSION, phase: cursor.phase, name: phase.name, learning: phase.learning });
       const taskSeed = taskSeeds.integer(0, 2 ** 31 - 1);
       for (const lane of lanes) lane.environment.send({ type: 'episode.start', phase: cursor.phase, episode: cursor.episode, taskSeed });
     }
-    for (const lane of lanes) {
-      lane.agent.send({ type: 'trial.requested' });
-      lane.environment.send({ type: 'actions.chosen', ...lane.agent.getSnapshot().context.choice! });
-    }
+    // The agent emits its choice, which the system routes to its environment; the environment
+    // publishes the trial, which reaches the agent, its trainer and the analyzer on the bus.
+    for (const lane of lanes) lane.agent.send({ type: 'trial.requested' });
     cursor.trial += 1;
     cursor.trialsPlayed += 1;
     if (cursor.trial === T) {
@@ -82,17 +99,23 @@ export function playTrials(context: RunContext): boolean {
       }
     }
   }
-  return cursor.finished;
+  return cursor;
 }
+
+const failureOf = (error: unknown, cursor: RunCursor): ActorFailure => ({
+  role: 'run', phase: cursor.phase, message: error instanceof Error ? error.message : String(error), error,
+});
 
 export const runMachine = setup({
   types: { context: {} as RunContext, events: {} as RunCommand, input: {} as RunInput },
   actors: {
-    playChunk: fromPromise<boolean, RunContext>(async ({ input }) => {
-      const finished = playTrials(input);
-      input.onProgress?.(input.cursor.trialsPlayed, input.totalTrials);
+    playChunk: fromPromise<RunCursor, RunContext>(async ({ input }) => {
+      const cursor = playTrials(input);
+      input.onProgress?.(cursor.trialsPlayed, input.totalTrials);
+      return cursor;
+    }),
+    drain: fromPromise<void, RunContext>(async ({ input }) => {
       await input.backpressure?.();
-      return finished;
     }),
   },
   delays: { tick: 0 },
@@ -100,6 +123,22 @@ export const runMachine = setup({
     announce: ({ context }, type: 'run.paused' | 'run.resumed' | 'run.completed') => context.publish({ type, v: EVENT_VERSION, time: context.now() }),
     announceStop: ({ context, event }) =>
       context.publish({ type: 'run.stopped', v: EVENT_VERSION, time: context.now(), ...(event.type === 'run.stop' && event.reason ? { reason: event.reason } : {}) }),
+    recordFailure: assign({
+      failure: ({ event }) => {
+        if (event.type !== 'actor.failed') return undefined;
+        const { role, agent, phase, message, error } = event;
+        return { role, agent, phase, message, error };
+      },
+    }),
+    announceFailure: ({ context }) => {
+      const failure = context.failure;
+      if (!failure) return;
+      const phase = Math.min(failure.phase, context.scenario.phases.length - 1);
+      context.publish({
+        type: 'run.failed', v: EVENT_VERSION, time: context.now(), ...(failure.agent !== undefined && { agent: failure.agent }),
+        role: failure.role, phase, phaseName: context.scenario.phases[phase].name, message: failure.message,
+      });
+    },
   },
 }).createMachine({
   id: 'run',
@@ -109,6 +148,9 @@ export const runMachine = setup({
     totalTrials: input.scenario.phases.reduce((sum, p) => sum + p.episodes, 0) * input.scenario.trialsPerEpisode,
   }),
   initial: 'running',
+  on: {
+    'actor.failed': { target: '.failed', actions: 'recordFailure' },
+  },
   states: {
     running: {
       initial: 'stepping',
@@ -117,8 +159,17 @@ export const runMachine = setup({
           invoke: {
             src: 'playChunk',
             input: ({ context }) => context,
-            onDone: [{ guard: ({ event }) => event.output, target: '#run.completed' }, { target: 'resting' }],
-            onError: { target: '#run.failed', actions: assign({ error: ({ event }) => event.error }) },
+            onDone: { target: 'draining', actions: assign({ cursor: ({ event }) => event.output }) },
+            onError: { target: '#run.failed', actions: assign({ failure: ({ context, event }) => failureOf(event.error, context.cursor) }) },
+          },
+        },
+        // The recorder takes the tick's events before the next tick (bounded memory).
+        draining: {
+          invoke: {
+            src: 'drain',
+            input: ({ context }) => context,
+            onDone: [{ guard: ({ context }) => context.cursor.finished, target: '#run.completed' }, { target: 'resting' }],
+            onError: { target: '#run.failed', actions: assign({ failure: ({ context, event }) => failureOf(event.error, context.cursor) }) },
           },
         },
         resting: { after: { tick: 'stepping' } },
@@ -136,6 +187,6 @@ export const runMachine = setup({
     },
     completed: { type: 'final', entry: { type: 'announce', params: 'run.completed' } },
     stopped: { type: 'final', entry: 'announceStop' },
-    failed: { type: 'final' },
+    failed: { type: 'final', entry: 'announceFailure' },
   },
 });

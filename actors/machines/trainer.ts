@@ -5,17 +5,22 @@
  * learner reading the same inputs the acting teacher produced) and 'none'. Outside learning
  * phases it is frozen and ignores trials. Publishes `training.updated` after every update and
  * `weights.updated` every `weightsEvery` updates (plain arrays, never tensors).
+ *
+ * The update is the named action `updateWeights`: tests swap it with `.provide()`. The model, the
+ * optimiser and the episode buffer are owned resources (the update and the trials write into
+ * them); the update count changes through `assign`.
  */
-import { setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
 import type { RecurrentModel } from '../../src/model/recurrentModel.js';
 import type { TaskType } from '../../src/tasks/cohortTask.js';
-import { encodeCohortInputs, initialTaskInputs, taskInputSize } from '../../src/tasks/encoding.js';
+import { initialTaskInputs, taskInputSize } from '../../src/tasks/encoding.js';
 import { A2CTrainer } from '../../src/training/a2cTrainer.js';
 import type { Episode } from '../../src/training/playEpisode.js';
 import { Trainer } from '../../src/training/trainer.js';
 import { EVENT_VERSION, type EpisodeCompletedEvent, type EpisodeStartedEvent, type PhaseStartedEvent, type RunEvent, type TrialCompletedEvent } from '../../src/protocol/events.js';
 import type { TrainerSpec } from '../system/scenario.js';
+import { probeStates } from './probeStates.js';
 
 export interface TrainerInput {
   agent: string;
@@ -38,7 +43,7 @@ interface TrainerContext extends TrainerInput {
   a2c: A2CTrainer | undefined;
   supervised: Trainer | undefined;
   episode: Episode | undefined;
-  inputs: Float64Array;
+  /** Updates so far. */
   updates: number;
 }
 
@@ -58,54 +63,43 @@ function warmupFactor(model: RecurrentModel, updates: number): number {
   return n === 0 ? 1 : Math.min(1, (updates + 1) / n);
 }
 
-/** Hidden states and inputs of the first session over the episode, evenly subsampled. */
-function probe(model: RecurrentModel, episode: Episode, rows: number): { rows: number; states: number[]; inputs: number[] } {
-  const T = episode.nTrials;
-  const nIn = episode.nInputs;
-  const N = model.nHidden;
-  const inputs = episode.inputs.slice(0, T * nIn);
-  const forward = model.forward({ nSessions: 1, nTrials: T, nInputs: nIn, inputs });
-  const n = Math.min(rows, T);
-  const states: number[] = [];
-  const probeInputs: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const t = Math.floor((k * T) / n);
-    // The input u_t is applied at the state before trial t, h_t = hidden[t − 1] (zeros at t = 0).
-    for (let i = 0; i < N; i++) states.push(t === 0 ? 0 : forward.hidden[(t - 1) * N + i]);
-    for (let i = 0; i < nIn; i++) probeInputs.push(inputs[t * nIn + i]);
-  }
-  return { rows: n, states, inputs: probeInputs };
-}
+const learns = (spec: TrainerSpec, model: RecurrentModel | undefined, learning: boolean) => learning && spec.mode !== 'none' && model !== undefined;
 
 export const trainerMachine = setup({
   types: { context: {} as TrainerContext, events: {} as TrainerEvent, input: {} as TrainerInput },
   guards: {
-    learns: ({ context, event }) => event.type === 'phase.started' && event.learning && context.spec.mode !== 'none' && context.model !== undefined,
+    learns: ({ context, event }) => event.type === 'phase.started' && learns(context.spec, context.model, event.learning),
+    freezes: ({ context, event }) => event.type === 'phase.started' && !learns(context.spec, context.model, event.learning),
+    weightsDue: ({ context }) => context.weightsEvery > 0 && (context.updates + 1) % context.weightsEvery === 0,
   },
   actions: {
+    /** Row 0 of every session gets the task's trial-0 input; later rows come from the trial events. */
     startEpisode: ({ context }) => {
-      context.inputs = initialTaskInputs(context.taskType, context.nSessions);
+      const { episode } = context;
+      if (episode === undefined) return;
+      const initial = initialTaskInputs(context.taskType, context.nSessions);
+      const { nTrials: T, nInputs: nIn } = episode;
+      for (let s = 0; s < episode.nSessions; s++) episode.inputs.set(initial.subarray(s * nIn, (s + 1) * nIn), s * T * nIn);
     },
     collect: ({ context, event }) => {
       if (event.type !== 'trial.completed' || context.episode === undefined) return;
-      const { episode, inputs } = context;
+      const { episode } = context;
       const T = episode.nTrials;
       const t = event.trial;
       if (t >= T) return;
       const nIn = episode.nInputs;
       for (let s = 0; s < event.nSessions; s++) {
         const row = s * T + t;
-        episode.inputs.set(inputs.subarray(s * nIn, (s + 1) * nIn), row * nIn);
         episode.actions[row] = event.actions[s];
         episode.rewards[row] = event.rewards[s];
+        if (t + 1 < T) episode.inputs.set(event.nextInputs.subarray(s * nIn, (s + 1) * nIn), (row + 1) * nIn);
       }
-      encodeCohortInputs(context.taskType, event.actions, event.stage2States, event.rewards, inputs);
     },
-    update: ({ context, event }) => {
+    updateWeights: ({ context, event }) => {
       if (event.type !== 'episode.completed' || context.episode === undefined || context.model === undefined) return;
       const { model, episode, spec } = context;
       const warmup = warmupFactor(model, context.updates);
-      const base = { v: EVENT_VERSION, agent: context.agent, phase: event.phase, episode: event.episode, update: context.updates + 1 };
+      const base = { v: EVENT_VERSION, agent: context.agent, phase: event.phase, episode: event.episode, update: context.updates + 1 } as const;
       if (spec.mode === 'a2c') {
         const result = context.a2c!.update(episode, warmup);
         context.publish({
@@ -121,15 +115,17 @@ export const trainerMachine = setup({
           ...(result.regularizers && { regularizers: { ...result.regularizers } }),
         });
       }
-      context.updates += 1;
-      if (context.weightsEvery > 0 && context.updates % context.weightsEvery === 0) {
-        const json = model.toJSON();
-        context.publish({
-          type: 'weights.updated', v: EVENT_VERSION, agent: context.agent, update: context.updates,
-          model: { kind: json.kind, config: json.config, nInputs: json.nInputs, nOutputs: json.nOutputs, parameters: json.parameters },
-          probe: probe(model, episode, context.probeRows),
-        });
-      }
+    },
+    countUpdate: assign({ updates: ({ context }) => context.updates + 1 }),
+    publishWeights: ({ context }) => {
+      const { model, episode } = context;
+      if (model === undefined || episode === undefined) return;
+      const json = model.toJSON();
+      context.publish({
+        type: 'weights.updated', v: EVENT_VERSION, agent: context.agent, update: context.updates,
+        model: { kind: json.kind, config: json.config, nInputs: json.nInputs, nOutputs: json.nOutputs, parameters: json.parameters },
+        probe: probeStates(model, episode, context.probeRows),
+      });
     },
   },
 }).createMachine({
@@ -146,7 +142,6 @@ export const trainerMachine = setup({
         learningRate: spec.learningRate, clipNorm: spec.clipNorm, regularize: spec.regularize, nEpochs: 1, batchSize: nSessions,
       }) : undefined,
       episode: model && spec.mode !== 'none' ? allocateEpisode(nSessions, trialsPerEpisode, taskInputSize(input.taskType), model.nOutputs) : undefined,
-      inputs: initialTaskInputs(input.taskType, nSessions),
       updates: 0,
     };
   },
@@ -157,10 +152,13 @@ export const trainerMachine = setup({
     },
     learning: {
       on: {
-        'phase.started': { guard: ({ context, event }) => !(event.learning && context.spec.mode !== 'none'), target: 'frozen' },
+        'phase.started': { guard: 'freezes', target: 'frozen' },
         'episode.started': { actions: 'startEpisode' },
         'trial.completed': { actions: 'collect' },
-        'episode.completed': { actions: 'update' },
+        'episode.completed': [
+          { guard: 'weightsDue', actions: ['updateWeights', 'countUpdate', 'publishWeights'] },
+          { actions: ['updateWeights', 'countUpdate'] },
+        ],
       },
     },
   },

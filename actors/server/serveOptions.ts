@@ -1,9 +1,7 @@
 /**
- * The serving flags `brain-rnn live` and `brain-rnn replay` share (`--no-serve`, `--host`,
- * `--port`) and the viewer they start: a hub fed by the run and a server showing it.
+ * The viewer `brain-rnn live` and `brain-rnn replay` start: a hub fed by the run and a server
+ * showing it. The flags that choose it (`--no-serve`, `--host`, `--port`) are cli/serveFlags.ts.
  */
-import type { Command } from 'commander';
-import { integerFlag } from '../cli/argv.js';
 import { ViewerHub, type ViewerHubOptions } from './viewerHub.js';
 import { startViewerServer, type ViewerServer } from './viewerServer.js';
 
@@ -12,14 +10,6 @@ export interface ServeFlags {
   serve: boolean;
   host: string;
   port: number;
-}
-
-/** Add --no-serve, --host and --port to a command. */
-export function addServeOptions(command: Command): Command {
-  return command
-    .option('--no-serve', 'do not serve the live viewer')
-    .option('--host <address>', 'interface the viewer binds (0.0.0.0: every interface)', '127.0.0.1')
-    .option('--port <n>', 'viewer port (0: any free port)', integerFlag('port', 0, 65535), 8080);
 }
 
 export interface Viewer {

@@ -1,19 +1,14 @@
 /**
- * What the viewer shows, folded from the run's events and the analyzer's metrics: per agent the
- * binned reward rate and P(better) over trials, training losses, weight metrics over training,
- * singular-value spectra and the per-phase analyzer summary (reversal curve, stay table). The hub
- * keeps the whole history decimated (a late joiner's snapshot) and the entries added since the last
- * update (the next delta). It never touches a socket: the server decides when and to whom to send.
- *
- * Per trial it costs one pass over the cohort's reward and action columns, like the analyzer.
+ * What the viewer shows: a relay of the analyzer's outputs (trial bins, weight metrics and
+ * spectra, per-phase summaries) and of the run's training and control events, kept per agent as
+ * decimated series. The hub folds no trial itself: the analyzer (src/analysis/online) is the one
+ * fold, and the hub only widens its bins as the history decimates. It keeps the whole history
+ * (a late joiner's snapshot) and the entries added since the last update (the next delta). It
+ * never touches a socket: the server decides when and to whom to send.
  */
-import { singularValues } from '../../src/metrics/spectrum.js';
-import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
-import type { SerializedModel } from '../../src/model/recurrentModel.js';
-import type { MetricsUpdatedEvent } from '../machines/analyzer.js';
-import type { AgentMetrics } from '../../src/analysis/online/analyzerState.js';
-import type { RunEvent, WeightsUpdatedEvent } from '../../src/protocol/events.js';
+import type { AgentMetrics, AnalyzerOutput, TrialsBinnedOutput } from '../../src/analysis/online/analyzerState.js';
 import { DecimatedSeries } from '../../src/protocol/decimatedSeries.js';
+import type { RunEvent } from '../../src/protocol/events.js';
 import {
   PROTOCOL_VERSION, type AgentDelta, type AgentInfo, type AgentView, type ClientMessage, type PhaseSummary, type RunMode,
   type RunState, type RunStatus, type SnapshotMessage, type Spectrum, type UpdateMessage,
@@ -30,7 +25,7 @@ export interface RunControls {
 export interface ViewerHubOptions {
   /** Live run or replay (shown in the status; replays ignore recorded pause events). */
   mode: RunMode;
-  /** Trials per entry of the reward series at the start; doubles whenever the series decimates (default 10). */
+  /** Trials per entry of the reward series at the start, a multiple of the analyzer's bins; doubles whenever the series decimates (default 10). */
   binTrials?: number;
   /** Entries kept per series (default 600). */
   capacity?: number;
@@ -55,7 +50,6 @@ interface AgentState {
   training: DecimatedSeries;
   weights: DecimatedSeries;
   pending: { trials: DecimatedSeries; training: DecimatedSeries; weights: DecimatedSeries };
-  lastWeightsUpdate: number;
   spectra: { first?: Spectrum; last?: Spectrum };
   spectraChanged: boolean;
   phases: PhaseSummary[];
@@ -78,17 +72,10 @@ function phaseSummaries(metrics: AgentMetrics): PhaseSummary[] {
   }));
 }
 
-/** Singular values of a low-rank agent's recurrent weights (other kinds have no single W to show). */
-function spectrumOf(event: WeightsUpdatedEvent): Spectrum | undefined {
-  if (event.model.kind !== 'brain_inspired_rnn') return undefined;
-  const model = BrainInspiredRNN.fromJSON(event.model as unknown as SerializedModel);
-  return { update: event.update, values: Array.from(singularValues(model.recurrentWeights())) };
-}
-
 /**
  * @example
  * const hub = new ViewerHub({ mode: 'live' });
- * const system = startRun(scenario, { onEvent: (e) => hub.event(e), onMetrics: (m) => hub.metrics(m) });
+ * const system = startRun(scenario, { onEvent: (e) => hub.event(e), onAnalysis: (output) => hub.analysis(output) });
  * hub.setControls({ pause: system.pause, resume: system.resume });
  */
 export class ViewerHub {
@@ -134,24 +121,6 @@ export class ViewerHub {
         };
         for (const info of event.agents) this.agents.set(info.id, this.newAgent(info));
         break;
-      case 'trial.completed': {
-        const agent = this.agents.get(event.agent);
-        if (!agent) return;
-        const { actions, rewards, betterAction, nSessions } = event;
-        let reward = 0, better = 0;
-        for (let s = 0; s < nSessions; s++) {
-          reward += rewards[s];
-          if (actions[s] === betterAction[s]) better += 1;
-        }
-        const { bin } = agent;
-        bin.reward += reward;
-        bin.better += better;
-        bin.samples += nSessions;
-        bin.trials += 1;
-        agent.trialsPlayed += 1;
-        if (bin.trials >= agent.binTrials) this.closeBin(agent);
-        break;
-      }
       case 'episode.completed': {
         const agent = this.agents.get(event.agent);
         if (agent) agent.episodes += 1;
@@ -165,15 +134,6 @@ export class ViewerHub {
         agent.pending.training.push(event.update, row);
         break;
       }
-      case 'weights.updated': {
-        const agent = this.agents.get(event.agent);
-        const spectrum = agent && spectrumOf(event);
-        if (!agent || !spectrum) return;
-        agent.spectra.first ??= spectrum;
-        agent.spectra.last = spectrum;
-        agent.spectraChanged = true;
-        break;
-      }
       case 'run.paused':
       case 'run.resumed':
         // A replay re-emits the recorded pauses; its own pause state is the viewer's.
@@ -181,7 +141,8 @@ export class ViewerHub {
         break;
       case 'run.completed':
       case 'run.stopped':
-        this.end(event.type === 'run.completed' ? 'completed' : 'stopped');
+      case 'run.failed':
+        this.end(event.type === 'run.completed' ? 'completed' : event.type === 'run.stopped' ? 'stopped' : 'failed');
         break;
       default:
         return;
@@ -189,25 +150,40 @@ export class ViewerHub {
     this.dirty = true;
   }
 
-  /** Fold the analyzer's metrics of one agent in (after each of its episodes). */
-  metrics({ agent: id, metrics }: MetricsUpdatedEvent): void {
-    const agent = this.agents.get(id);
+  /** Relay one analyzer output (`trials.binned`, `weights.measured`, `metrics.updated`). */
+  analysis(output: AnalyzerOutput): void {
+    const agent = this.agents.get(output.agent);
     if (!agent) return;
-    agent.phases = phaseSummaries(metrics);
-    agent.phasesChanged = true;
-    const { weights } = metrics;
-    if (weights && weights.update !== agent.lastWeightsUpdate) {
-      agent.lastWeightsUpdate = weights.update;
-      const row = { effectiveRank: weights.effectiveRank, svDecayGamma: weights.svDecayGamma, responseHeterogeneity: weights.responseHeterogeneity };
-      agent.weights.push(weights.update, row);
-      agent.pending.weights.push(weights.update, row);
+    switch (output.type) {
+      case 'trials.binned':
+        this.addBin(agent, output);
+        break;
+      case 'weights.measured': {
+        const { weights } = output;
+        const spectrum: Spectrum = { update: weights.update, values: weights.singularValues };
+        agent.spectra.first ??= spectrum;
+        agent.spectra.last = spectrum;
+        agent.spectraChanged = true;
+        const row = { effectiveRank: weights.effectiveRank, svDecayGamma: weights.svDecayGamma, responseHeterogeneity: weights.responseHeterogeneity };
+        agent.weights.push(weights.update, row);
+        agent.pending.weights.push(weights.update, row);
+        break;
+      }
+      case 'metrics.updated':
+        agent.phases = phaseSummaries(output.metrics);
+        agent.phasesChanged = true;
+        break;
     }
     this.dirty = true;
   }
 
-  /** The run ended (or failed, which publishes no event): flush the partial bins and stop the pace estimate. */
+  private ended(): boolean {
+    return this.status.state === 'completed' || this.status.state === 'stopped' || this.status.state === 'failed';
+  }
+
+  /** The run ended: flush the partially widened bins and stop the pace estimate. */
   end(state: Extract<RunState, 'completed' | 'stopped' | 'failed'>): void {
-    if (this.status.state === 'completed' || this.status.state === 'stopped' || this.status.state === 'failed') return;
+    if (this.ended()) return;
     this.status.state = state;
     for (const agent of this.agents.values()) if (agent.bin.trials > 0) this.closeBin(agent);
     this.dirty = true;
@@ -294,6 +270,18 @@ export class ViewerHub {
     if (this.status.state === 'running') this.dirty = true;
   }
 
+  /** Merge one analyzer bin into the current (possibly wider) viewer bin. */
+  private addBin(agent: AgentState, bin: TrialsBinnedOutput): void {
+    const wide = agent.bin;
+    wide.reward += bin.reward;
+    wide.better += bin.better;
+    wide.samples += bin.samples;
+    wide.trials += bin.trials;
+    agent.trialsPlayed = bin.trialsPlayed;
+    // After the end (the analyzer reports its partial bins after run.completed), nothing more comes.
+    if (wide.trials >= agent.binTrials || this.ended()) this.closeBin(agent);
+  }
+
   private closeBin(agent: AgentState): void {
     const { bin } = agent;
     const row = { rewardRate: bin.reward / bin.samples, pBetter: bin.better / bin.samples };
@@ -318,7 +306,7 @@ export class ViewerHub {
       trials: new DecimatedSeries({ names: TRIAL_NAMES, capacity }),
       training: new DecimatedSeries({ names: TRAINING_NAMES, capacity }),
       weights: new DecimatedSeries({ names: WEIGHT_NAMES, capacity }),
-      pending: this.newPending(), lastWeightsUpdate: -1, spectra: {}, spectraChanged: false, phases: [], phasesChanged: false,
+      pending: this.newPending(), spectra: {}, spectraChanged: false, phases: [], phasesChanged: false,
     };
   }
 }

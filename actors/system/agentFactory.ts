@@ -10,7 +10,7 @@ import { TinyGRU } from '../../src/model/tinyGru.js';
 import type { Random } from '../../src/random.js';
 import { taskInputSize } from '../../src/tasks/encoding.js';
 import type { TaskType } from '../../src/tasks/cohortTask.js';
-import { COGNITIVE_AGENTS } from '../agentRegistry.js';
+import { createLiveCognitiveModel } from '../../src/registry/cognitiveModels.js';
 import { lowRankConfig, type CognitiveSpec, type ModelSpec } from './scenario.js';
 
 export interface BuiltAgent {
@@ -21,9 +21,8 @@ export interface BuiltAgent {
 }
 
 /** A cognitive agent with its parameters; two-step learners plan with the task's transition probability. */
-export function buildCognitiveAgent(spec: CognitiveSpec, taskOptions: Record<string, unknown>): BuiltAgent {
-  const commonTransitionProb = typeof taskOptions.commonTransitionProb === 'number' ? taskOptions.commonTransitionProb : 0.8;
-  const model = COGNITIVE_AGENTS[spec.model].create(commonTransitionProb);
+export function buildCognitiveAgent(spec: CognitiveSpec, taskType: TaskType, taskOptions: Record<string, unknown>): BuiltAgent {
+  const model = createLiveCognitiveModel(spec.model, taskType, taskOptions);
   return { agent: model.createAgent(spec.parameters), label: spec.model };
 }
 
@@ -33,7 +32,7 @@ export function buildCognitiveAgent(spec: CognitiveSpec, taskOptions: Record<str
  */
 export function buildAgent(spec: ModelSpec, taskType: TaskType, taskOptions: Record<string, unknown>, init: Random): BuiltAgent {
   const nInputs = taskInputSize(taskType);
-  if (spec.kind === 'cognitive') return buildCognitiveAgent(spec, taskOptions);
+  if (spec.kind === 'cognitive') return buildCognitiveAgent(spec, taskType, taskOptions);
   const model: RecurrentModel =
     spec.kind === 'low_rank'
       ? new BrainInspiredRNN(lowRankConfig(spec), { nInputs, nOutputs: 2, rng: init, dtype: (spec.precision ?? 'float32') as 'float32' | 'float64' })

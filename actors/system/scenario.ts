@@ -9,7 +9,8 @@ import { createMatureConfig, createPrematureConfig, validateDevelopmentalConfig,
 import { createRandom } from '../../src/random.js';
 import { createTask } from '../../src/tasks/createTask.js';
 import { ConfigError, parseWith, showValue, zInteger, zNumber } from '../../src/validation.js';
-import { COGNITIVE_AGENTS, COGNITIVE_AGENT_NAMES } from '../agentRegistry.js';
+import { COGNITIVE_MODEL_NAMES, createLiveCognitiveModel, findCognitiveModel } from '../../src/registry/cognitiveModels.js';
+import { findModelKind, MODEL_KINDS } from '../../src/registry/modelKinds.js';
 
 const TASKS = ['reversal', 'two_stage', 'probabilistic_reward'] as const;
 const oneOf = (values: readonly string[]) => `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -23,9 +24,23 @@ const zRecord = () =>
     error: (issue) => `must be an object, got ${showValue(issue.input)}`,
   });
 
-const cognitiveSchema = z
-  .object({ kind: z.literal('cognitive'), model: zEnum(COGNITIVE_AGENT_NAMES as [string, ...string[]]), parameters: z.record(z.string(), zNumber()) })
+/**
+ * The registry's spellings: a model kind or cognitive-model alias (`lowrank`, `tinygru`, `wsls`,
+ * `hybrid`, …) becomes its canonical name before validation, so older scenario files still load
+ * and every parsed scenario (and recording header) uses one vocabulary.
+ */
+function canonicalNames(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const spec = value as Record<string, unknown>;
+  const kind = typeof spec.kind === 'string' ? (findModelKind(spec.kind) ?? spec.kind) : spec.kind;
+  const model = kind === 'cognitive' && typeof spec.model === 'string' ? (findCognitiveModel(spec.model)?.name ?? spec.model) : spec.model;
+  return { ...spec, kind, ...('model' in spec && { model }) };
+}
+
+const cognitiveObject = z
+  .object({ kind: z.literal('cognitive'), model: zEnum(COGNITIVE_MODEL_NAMES as [string, ...string[]]), parameters: z.record(z.string(), zNumber()) })
   .strict();
+const cognitiveSchema = z.preprocess(canonicalNames, cognitiveObject);
 const lowRankSchema = z
   .object({
     kind: z.literal('low_rank'),
@@ -37,10 +52,12 @@ const lowRankSchema = z
   })
   .strict();
 const tinyGruSchema = z.object({ kind: z.literal('tiny_gru'), nHidden: zInteger(1, 32) }).strict();
-const MODEL_KINDS = ['low_rank', 'tiny_gru', 'cognitive'] as const;
-const modelSchema = z.discriminatedUnion('kind', [lowRankSchema, tinyGruSchema, cognitiveSchema], {
-  error: (issue) => (issue.code === 'invalid_union' ? `${oneOf(MODEL_KINDS)}, got ${showValue((issue.input as { kind?: unknown })?.kind)}` : undefined),
-});
+const modelSchema = z.preprocess(
+  canonicalNames,
+  z.discriminatedUnion('kind', [lowRankSchema, tinyGruSchema, cognitiveObject], {
+    error: (issue) => (issue.code === 'invalid_union' ? `${oneOf(MODEL_KINDS)}, got ${showValue((issue.input as { kind?: unknown })?.kind)}` : undefined),
+  }),
+);
 
 const a2cSchema = z
   .object({
@@ -105,7 +122,7 @@ const scenarioSchema = z
 export type Scenario = z.output<typeof scenarioSchema>;
 export type AgentSpec = Scenario['agents'][number];
 export type ModelSpec = AgentSpec['model'];
-export type CognitiveSpec = z.output<typeof cognitiveSchema>;
+export type CognitiveSpec = z.output<typeof cognitiveObject>;
 export type TrainerSpec = AgentSpec['trainer'];
 
 /** The developmental config a low-rank model spec stands for. */
@@ -118,12 +135,14 @@ export function lowRankConfig(spec: z.output<typeof lowRankSchema>, what = 'mode
   return validateDevelopmentalConfig({ ...preset, ...overrides }, `${what}.overrides`);
 }
 
-function checkCognitive(spec: CognitiveSpec, task: string, what: string): void {
-  const entry = COGNITIVE_AGENTS[spec.model];
-  if (!entry.tasks.includes(task)) {
-    throw new ConfigError([`${what}.model ${JSON.stringify(spec.model)} cannot play task ${JSON.stringify(task)}; it plays ${entry.tasks.join(', ')}`]);
+function checkCognitive(spec: CognitiveSpec, task: string, taskOptions: Record<string, unknown>, what: string): void {
+  let model;
+  try {
+    model = createLiveCognitiveModel(spec.model, task, taskOptions);
+  } catch (error) {
+    // The registry says `cognitive model "x" cannot play …`; here the JSON path names it.
+    throw new ConfigError([`${what}.model ${(error as Error).message.replace(/^cognitive model /, '')}`]);
   }
-  const model = entry.create(0.8);
   try {
     parameterVector(model, spec.parameters);
   } catch (error) {
@@ -150,10 +169,10 @@ export function parseScenario(input: unknown, what = 'scenario'): Scenario {
     ids.add(agent.id);
     if (agent.model.kind === 'low_rank') lowRankConfig(agent.model, `${at}.model`);
     if (agent.model.kind === 'cognitive') {
-      checkCognitive(agent.model, scenario.task.type, `${at}.model`);
+      checkCognitive(agent.model, scenario.task.type, scenario.task.options, `${at}.model`);
       if (agent.trainer.mode !== 'none') throw new ConfigError([`${at}.trainer.mode must be "none" for a cognitive agent, got ${JSON.stringify(agent.trainer.mode)}`]);
     }
-    if (agent.trainer.mode === 'imitation') checkCognitive(agent.trainer.teacher, scenario.task.type, `${at}.trainer.teacher`);
+    if (agent.trainer.mode === 'imitation') checkCognitive(agent.trainer.teacher, scenario.task.type, scenario.task.options, `${at}.trainer.teacher`);
   });
   return scenario;
 }

@@ -1,39 +1,55 @@
 /**
  * Start a scenario: build every agent, spawn one environment, agent and trainer actor per agent,
- * one analyzer, and the run machine; connect them through the event bus.
+ * one analyzer, and the run machine; connect them through the event bus. This file is the only
+ * wiring: which actor hears which events, where an agent's choice goes (to its environment), and
+ * where an error inside any actor goes (to the run machine, which ends in `failed` and publishes
+ * `run.failed`, naming the agent, its role and the phase).
  */
-import { createActor, type ActorOptions, type AnyActorLogic } from 'xstate';
+import { createActor, type ActorOptions, type AnyActorLogic, type AnyActorRef } from 'xstate';
 import type { Subscription } from 'rxjs';
-import { createRandom } from '../../src/random.js';
+import type { AgentMetrics, AnalyzerOutput } from '../../src/analysis/online/analyzerState.js';
+import { EVENT_VERSION, type ActorRole, type AgentInfo, type RunEvent } from '../../src/protocol/events.js';
 import { parseTaskType } from '../../src/tasks/encoding.js';
-import { buildAgent, buildCognitiveAgent } from './agentFactory.js';
 import { agentMachine } from '../machines/agent.js';
-import { analyzerMachine, type MetricsUpdatedEvent } from '../machines/analyzer.js';
-import type { AgentMetrics } from '../../src/analysis/online/analyzerState.js';
-import { EventBus } from './bus.js';
+import { analyzerMachine } from '../machines/analyzer.js';
 import { environmentMachine } from '../machines/environment.js';
-import { EVENT_VERSION, type AgentInfo, type RunEvent } from '../../src/protocol/events.js';
-import { runMachine, type Lane, type RunCursor } from '../machines/run.js';
-import type { Scenario } from './scenario.js';
+import { runMachine, type ActorFailure, type Lane, type RunCursor } from '../machines/run.js';
 import { trainerMachine } from '../machines/trainer.js';
+import { buildAgent, buildCognitiveAgent } from './agentFactory.js';
+import { EventBus } from './bus.js';
+import { runStreams } from './runStreams.js';
+import type { Scenario } from './scenario.js';
+
+/** The machines a run is made of; tests replace one (usually `.provide()`d with a swapped effect). */
+export interface RunMachines {
+  environment: typeof environmentMachine;
+  agent: typeof agentMachine;
+  trainer: typeof trainerMachine;
+  analyzer: typeof analyzerMachine;
+  run: typeof runMachine;
+}
 
 export interface RunSystemOptions {
   /** Called with every event before anyone else (the recorder). */
   onEvent?: (event: RunEvent) => void;
-  onMetrics?: (event: MetricsUpdatedEvent) => void;
+  /** Receives the analyzer's outputs (metrics after each episode, trial bins, weight metrics). */
+  onAnalysis?: (output: AnalyzerOutput) => void;
   onProgress?: (played: number, total: number) => void;
   backpressure?: () => Promise<void>;
   /** Milliseconds since the start (default: wall clock). */
   now?: () => number;
   /** XState clock for the tick delays (tests: SimulatedClock). */
   clock?: ActorOptions<AnyActorLogic>['clock'];
+  /** Replacement machines (tests). */
+  machines?: Partial<RunMachines>;
 }
 
 export interface RunResult {
   status: 'completed' | 'stopped' | 'failed';
   cursor: RunCursor;
   metrics: AgentMetrics[];
-  error?: unknown;
+  /** Why the run failed (status 'failed'). */
+  failure?: ActorFailure & { phaseName: string; summary: string };
 }
 
 export interface RunSystem {
@@ -48,6 +64,12 @@ export interface RunSystem {
   done: Promise<RunResult>;
 }
 
+/** One line naming what failed, e.g. `agent "mature" (trainer) failed in phase 0 "train": NaN loss`. */
+function summarize(failure: ActorFailure, phaseName: string): string {
+  const who = failure.agent === undefined ? `the ${failure.role}` : `agent "${failure.agent}" (${failure.role})`;
+  return `${who} failed in phase ${failure.phase} "${phaseName}": ${failure.message}`;
+}
+
 /**
  * @example
  * const system = startRun(parseScenario(json), { onProgress: (n, total) => bar.update(n) });
@@ -55,70 +77,106 @@ export interface RunSystem {
  */
 export function startRun(scenario: Scenario, options: RunSystemOptions = {}): RunSystem {
   const start = performance.now();
-  const { onEvent, onMetrics, onProgress, backpressure, now = () => Math.round(performance.now() - start), clock } = options;
+  const { onEvent, onAnalysis, onProgress, backpressure, now = () => Math.round(performance.now() - start), clock } = options;
+  const machines: RunMachines = {
+    environment: environmentMachine, agent: agentMachine, trainer: trainerMachine, analyzer: analyzerMachine, run: runMachine, ...options.machines,
+  };
   const bus = new EventBus();
   const publish = (event: RunEvent) => bus.publish(event);
   const subscriptions: Subscription[] = [];
   if (onEvent) subscriptions.push(bus.events$.subscribe(onEvent));
 
+  // Where the run stands, for naming the phase of a failure.
+  let phase = 0;
+  subscriptions.push(bus.select(['phase.started']).subscribe((e) => (phase = e.phase)));
+  let failure: ActorFailure | undefined;
+  let run: RunSystem['run'] | undefined;
+  const fail = (role: ActorRole, agent: string | undefined, error: unknown) => {
+    if (failure) return;
+    failure = { role, ...(agent !== undefined && { agent }), phase, message: error instanceof Error ? error.message : String(error), error };
+    run?.send({ type: 'actor.failed', ...failure });
+  };
+  const actors: AnyActorRef[] = [];
+  const watch = <A extends AnyActorRef>(actor: A, role: ActorRole, agent: () => string | undefined): A => {
+    actor.subscribe({ error: (error: unknown) => fail(role, agent(), error) });
+    actors.push(actor);
+    return actor;
+  };
+
   const taskType = parseTaskType(scenario.task.type);
-  const streams = createRandom(scenario.seed).split(1 + 2 * scenario.agents.length);
+  const streams = runStreams(scenario.seed, scenario.agents.map((a) => a.id));
   const lanes: Lane[] = [];
   const infos: AgentInfo[] = [];
-  const actors: { stop(): void }[] = [];
-  scenario.agents.forEach((spec, i) => {
-    const built = buildAgent(spec.model, taskType, scenario.task.options, streams[1 + 2 * i]);
-    const teacher = spec.trainer.mode === 'imitation' ? buildCognitiveAgent(spec.trainer.teacher, scenario.task.options).agent : undefined;
-    const environment = createActor(environmentMachine, {
-      input: { agent: spec.id, taskType, taskOptions: scenario.task.options, nSessions: spec.nSessions, publish },
-    }).start();
-    const agent = createActor(agentMachine, {
-      input: { agent: spec.id, learner: built.agent, teacher, taskType, nSessions: spec.nSessions, rng: streams[2 + 2 * i] },
-    }).start();
-    const trainer = createActor(trainerMachine, {
+  for (const spec of scenario.agents) {
+    const id = spec.id;
+    const built = buildAgent(spec.model, taskType, scenario.task.options, streams.init(id));
+    const teacher = spec.trainer.mode === 'imitation' ? buildCognitiveAgent(spec.trainer.teacher, taskType, scenario.task.options).agent : undefined;
+    const environment = watch(createActor(machines.environment, {
+      input: { agent: id, taskType, taskOptions: scenario.task.options, nSessions: spec.nSessions, publish },
+    }).start(), 'environment', () => id);
+    const agent = watch(createActor(machines.agent, {
+      input: { agent: id, learner: built.agent, teacher, taskType, nSessions: spec.nSessions, rng: streams.actions(id) },
+    }).start(), 'agent', () => id);
+    const trainer = watch(createActor(machines.trainer, {
       input: {
-        agent: spec.id, spec: spec.trainer, model: built.model, taskType, nSessions: spec.nSessions, trialsPerEpisode: scenario.trialsPerEpisode,
+        agent: id, spec: spec.trainer, model: built.model, taskType, nSessions: spec.nSessions, trialsPerEpisode: scenario.trialsPerEpisode,
         weightsEvery: scenario.analyzer.weightsEvery, probeRows: scenario.analyzer.probeRows, publish,
       },
-    }).start();
-    subscriptions.push(bus.select(['phase.started', 'episode.started', 'trial.completed'], spec.id).subscribe((e) => agent.send(e)));
+    }).start(), 'trainer', () => id);
+    agent.on('actions.chosen', (choice) => environment.send(choice));
+    subscriptions.push(bus.select(['phase.started', 'episode.started', 'trial.completed'], id).subscribe((e) => agent.send(e)));
     subscriptions.push(
-      bus.select(['phase.started', 'episode.started', 'trial.completed', 'episode.completed'], spec.id).subscribe((e) => {
+      bus.select(['phase.started', 'episode.started', 'trial.completed', 'episode.completed'], id).subscribe((e) => {
         // A frozen trainer ignores trials; not sending them saves a machine step per trial.
         if (e.type !== 'trial.completed' || trainer.getSnapshot().value === 'learning') trainer.send(e);
       }),
     );
-    actors.push(environment, agent, trainer);
-    lanes.push({ id: spec.id, environment, agent });
-    infos.push({ id: spec.id, kind: spec.model.kind, label: built.label, nSessions: spec.nSessions, nActions: 2 });
-  });
-  const analyzer = createActor(analyzerMachine, { input: { settings: scenario.analyzer, onMetrics } }).start();
-  subscriptions.push(bus.events$.subscribe((e) => analyzer.send(e)));
-  actors.push(analyzer);
+    lanes.push({ id, environment, agent });
+    infos.push({ id, kind: spec.model.kind, label: built.label, nSessions: spec.nSessions, nActions: 2 });
+  }
+  // The analyzer hears every event; a failure names the agent of the event it was folding.
+  let analyzing: RunEvent | undefined;
+  const analyzer = watch(createActor(machines.analyzer, { input: { settings: scenario.analyzer } }).start(), 'analyzer',
+    () => (analyzing && 'agent' in analyzing ? analyzing.agent : undefined));
+  if (onAnalysis) analyzer.on('*', onAnalysis);
+  subscriptions.push(bus.events$.subscribe((e) => {
+    analyzing = e;
+    analyzer.send(e);
+  }));
 
-  publish({
-    type: 'run.started', v: EVENT_VERSION, scenario: scenario.name, task: scenario.task.type, trialsPerEpisode: scenario.trialsPerEpisode,
-    agents: infos, phases: scenario.phases.map(({ name, episodes, learning }) => ({ name, episodes, learning })),
+  run = createActor(machines.run, {
+    input: { scenario, lanes, taskSeeds: streams.taskSeeds, publish, now, backpressure, onProgress, aborted: () => failure !== undefined },
+    ...(clock && { clock }),
   });
-  const run = createActor(runMachine, { input: { scenario, lanes, taskSeeds: streams[0], publish, now, backpressure, onProgress }, ...(clock && { clock }) });
   const metrics = () => analyzer.getSnapshot().context.state.metrics();
   const done = new Promise<RunResult>((resolve) => {
-    run.subscribe({
+    run!.subscribe({
       next: (snapshot) => {
         if (snapshot.status !== 'done') return;
         const final = metrics();
         for (const s of subscriptions) s.unsubscribe();
         for (const a of actors) a.stop();
-        const { cursor, error } = snapshot.context;
-        resolve({ status: snapshot.value as RunResult['status'], cursor, metrics: final, ...(error !== undefined && { error }) });
+        const { cursor, failure: failed } = snapshot.context;
+        const result: RunResult = { status: snapshot.value as RunResult['status'], cursor, metrics: final };
+        if (failed) {
+          const phaseName = scenario.phases[Math.min(failed.phase, scenario.phases.length - 1)].name;
+          result.failure = { ...failed, phaseName, summary: summarize(failed, phaseName) };
+        }
+        resolve(result);
       },
     });
+  });
+  // run.started goes out before the run plays; the run exists already so that a failure while
+  // folding it reaches the run, which handles it as soon as it starts.
+  publish({
+    type: 'run.started', v: EVENT_VERSION, scenario: scenario.name, task: scenario.task.type, trialsPerEpisode: scenario.trialsPerEpisode,
+    agents: infos, phases: scenario.phases.map(({ name, episodes, learning }) => ({ name, episodes, learning })),
   });
   run.start();
   return {
     bus, run, metrics, done,
-    pause: () => run.send({ type: 'run.pause' }),
-    resume: () => run.send({ type: 'run.resume' }),
-    stop: (reason) => run.send({ type: 'run.stop', reason }),
+    pause: () => run!.send({ type: 'run.pause' }),
+    resume: () => run!.send({ type: 'run.resume' }),
+    stop: (reason) => run!.send({ type: 'run.stop', reason }),
   };
 }

@@ -8,6 +8,7 @@ import { runLive } from '../../actors/io/liveRun.js';
 import { runReplay } from '../../actors/io/replayRun.js';
 import { startRun } from '../../actors/system/startRun.js';
 import type { RunEvent } from '../../src/protocol/events.js';
+import { settle } from './settle.js';
 import { tinyScenario } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-rec-'));
@@ -86,18 +87,17 @@ describe('run machine', () => {
     const clock = new SimulatedClock();
     const events: RunEvent[] = [];
     const system = startRun(tinyScenario(), { clock, onEvent: (e) => events.push(e), now: () => 0 });
-    await Promise.resolve();
-    await Promise.resolve();
+    await settle();
     const trials = () => events.filter((e) => e.type === 'trial.completed').length;
     // One tick (7 trials × 3 agents) has run; the next waits for the clock.
     expect(trials()).toBe(21);
     system.pause();
     clock.increment(10);
-    await new Promise((r) => setTimeout(r, 5));
+    await settle();
     expect(trials()).toBe(21);
     expect(events.at(-1)?.type).toBe('run.paused');
     system.resume();
-    await new Promise((r) => setTimeout(r, 5));
+    await settle();
     expect(trials()).toBe(42);
     system.stop('enough');
     const result = await system.done;

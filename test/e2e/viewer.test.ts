@@ -62,7 +62,7 @@ describe.skipIf(!hasChromium)('viewer in a real browser (chromium)', () => {
     });
     page.on('pageerror', (error) => errors.push(error.message));
 
-    const system = startRun(scenario, { onEvent: (e) => hub.event(e), onMetrics: (m) => hub.metrics(m) });
+    const system = startRun(scenario, { onEvent: (e) => hub.event(e), onAnalysis: (output) => hub.analysis(output) });
     hub.setControls({ pause: () => system.pause(), resume: () => system.resume() });
     await page.goto(server.url);
     await page.waitForFunction(() => window.__viewerStats.trialsShown >= 200, undefined, { timeout: 30_000 });

@@ -34,7 +34,7 @@ function viewer(server: ViewerServer): TestViewer {
 }
 
 function run(hub: ViewerHub, s: Scenario = scenario(), onProgress?: (played: number) => void): RunSystem {
-  const system = startRun(s, { onEvent: (e) => hub.event(e), onMetrics: (m) => hub.metrics(m), onProgress });
+  const system = startRun(s, { onEvent: (e) => hub.event(e), onAnalysis: (output) => hub.analysis(output), onProgress });
   hub.setControls({ pause: () => system.pause(), resume: () => system.resume() });
   void system.done.then((result) => hub.end(result.status));
   return system;

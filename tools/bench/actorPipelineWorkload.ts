@@ -52,7 +52,7 @@ export async function runActorPipelineWorkload({ agents = 64, trials = 1000, rep
     const scenario = workloadScenario(agents, trials, 2 + run);
     const start = performance.now();
     const result = await startRun(scenario).done;
-    if (result.status !== 'completed') throw new Error(`bench run ended ${result.status}: ${String(result.error)}`);
+    if (result.status !== 'completed') throw new Error(`bench run ended ${result.status}: ${result.failure?.summary ?? ''}`);
     if (run > 0) times.push((performance.now() - start) / 1000);
   }
   const run = median(times);

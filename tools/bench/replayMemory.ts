@@ -37,7 +37,7 @@ export async function measureReplayMemory(path: string, { trials = 1_000_000, tr
   const start = performance.now();
   let count = 0;
   const result = await runReplay(path, {
-    onMetrics: () => {
+    onAnalysis: () => {
       if (++count % 100 === 0) peak = Math.max(peak, process.memoryUsage().rss);
     },
   });

@@ -33,8 +33,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function timedRun(agents: number, trials: number, seed: number, hub?: ViewerHub): Promise<number> {
   const scenario = workloadScenario(agents, trials, seed);
   const start = performance.now();
-  const result = await startRun(scenario, hub && { onEvent: (e) => hub.event(e), onMetrics: (m) => hub.metrics(m) }).done;
-  if (result.status !== 'completed') throw new Error(`bench run ended ${result.status}: ${String(result.error)}`);
+  const result = await startRun(scenario, hub && { onEvent: (e) => hub.event(e), onAnalysis: (output) => hub.analysis(output) }).done;
+  if (result.status !== 'completed') throw new Error(`bench run ended ${result.status}: ${result.failure?.summary ?? ''}`);
   hub?.end('completed');
   return (performance.now() - start) / 1000;
 }

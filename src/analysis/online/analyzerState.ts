@@ -1,63 +1,30 @@
 /**
- * The analyzer's fold: rolling and per-phase metrics of every agent, a pure function of the event
- * stream (the same events, live or replayed, give the same numbers). Per trial it costs a few
- * loops over the cohort's columns; weight metrics are computed when a `weights.updated` arrives.
+ * The live analysis of a run: one fold of the event stream, a pure function of the events (the
+ * same events, live or replayed, give the same numbers). It is the only place where trials are
+ * folded: the analyzer actor runs it, the viewer hub relays what it reports, and the end-of-run
+ * summary prints its metrics. Per trial it costs one loop over the cohort's columns.
  *
- * - reward rate and P(better option): per phase, and over the last `windowEpisodes` episodes;
- * - reversal-aligned choice curve: P(better) at lag k = 0.. after each reversal (lag 0 is the
- *   first trial after the swap), and its mean over the first `recoveryTrials` lags;
- * - two-stage stay table (Daw et al. 2011): P(repeat the first-stage choice) after common/rare ×
- *   rewarded/unrewarded trials; model-based index = reward × transition interaction
- *   (CR − CU) − (RR − RU), positive for the model-based signature (Wang et al. 2018);
- *   model-free index = reward main effect (CR + RR)/2 − (CU + RU)/2;
- * - the last training losses, and effective rank, γ, nuclear norm and response heterogeneity of
- *   the last published weights.
+ * It reports three kinds of output through the `emit` callback of `apply`:
+ * - `trials.binned` every `binTrials` trials of an agent (sums of reward and better choices, the
+ *   viewer's reward series), and for the partial bin when the run ends or `finish` is called;
+ * - `weights.measured` for each `weights.updated` (spectrum, effective rank, γ, nuclear norm,
+ *   heterogeneity through the exact k×k route of weightMetrics.ts);
+ * - `metrics.updated` after each episode of an agent: rolling and per-phase metrics (phaseAccumulator.ts).
  */
-import { computeResponseHeterogeneity } from '../../metrics/responseHeterogeneity.js';
-import { effectiveRankFromSingularValues } from '../../metrics/effectiveRank.js';
-import { nuclearNormFromSingularValues } from '../../metrics/nuclearNorm.js';
-import { singularValues } from '../../metrics/spectrum.js';
-import { svDecayGammaFromSingularValues } from '../../metrics/svDecayGamma.js';
-import { BrainInspiredRNN } from '../../model/brainInspiredRnn.js';
-import type { SerializedModel } from '../../model/recurrentModel.js';
-import type { AgentInfo, PhaseInfo, RunEvent, TrainingUpdatedEvent, TrialCompletedEvent, WeightsUpdatedEvent } from '../../protocol/events.js';
+import type { AgentInfo, PhaseInfo, RunEvent, TrainingUpdatedEvent, TrialCompletedEvent } from '../../protocol/events.js';
+import { stayCell } from '../stayCounts.js';
+import { measureSerializedWeights, type WeightMetrics } from '../weightMetrics.js';
+import { PhaseAccumulator, type PhaseMetrics } from './phaseAccumulator.js';
 
 export interface AnalyzerSettings {
+  /** Episodes in the rolling window of reward and P(better). */
   windowEpisodes: number;
+  /** Lags of the reversal-aligned curve. */
   reversalCurveLength: number;
+  /** Lags pooled into the recovery P(better). */
   recoveryTrials: number;
-}
-
-export interface StayTable {
-  commonRewarded: number;
-  commonUnrewarded: number;
-  rareRewarded: number;
-  rareUnrewarded: number;
-}
-
-export interface PhaseMetrics {
-  phase: number;
-  name: string;
-  /** Session-trials counted. */
-  trials: number;
-  rewardRate: number;
-  pBetter: number;
-  /** P(better) at lags 0.. after a reversal (NaN where no trial was seen). */
-  reversalCurve: number[];
-  /** P(better) pooled over the first `recoveryTrials` lags after reversals. */
-  recoveryPBetter: number;
-  /** Two-stage only. */
-  stayTable?: StayTable;
-  modelBasedIndex?: number;
-  modelFreeIndex?: number;
-}
-
-export interface WeightMetrics {
-  update: number;
-  effectiveRank: number;
-  svDecayGamma: number;
-  nuclearNorm: number;
-  responseHeterogeneity: number;
+  /** Trials per `trials.binned` output (default 10). */
+  binTrials?: number;
 }
 
 export interface AgentMetrics {
@@ -70,88 +37,78 @@ export interface AgentMetrics {
   weights?: WeightMetrics;
 }
 
-interface PhaseAccumulator {
+export interface MetricsUpdatedOutput { type: 'metrics.updated'; agent: string; metrics: AgentMetrics }
+export interface TrialsBinnedOutput {
+  type: 'trials.binned';
+  agent: string;
+  /** Trials the agent has played, this bin included. */
+  trialsPlayed: number;
+  /** Trials in the bin. */
   trials: number;
+  /** Session-trials in the bin (trials × sessions). */
+  samples: number;
   reward: number;
   better: number;
-  curveBetter: Float64Array;
-  curveCount: Float64Array;
-  /** Per cell (CR, CU, RR, RU): trials and stays. */
-  stayCount: Float64Array;
-  stayTrials: Float64Array;
-  twoStage: boolean;
 }
+export interface WeightsMeasuredOutput { type: 'weights.measured'; agent: string; weights: WeightMetrics }
+export type AnalyzerOutput = MetricsUpdatedOutput | TrialsBinnedOutput | WeightsMeasuredOutput;
+export type AnalyzerEmit = (output: AnalyzerOutput) => void;
 
 interface AgentAccumulator {
   info: AgentInfo;
+  /** Per session: trials since the last reversal (−1: none this episode), previous trial's action, reward, transition. */
   lag: Int32Array;
   prevAction: Int8Array;
-  prevReward: Uint8Array;
+  prevRewarded: Uint8Array;
   prevCommon: Uint8Array;
   phases: Map<number, PhaseAccumulator>;
-  /** Current episode's sums, then pushed into the ring. */
-  episodeReward: number;
-  episodeBetter: number;
-  episodeTrials: number;
+  episode: { reward: number; better: number; trials: number };
   ring: { reward: number; better: number; trials: number }[];
   episodes: number;
+  trialsPlayed: number;
+  bin: { trials: number; samples: number; reward: number; better: number };
   training?: TrainingUpdatedEvent;
   weights?: WeightMetrics;
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
-
-/** Effective rank, γ, nuclear norm and response heterogeneity of the weights in an event (low-rank agents). */
-export function weightMetrics(event: WeightsUpdatedEvent): WeightMetrics | undefined {
-  if (event.model.kind !== 'brain_inspired_rnn') return undefined;
-  const model = BrainInspiredRNN.fromJSON(event.model as unknown as SerializedModel);
-  const sv = singularValues(model.recurrentWeights());
-  const { probe } = event;
-  return {
-    update: event.update,
-    effectiveRank: effectiveRankFromSingularValues(sv),
-    svDecayGamma: svDecayGammaFromSingularValues(sv, { maxValues: model.config.rank + 1 }).gamma,
-    nuclearNorm: nuclearNormFromSingularValues(sv),
-    responseHeterogeneity: probe.rows > 0 ? computeResponseHeterogeneity(model, Float64Array.from(probe.states), Float64Array.from(probe.inputs)).heterogeneity : Number.NaN,
-  };
-}
+const noEmit: AnalyzerEmit = () => {};
 
 export class AnalyzerState {
   private readonly agents = new Map<string, AgentAccumulator>();
   private phaseInfo: PhaseInfo[] = [];
+  private readonly binTrials: number;
 
-  constructor(readonly settings: AnalyzerSettings) {}
+  constructor(readonly settings: AnalyzerSettings) {
+    this.binTrials = settings.binTrials ?? 10;
+  }
 
-  /** Fold one event in. */
-  apply(event: RunEvent): void {
+  /** Fold one event in; outputs go to `emit`. */
+  apply(event: RunEvent, emit: AnalyzerEmit = noEmit): void {
     switch (event.type) {
       case 'run.started':
         this.phaseInfo = event.phases;
-        for (const info of event.agents) {
-          const S = info.nSessions;
-          this.agents.set(info.id, {
-            info, lag: new Int32Array(S).fill(-1), prevAction: new Int8Array(S).fill(-1), prevReward: new Uint8Array(S),
-            prevCommon: new Uint8Array(S), phases: new Map(), episodeReward: 0, episodeBetter: 0, episodeTrials: 0, ring: [], episodes: 0,
-          });
-        }
+        this.agents.clear();
+        for (const info of event.agents) this.agents.set(info.id, newAgent(info));
         return;
       case 'episode.started': {
         const agent = this.agents.get(event.agent);
         if (!agent) return;
         agent.lag.fill(-1);
         agent.prevAction.fill(-1);
-        agent.episodeReward = agent.episodeBetter = agent.episodeTrials = 0;
+        agent.episode = { reward: 0, better: 0, trials: 0 };
         return;
       }
       case 'trial.completed':
-        this.trial(event);
+        this.trial(event, emit);
         return;
       case 'episode.completed': {
         const agent = this.agents.get(event.agent);
         if (!agent) return;
-        agent.ring.push({ reward: agent.episodeReward, better: agent.episodeBetter, trials: agent.episodeTrials });
+        agent.ring.push(agent.episode);
         if (agent.ring.length > this.settings.windowEpisodes) agent.ring.shift();
         agent.episodes += 1;
+        emit({ type: 'metrics.updated', agent: event.agent, metrics: this.agentMetrics(event.agent)! });
         return;
       }
       case 'training.updated': {
@@ -161,62 +118,71 @@ export class AnalyzerState {
       }
       case 'weights.updated': {
         const agent = this.agents.get(event.agent);
-        if (agent) agent.weights = weightMetrics(event);
+        if (!agent) return;
+        agent.weights = measureSerializedWeights(event.model, event.probe, event.update);
+        if (agent.weights) emit({ type: 'weights.measured', agent: event.agent, weights: agent.weights });
         return;
       }
+      case 'run.completed':
+      case 'run.stopped':
+      case 'run.failed':
+        this.finish(emit);
+        return;
       default:
     }
+  }
+
+  /** Report every partial trial bin (the run ended, or a replay stopped short of its end). */
+  finish(emit: AnalyzerEmit = noEmit): void {
+    for (const agent of this.agents.values()) if (agent.bin.trials > 0) closeBin(agent, emit);
   }
 
   private phaseAccumulator(agent: AgentAccumulator, phase: number, twoStage: boolean): PhaseAccumulator {
     let acc = agent.phases.get(phase);
     if (!acc) {
-      const K = this.settings.reversalCurveLength;
-      acc = {
-        trials: 0, reward: 0, better: 0, curveBetter: new Float64Array(K), curveCount: new Float64Array(K),
-        stayCount: new Float64Array(4), stayTrials: new Float64Array(4), twoStage,
-      };
+      acc = new PhaseAccumulator(phase, this.settings.reversalCurveLength, twoStage);
       agent.phases.set(phase, acc);
     }
     return acc;
   }
 
-  private trial(event: TrialCompletedEvent): void {
+  private trial(event: TrialCompletedEvent, emit: AnalyzerEmit): void {
     const agent = this.agents.get(event.agent);
     if (!agent) return;
-    const { actions, rewards, betterAction, reversal, common } = event;
+    const { actions, rewards, betterAction, reversal, common, nSessions } = event;
     const acc = this.phaseAccumulator(agent, event.phase, common !== undefined);
-    const K = this.settings.reversalCurveLength;
-    const { lag, prevAction, prevReward, prevCommon } = agent;
+    const { lag, prevAction, prevRewarded, prevCommon } = agent;
+    const stays = acc.stays;
     let reward = 0;
     let better = 0;
-    for (let s = 0; s < event.nSessions; s++) {
+    for (let s = 0; s < nSessions; s++) {
       const isBetter = actions[s] === betterAction[s] ? 1 : 0;
       reward += rewards[s];
       better += isBetter;
       if (reversal[s] === 1) lag[s] = 0;
       else if (lag[s] >= 0) lag[s] += 1;
-      if (lag[s] >= 0 && lag[s] < K) {
-        acc.curveBetter[lag[s]] += isBetter;
-        acc.curveCount[lag[s]] += 1;
-      }
+      acc.addToCurve(lag[s], isBetter);
       if (common !== undefined) {
-        if (prevAction[s] >= 0) {
-          const cell = (prevCommon[s] === 1 ? 0 : 2) + (prevReward[s] === 1 ? 0 : 1);
-          acc.stayTrials[cell] += 1;
-          acc.stayCount[cell] += actions[s] === prevAction[s] ? 1 : 0;
-        }
+        // Pairs (t, t + 1) within an episode: prevAction is reset at each episode start.
+        if (prevAction[s] >= 0 && stays) stays.add(stayCell(prevCommon[s] === 1, prevRewarded[s] === 1), actions[s] === prevAction[s]);
         prevAction[s] = actions[s];
-        prevReward[s] = rewards[s] > 0 ? 1 : 0;
+        prevRewarded[s] = rewards[s] > 0 ? 1 : 0;
         prevCommon[s] = common[s];
       }
     }
-    acc.trials += event.nSessions;
+    acc.trials += nSessions;
     acc.reward += reward;
     acc.better += better;
-    agent.episodeReward += reward;
-    agent.episodeBetter += better;
-    agent.episodeTrials += event.nSessions;
+    agent.episode.reward += reward;
+    agent.episode.better += better;
+    agent.episode.trials += nSessions;
+    agent.trialsPlayed += 1;
+    const { bin } = agent;
+    bin.trials += 1;
+    bin.samples += nSessions;
+    bin.reward += reward;
+    bin.better += better;
+    if (bin.trials >= this.binTrials) closeBin(agent, emit);
   }
 
   /** Metrics of one agent (undefined before its `run.started`). */
@@ -229,7 +195,9 @@ export class AnalyzerState {
       better += e.better;
       trials += e.trials;
     }
-    const phases = [...agent.phases.entries()].sort((a, b) => a[0] - b[0]).map(([phase, acc]) => this.phaseMetrics(phase, acc));
+    const phases = [...agent.phases.values()]
+      .sort((a, b) => a.phase - b.phase)
+      .map((acc) => acc.metrics(this.phaseInfo[acc.phase]?.name ?? String(acc.phase), this.settings.recoveryTrials));
     const metrics: AgentMetrics = {
       agent: id, label: agent.info.label, episodes: agent.episodes,
       rolling: { episodes: agent.ring.length, rewardRate: ratio(reward, trials), pBetter: ratio(better, trials) },
@@ -247,33 +215,24 @@ export class AnalyzerState {
   metrics(): AgentMetrics[] {
     return [...this.agents.keys()].map((id) => this.agentMetrics(id)!);
   }
+}
 
-  private phaseMetrics(phase: number, acc: PhaseAccumulator): PhaseMetrics {
-    const curve = Array.from(acc.curveBetter, (b, k) => ratio(b, acc.curveCount[k]));
-    const R = Math.min(this.settings.recoveryTrials, curve.length);
-    let rb = 0, rn = 0;
-    for (let k = 0; k < R; k++) {
-      rb += acc.curveBetter[k];
-      rn += acc.curveCount[k];
-    }
-    const out: PhaseMetrics = {
-      phase, name: this.phaseInfo[phase]?.name ?? String(phase), trials: acc.trials,
-      rewardRate: ratio(acc.reward, acc.trials), pBetter: ratio(acc.better, acc.trials),
-      reversalCurve: curve, recoveryPBetter: ratio(rb, rn),
-    };
-    if (acc.twoStage) {
-      const p = (cell: number) => ratio(acc.stayCount[cell], acc.stayTrials[cell]);
-      const table = { commonRewarded: p(0), commonUnrewarded: p(1), rareRewarded: p(2), rareUnrewarded: p(3) };
-      out.stayTable = table;
-      out.modelBasedIndex = table.commonRewarded - table.commonUnrewarded - (table.rareRewarded - table.rareUnrewarded);
-      out.modelFreeIndex = (table.commonRewarded + table.rareRewarded) / 2 - (table.commonUnrewarded + table.rareUnrewarded) / 2;
-    }
-    return out;
-  }
+function newAgent(info: AgentInfo): AgentAccumulator {
+  const S = info.nSessions;
+  return {
+    info, lag: new Int32Array(S).fill(-1), prevAction: new Int8Array(S).fill(-1), prevRewarded: new Uint8Array(S), prevCommon: new Uint8Array(S),
+    phases: new Map(), episode: { reward: 0, better: 0, trials: 0 }, ring: [], episodes: 0, trialsPlayed: 0,
+    bin: { trials: 0, samples: 0, reward: 0, better: 0 },
+  };
+}
+
+function closeBin(agent: AgentAccumulator, emit: AnalyzerEmit): void {
+  emit({ type: 'trials.binned', agent: agent.info.id, trialsPlayed: agent.trialsPlayed, ...agent.bin });
+  agent.bin = { trials: 0, samples: 0, reward: 0, better: 0 };
 }
 
 /**
- * Fold a whole event sequence (tests, offline analyses).
+ * Fold a whole event sequence (tests, offline analyses of a recording).
  * @example
  * const metrics = analyzeEvents(events, { windowEpisodes: 10, reversalCurveLength: 20, recoveryTrials: 10 });
  */
