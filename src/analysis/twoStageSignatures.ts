@@ -21,6 +21,7 @@
  * reward × transition (each ±1) summed over lags; Miller et al.'s unscaled sums are 4× these.
  */
 import { checkInteger } from '../validation.js';
+import { StayCounts, stayCell, twoStageIndices, TWO_STAGE_TRIAL_TYPES, type StayProbabilities, type TwoStageTrialType } from './stayCounts.js';
 import { columnLength, sameSession, type BehaviourColumns } from './behaviourColumns.js';
 import { fitLogisticRegression, type LogisticFit, type LogisticRegressionOptions } from './logisticRegression.js';
 
@@ -43,8 +44,7 @@ export interface TwoStageStayTable {
 }
 
 /** Trial types in regression-column order. */
-export const TWO_STAGE_TRIAL_TYPES = ['commonRewarded', 'commonUnrewarded', 'rareRewarded', 'rareUnrewarded'] as const;
-export type TwoStageTrialType = (typeof TWO_STAGE_TRIAL_TYPES)[number];
+export { TWO_STAGE_TRIAL_TYPES, type TwoStageTrialType };
 
 export interface TwoStageRegression {
   lags: number;
@@ -74,7 +74,7 @@ function trialType(columns: BehaviourColumns, common: (t: number) => number, t: 
   const reward = columns.rewards[t];
   const isCommon = common(t);
   if (columns.choices[t] < 0 || reward < 0 || isCommon < 0) return -1;
-  return (isCommon === 1 ? 0 : 2) + (reward > 0 ? 0 : 1);
+  return stayCell(isCommon === 1, reward > 0);
 }
 
 /** Transition of trial t: the `common` column, else choice === stage2State (the data convention). */
@@ -98,21 +98,20 @@ function cell(nStay: number, n: number): StayCell {
 export function twoStageStayTable(columns: BehaviourColumns): TwoStageStayTable {
   const n = columnLength(columns);
   const common = commonAccessor(columns);
-  const stays = new Float64Array(4);
-  const counts = new Float64Array(4);
+  const counts = new StayCounts();
   for (let t = 0; t + 1 < n; t++) {
     const type = trialType(columns, common, t);
     if (type < 0 || columns.choices[t + 1] < 0 || !sameSession(columns.sessionIds, t, t + 1)) continue;
-    counts[type]++;
-    if (columns.choices[t + 1] === columns.choices[t]) stays[type]++;
+    counts.add(type, columns.choices[t + 1] === columns.choices[t]);
   }
+  const { stays, pairs } = counts;
   return {
-    commonRewarded: cell(stays[0], counts[0]),
-    commonUnrewarded: cell(stays[1], counts[1]),
-    rareRewarded: cell(stays[2], counts[2]),
-    rareUnrewarded: cell(stays[3], counts[3]),
-    rewarded: cell(stays[0] + stays[2], counts[0] + counts[2]),
-    unrewarded: cell(stays[1] + stays[3], counts[1] + counts[3]),
+    commonRewarded: cell(stays[0], pairs[0]),
+    commonUnrewarded: cell(stays[1], pairs[1]),
+    rareRewarded: cell(stays[2], pairs[2]),
+    rareUnrewarded: cell(stays[3], pairs[3]),
+    rewarded: cell(stays[0] + stays[2], pairs[0] + pairs[2]),
+    unrewarded: cell(stays[1] + stays[3], pairs[1] + pairs[3]),
   };
 }
 
@@ -167,14 +166,10 @@ export function twoStageLagRegression(columns: BehaviourColumns, options: TwoSta
  */
 export function analyzeTwoStageSignatures(columns: BehaviourColumns, options: TwoStageSignatureOptions = {}): TwoStageSignatures {
   const stayTable = twoStageStayTable(columns);
-  const cr = stayTable.commonRewarded.stayProbability;
-  const cu = stayTable.commonUnrewarded.stayProbability;
-  const rr = stayTable.rareRewarded.stayProbability;
-  const ru = stayTable.rareUnrewarded.stayProbability;
+  const probabilities = Object.fromEntries(TWO_STAGE_TRIAL_TYPES.map((name) => [name, stayTable[name].stayProbability])) as StayProbabilities;
   return {
     stayTable,
-    modelBasedIndex: cr - cu - (rr - ru),
-    modelFreeIndex: (cr + rr - (cu + ru)) / 2,
+    ...twoStageIndices(probabilities),
     regression: twoStageLagRegression(columns, options),
   };
 }
