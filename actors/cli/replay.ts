@@ -8,7 +8,8 @@ import { ReplayPacer } from '../io/replayPacer.js';
 import { runReplay } from '../io/replayRun.js';
 import { finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
 import { addServeOptions } from './serveFlags.js';
-import { formatSummary } from '../../src/analysis/online/formatSummary.js';
+import { formatFailure, formatSummary } from '../../src/analysis/online/formatSummary.js';
+import type { RunFailedEvent } from '../../src/protocol/events.js';
 import { positiveNumberFlag } from './argv.js';
 
 interface ReplayFlags extends ServeFlags {
@@ -29,11 +30,15 @@ export function registerReplayCommand(program: Command): void {
       const pacer = new ReplayPacer({ speed: flags.speed });
       viewer?.hub.setControls({ pause: () => pacer.pause(), resume: () => pacer.resume(), setSpeed: (speed) => pacer.setSpeed(speed) });
       let result;
+      let failed: RunFailedEvent | undefined;
       try {
         result = await runReplay(path, {
           pacer,
           warn: (message) => process.stderr.write(`warning: ${message}\n`),
-          onEvent: viewer && ((event) => viewer.hub.event(event)),
+          onEvent: (event) => {
+            if (event.type === 'run.failed') failed = event;
+            viewer?.hub.event(event);
+          },
           onAnalysis: viewer && ((output) => viewer.hub.analysis(output)),
         });
       } catch (error) {
@@ -43,6 +48,7 @@ export function registerReplayCommand(program: Command): void {
       // A recording cut off before its end event still ends the replay.
       viewer?.hub.end(result.truncated ? 'stopped' : 'completed');
       process.stderr.write(`replayed ${result.events} events of ${result.header.scenario && result.scenario.name} (seed ${result.header.seed}, ${result.header.backend})\n`);
+      if (failed) process.stderr.write(`the recorded run failed: ${formatFailure(failed)}\n`);
       process.stdout.write(formatSummary(result.metrics, result.scenario.analyzer.recoveryTrials));
       await finishViewer(viewer, flags.exit === true);
     });

@@ -159,11 +159,15 @@ export const runMachine = setup({
           invoke: {
             src: 'playChunk',
             input: ({ context }) => context,
-            onDone: { target: 'draining', actions: assign({ cursor: ({ event }) => event.output }) },
+            onDone: [
+              { guard: ({ context }) => context.backpressure !== undefined, target: 'draining', actions: assign({ cursor: ({ event }) => event.output }) },
+              { guard: ({ event }) => event.output.finished, target: '#run.completed', actions: assign({ cursor: ({ event }) => event.output }) },
+              { target: 'resting', actions: assign({ cursor: ({ event }) => event.output }) },
+            ],
             onError: { target: '#run.failed', actions: assign({ failure: ({ context, event }) => failureOf(event.error, context.cursor) }) },
           },
         },
-        // The recorder takes the tick's events before the next tick (bounded memory).
+        // With a recorder, it takes the tick's events before the next tick (bounded memory).
         draining: {
           invoke: {
             src: 'drain',

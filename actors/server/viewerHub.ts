@@ -6,13 +6,13 @@
  * (a late joiner's snapshot) and the entries added since the last update (the next delta). It
  * never touches a socket: the server decides when and to whom to send.
  */
-import type { AgentMetrics, AnalyzerOutput, TrialsBinnedOutput } from '../../src/analysis/online/analyzerState.js';
-import { DecimatedSeries } from '../../src/protocol/decimatedSeries.js';
+import type { AnalyzerOutput } from '../../src/analysis/online/analyzerState.js';
 import type { RunEvent } from '../../src/protocol/events.js';
 import {
-  PROTOCOL_VERSION, type AgentDelta, type AgentInfo, type AgentView, type ClientMessage, type PhaseSummary, type RunMode,
+  PROTOCOL_VERSION, type AgentDelta, type AgentView, type ClientMessage, type RunMode,
   type RunState, type RunStatus, type SnapshotMessage, type Spectrum, type UpdateMessage,
 } from '../../src/protocol/viewerMessages.js';
+import { addBin, closeBin, newAgentState, newPending, phaseSummaries, type AgentState } from './agentSeries.js';
 
 /** What viewers may do to the run; absent entries are refused with a notice. */
 export interface RunControls {
@@ -33,43 +33,6 @@ export interface ViewerHubOptions {
   speed?: number;
   /** Milliseconds, for the trials-per-second estimate (default performance.now). */
   now?: () => number;
-}
-
-const TRIAL_NAMES = ['rewardRate', 'pBetter'] as const;
-const TRAINING_NAMES = ['loss', 'taskLoss', 'policyLoss', 'valueLoss'] as const;
-const WEIGHT_NAMES = ['effectiveRank', 'svDecayGamma', 'responseHeterogeneity'] as const;
-const UNBOUNDED = 1e9;
-
-interface AgentState {
-  info: AgentInfo;
-  binTrials: number;
-  bin: { reward: number; better: number; samples: number; trials: number };
-  trialsPlayed: number;
-  episodes: number;
-  trials: DecimatedSeries;
-  training: DecimatedSeries;
-  weights: DecimatedSeries;
-  pending: { trials: DecimatedSeries; training: DecimatedSeries; weights: DecimatedSeries };
-  spectra: { first?: Spectrum; last?: Spectrum };
-  spectraChanged: boolean;
-  phases: PhaseSummary[];
-  phasesChanged: boolean;
-}
-
-const finite = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? null : value);
-
-function phaseSummaries(metrics: AgentMetrics): PhaseSummary[] {
-  return metrics.phases.map((p) => ({
-    phase: p.phase, name: p.name, rewardRate: finite(p.rewardRate), pBetter: finite(p.pBetter),
-    reversalCurve: p.reversalCurve.map((value) => finite(value)),
-    ...(p.stayTable && {
-      stayTable: {
-        commonRewarded: finite(p.stayTable.commonRewarded), commonUnrewarded: finite(p.stayTable.commonUnrewarded),
-        rareRewarded: finite(p.stayTable.rareRewarded), rareUnrewarded: finite(p.stayTable.rareUnrewarded),
-      },
-      modelBasedIndex: finite(p.modelBasedIndex),
-    }),
-  }));
 }
 
 /**
@@ -119,7 +82,7 @@ export class ViewerHub {
           mode: this.mode, state: 'running', scenario: event.scenario, task: event.task,
           totalTrials: event.phases.reduce((sum, p) => sum + p.episodes, 0) * event.trialsPerEpisode,
         };
-        for (const info of event.agents) this.agents.set(info.id, this.newAgent(info));
+        for (const info of event.agents) this.agents.set(info.id, newAgentState(info, this.binTrials, this.capacity));
         break;
       case 'episode.completed': {
         const agent = this.agents.get(event.agent);
@@ -156,7 +119,7 @@ export class ViewerHub {
     if (!agent) return;
     switch (output.type) {
       case 'trials.binned':
-        this.addBin(agent, output);
+        addBin(agent, output, this.ended());
         break;
       case 'weights.measured': {
         const { weights } = output;
@@ -185,7 +148,7 @@ export class ViewerHub {
   end(state: Extract<RunState, 'completed' | 'stopped' | 'failed'>): void {
     if (this.ended()) return;
     this.status.state = state;
-    for (const agent of this.agents.values()) if (agent.bin.trials > 0) this.closeBin(agent);
+    for (const agent of this.agents.values()) if (agent.bin.trials > 0) closeBin(agent);
     this.dirty = true;
   }
 
@@ -252,7 +215,7 @@ export class ViewerHub {
       if (pending.weights.length > 0) delta.weights = pending.weights.columns();
       if (agent.spectraChanged) delta.spectra = { ...agent.spectra };
       if (agent.phasesChanged) delta.phases = agent.phases;
-      agent.pending = this.newPending();
+      agent.pending = newPending();
       agent.spectraChanged = agent.phasesChanged = false;
       if (Object.keys(delta).length > 1) agents.push(delta);
     }
@@ -269,46 +232,5 @@ export class ViewerHub {
     this.lastRate = { time, trials, perSecond };
     if (this.status.state === 'running') this.dirty = true;
   }
-
-  /** Merge one analyzer bin into the current (possibly wider) viewer bin. */
-  private addBin(agent: AgentState, bin: TrialsBinnedOutput): void {
-    const wide = agent.bin;
-    wide.reward += bin.reward;
-    wide.better += bin.better;
-    wide.samples += bin.samples;
-    wide.trials += bin.trials;
-    agent.trialsPlayed = bin.trialsPlayed;
-    // After the end (the analyzer reports its partial bins after run.completed), nothing more comes.
-    if (wide.trials >= agent.binTrials || this.ended()) this.closeBin(agent);
-  }
-
-  private closeBin(agent: AgentState): void {
-    const { bin } = agent;
-    const row = { rewardRate: bin.reward / bin.samples, pBetter: bin.better / bin.samples };
-    // Decimation halves the resolution of the history, so later bins are made twice as wide.
-    if (agent.trials.push(agent.trialsPlayed, row, bin.trials)) agent.binTrials *= 2;
-    agent.pending.trials.push(agent.trialsPlayed, row, bin.trials);
-    agent.bin = { reward: 0, better: 0, samples: 0, trials: 0 };
-  }
-
-  private newPending(): AgentState['pending'] {
-    return {
-      trials: new DecimatedSeries({ names: TRIAL_NAMES, capacity: UNBOUNDED }),
-      training: new DecimatedSeries({ names: TRAINING_NAMES, capacity: UNBOUNDED }),
-      weights: new DecimatedSeries({ names: WEIGHT_NAMES, capacity: UNBOUNDED }),
-    };
-  }
-
-  private newAgent(info: AgentInfo): AgentState {
-    const capacity = this.capacity;
-    return {
-      info, binTrials: this.binTrials, bin: { reward: 0, better: 0, samples: 0, trials: 0 }, trialsPlayed: 0, episodes: 0,
-      trials: new DecimatedSeries({ names: TRIAL_NAMES, capacity }),
-      training: new DecimatedSeries({ names: TRAINING_NAMES, capacity }),
-      weights: new DecimatedSeries({ names: WEIGHT_NAMES, capacity }),
-      pending: this.newPending(), spectra: {}, spectraChanged: false, phases: [], phasesChanged: false,
-    };
-  }
 }
 
-export { TRIAL_NAMES, TRAINING_NAMES, WEIGHT_NAMES };

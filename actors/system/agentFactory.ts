@@ -11,7 +11,7 @@ import type { Random } from '../../src/random.js';
 import { taskInputSize } from '../../src/tasks/encoding.js';
 import type { TaskType } from '../../src/tasks/cohortTask.js';
 import { createLiveCognitiveModel } from '../../src/registry/cognitiveModels.js';
-import { lowRankConfig, type CognitiveSpec, type ModelSpec } from './scenario.js';
+import { lowRankConfig, type CognitiveSpec, type AgentModelSpec } from './scenario.js';
 
 export interface BuiltAgent {
   agent: CohortAgent;
@@ -30,7 +30,7 @@ export function buildCognitiveAgent(spec: CognitiveSpec, taskType: TaskType, tas
  * @example
  * const { agent, model } = buildAgent(scenario.agents[0].model, 'reversal', {}, createRandom(1));
  */
-export function buildAgent(spec: ModelSpec, taskType: TaskType, taskOptions: Record<string, unknown>, init: Random): BuiltAgent {
+export function buildAgent(spec: AgentModelSpec, taskType: TaskType, taskOptions: Record<string, unknown>, init: Random): BuiltAgent {
   const nInputs = taskInputSize(taskType);
   if (spec.kind === 'cognitive') return buildCognitiveAgent(spec, taskType, taskOptions);
   const model: RecurrentModel =

@@ -121,7 +121,7 @@ const scenarioSchema = z
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type AgentSpec = Scenario['agents'][number];
-export type ModelSpec = AgentSpec['model'];
+export type AgentModelSpec = AgentSpec['model'];
 export type CognitiveSpec = z.output<typeof cognitiveObject>;
 export type TrainerSpec = AgentSpec['trainer'];
 

@@ -8,6 +8,7 @@
 import { createActor, type ActorOptions, type AnyActorLogic, type AnyActorRef } from 'xstate';
 import type { Subscription } from 'rxjs';
 import type { AgentMetrics, AnalyzerOutput } from '../../src/analysis/online/analyzerState.js';
+import { formatFailure } from '../../src/analysis/online/formatSummary.js';
 import { EVENT_VERSION, type ActorRole, type AgentInfo, type RunEvent } from '../../src/protocol/events.js';
 import { parseTaskType } from '../../src/tasks/encoding.js';
 import { agentMachine } from '../machines/agent.js';
@@ -18,6 +19,7 @@ import { trainerMachine } from '../machines/trainer.js';
 import { buildAgent, buildCognitiveAgent } from './agentFactory.js';
 import { EventBus } from './bus.js';
 import { runStreams } from './runStreams.js';
+import { yieldingClock } from './yieldingClock.js';
 import type { Scenario } from './scenario.js';
 
 /** The machines a run is made of; tests replace one (usually `.provide()`d with a swapped effect). */
@@ -38,7 +40,7 @@ export interface RunSystemOptions {
   backpressure?: () => Promise<void>;
   /** Milliseconds since the start (default: wall clock). */
   now?: () => number;
-  /** XState clock for the tick delays (tests: SimulatedClock). */
+  /** XState clock for the tick delays (default: `yieldingClock`; tests: SimulatedClock). */
   clock?: ActorOptions<AnyActorLogic>['clock'];
   /** Replacement machines (tests). */
   machines?: Partial<RunMachines>;
@@ -64,12 +66,6 @@ export interface RunSystem {
   done: Promise<RunResult>;
 }
 
-/** One line naming what failed, e.g. `agent "mature" (trainer) failed in phase 0 "train": NaN loss`. */
-function summarize(failure: ActorFailure, phaseName: string): string {
-  const who = failure.agent === undefined ? `the ${failure.role}` : `agent "${failure.agent}" (${failure.role})`;
-  return `${who} failed in phase ${failure.phase} "${phaseName}": ${failure.message}`;
-}
-
 /**
  * @example
  * const system = startRun(parseScenario(json), { onProgress: (n, total) => bar.update(n) });
@@ -77,7 +73,7 @@ function summarize(failure: ActorFailure, phaseName: string): string {
  */
 export function startRun(scenario: Scenario, options: RunSystemOptions = {}): RunSystem {
   const start = performance.now();
-  const { onEvent, onAnalysis, onProgress, backpressure, now = () => Math.round(performance.now() - start), clock } = options;
+  const { onEvent, onAnalysis, onProgress, backpressure, now = () => Math.round(performance.now() - start), clock = yieldingClock } = options;
   const machines: RunMachines = {
     environment: environmentMachine, agent: agentMachine, trainer: trainerMachine, analyzer: analyzerMachine, run: runMachine, ...options.machines,
   };
@@ -146,7 +142,7 @@ export function startRun(scenario: Scenario, options: RunSystemOptions = {}): Ru
 
   run = createActor(machines.run, {
     input: { scenario, lanes, taskSeeds: streams.taskSeeds, publish, now, backpressure, onProgress, aborted: () => failure !== undefined },
-    ...(clock && { clock }),
+    clock,
   });
   const metrics = () => analyzer.getSnapshot().context.state.metrics();
   const done = new Promise<RunResult>((resolve) => {
@@ -160,7 +156,7 @@ export function startRun(scenario: Scenario, options: RunSystemOptions = {}): Ru
         const result: RunResult = { status: snapshot.value as RunResult['status'], cursor, metrics: final };
         if (failed) {
           const phaseName = scenario.phases[Math.min(failed.phase, scenario.phases.length - 1)].name;
-          result.failure = { ...failed, phaseName, summary: summarize(failed, phaseName) };
+          result.failure = { ...failed, phaseName, summary: formatFailure({ ...failed, phaseName }) };
         }
         resolve(result);
       },

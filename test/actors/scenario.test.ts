@@ -76,6 +76,21 @@ describe('parseScenario', () => {
     );
   });
 
+  it('parseScenario accepts the registry aliases of kinds and cognitive models and stores the canonical names', () => {
+    const scenario = parseScenario({
+      name: 'aliases', seed: 1, task: { type: 'two_stage' }, trialsPerEpisode: 5,
+      agents: [
+        { id: 'a', nSessions: 2, model: { kind: 'lowrank', stage: 'mature', nHidden: 8 } },
+        { id: 'b', nSessions: 2, model: { kind: 'TinyGRU', nHidden: 2 }, trainer: { mode: 'imitation', teacher: { kind: 'cognitive', model: 'hybrid', parameters: { alpha1: 0.5, alpha2: 0.5, lambda: 0.5, beta1: 4, beta2: 4, w: 0.5, perseveration: 0 } } } },
+        { id: 'c', nSessions: 2, model: { kind: 'cognitive', model: 'model_based', parameters: { alpha2: 0.5, beta1: 5, beta2: 5, perseveration: 0 } } },
+      ],
+      phases: [{ name: 'p', episodes: 1, learning: true }],
+    });
+    expect(scenario.agents.map((a) => a.model.kind)).toEqual(['low_rank', 'tiny_gru', 'cognitive']);
+    expect(scenario.agents[2].model).toMatchObject({ model: 'model_based_two_step' });
+    expect(scenario.agents[1].trainer).toMatchObject({ teacher: { model: 'daw_hybrid' } });
+  });
+
   it('loadScenarioFile refuses a missing file before anything runs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-scn-'));
     expect(() => loadScenarioFile(join(dir, 'none.json'))).toThrow(/cannot read scenario .*none\.json: ENOENT/);

@@ -33,8 +33,11 @@ function viewer(server: ViewerServer): TestViewer {
   return v;
 }
 
-function run(hub: ViewerHub, s: Scenario = scenario(), onProgress?: (played: number) => void): RunSystem {
-  const system = startRun(s, { onEvent: (e) => hub.event(e), onAnalysis: (output) => hub.analysis(output), onProgress });
+/** Ticks at least `ms` apart on the wall clock: the slow-client test needs a run that lasts longer than the drop timeout. */
+const slowTicks = (ms: number) => ({ setTimeout: (fn: () => void, delay: number) => setTimeout(fn, Math.max(delay, ms)), clearTimeout: (id: NodeJS.Timeout) => clearTimeout(id) });
+
+function run(hub: ViewerHub, s: Scenario = scenario(), onProgress?: (played: number) => void, tickMs = 0): RunSystem {
+  const system = startRun(s, { onEvent: (e) => hub.event(e), onAnalysis: (output) => hub.analysis(output), onProgress, ...(tickMs > 0 && { clock: slowTicks(tickMs) }) });
   hub.setControls({ pause: () => system.pause(), resume: () => system.resume() });
   void system.done.then((result) => hub.end(result.status));
   return system;
@@ -143,7 +146,8 @@ describe('startViewerServer', () => {
     stalled.ws.pause();
     const long = tinyScenario({ phases: [{ name: 'train', episodes: 120, learning: true }] });
     const started = performance.now();
-    const result = await run(hub, long).done;
+    // 343 ticks of at least 2 ms: the run outlasts dropAfterMs, whatever the machine's speed.
+    const result = await run(hub, long, undefined, 2).done;
     const seconds = (performance.now() - started) / 1000;
     expect(result.status).toBe('completed');
     await healthy.until(() => healthy.status?.state === 'completed' && healthy.status.trials === 2400 && healthy.state.agents.size === 3, 'the healthy viewer to finish');

@@ -25,3 +25,13 @@ export function formatSummary(metrics: readonly AgentMetrics[], recoveryTrials =
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
+
+/**
+ * One line naming what failed in a run, e.g. `agent "mature" (trainer) failed in phase 0 "train": loss is NaN`.
+ * @example
+ * process.stderr.write(`${formatFailure(runFailedEvent)}\n`);
+ */
+export function formatFailure(failure: { role: string; agent?: string; phase: number; phaseName: string; message: string }): string {
+  const who = failure.agent === undefined ? `the ${failure.role}` : `agent "${failure.agent}" (${failure.role})`;
+  return `${who} failed in phase ${failure.phase} "${failure.phaseName}": ${failure.message}`;
+}
