@@ -4,14 +4,18 @@
  * columns for the whole cohort, together with the next trial's network inputs that the task
  * computed (so that no consumer encodes them again).
  *
- * The task instance is the environment's owned resource: stepping it advances its generators.
- * Everything else in the context changes through `assign`.
+ * It is an XState transition actor (`fromTransition`), like the agent and the analyzer: it
+ * handles one event per trial, and the machine machinery (transition selection, entry and exit
+ * sets, assign) cost about a tenth of a trial's time in the actor pipeline. Its context is never
+ * mutated: each event returns a new context (the task instance is the owned resource that
+ * stepping advances). Its effects are the `publish` and `createTask` functions of its input,
+ * which tests replace.
  */
-import { assign, setup } from 'xstate';
+import { fromTransition } from 'xstate';
 import { createRandom } from '../../src/random.js';
 import type { CohortTask, Stage2Chooser, TrialOutcome } from '../../src/tasks/cohortTask.js';
-import { createTask } from '../../src/tasks/createTask.js';
-import { EVENT_VERSION, type RunEvent } from '../../src/protocol/events.js';
+import { createTask, type CreateTaskArgs } from '../../src/tasks/createTask.js';
+import { EVENT_VERSION, type RunEvent, type TrialCompletedEvent } from '../../src/protocol/events.js';
 
 export interface EnvironmentInput {
   agent: string;
@@ -19,6 +23,8 @@ export interface EnvironmentInput {
   taskOptions: Record<string, unknown>;
   nSessions: number;
   publish: (event: RunEvent) => void;
+  /** Builds each episode's task (default: `createTask`; tests swap it). */
+  createTask?: (type: string, args: CreateTaskArgs) => CohortTask;
 }
 
 /** What the agent chose for the coming trial (columns of length S, or S×nActions). */
@@ -37,71 +43,69 @@ export type EnvironmentEvent =
   | ActionsChosenEvent
   | { type: 'episode.finish'; time: number };
 
-interface EnvironmentContext extends EnvironmentInput {
+export interface EnvironmentContext extends EnvironmentInput {
+  /** The current episode's task (undefined before the first episode). */
   task: CohortTask | undefined;
   phase: number;
   episode: number;
   rewardSum: number;
   trials: number;
-  /** The outcome of the trial just played, until it is published. */
-  outcome: TrialOutcome | undefined;
 }
 
-export const environmentMachine = setup({
-  types: { context: {} as EnvironmentContext, events: {} as EnvironmentEvent, input: {} as EnvironmentInput },
-  actions: {
-    startEpisode: assign(({ context, event }) => {
-      if (event.type !== 'episode.start') return {};
-      const task = createTask(context.taskType, { nSessions: context.nSessions, rng: createRandom(event.taskSeed), options: structuredClone(context.taskOptions) });
-      return { task, phase: event.phase, episode: event.episode, rewardSum: 0, trials: 0 };
-    }),
-    announceEpisode: ({ context, event }) => {
-      if (event.type !== 'episode.start') return;
-      context.publish({ type: 'episode.started', v: EVENT_VERSION, agent: context.agent, phase: event.phase, episode: event.episode, taskSeed: event.taskSeed });
-    },
-    step: assign(({ context, event }) => {
-      if (event.type !== 'actions.chosen' || context.task === undefined) return {};
-      const outcome = context.task.step(event.actions, event.stage2);
+/** The trial event of an outcome: the task's columns and latent truth, the agent's choice. */
+function trialEvent(context: EnvironmentContext, task: CohortTask, outcome: TrialOutcome, choice: Choice): TrialCompletedEvent {
+  const { latent } = outcome;
+  return {
+    type: 'trial.completed', v: EVENT_VERSION, agent: context.agent, phase: context.phase, episode: context.episode,
+    trial: outcome.trial, nSessions: context.nSessions, nActions: task.nActions,
+    actions: outcome.actions, rewards: outcome.rewards, policy: choice.policy, values: choice.values,
+    betterAction: latent.betterAction, reversal: latent.reversal, actionRewardProbs: latent.actionRewardProbs,
+    ...(choice.learnerPolicy && { learnerPolicy: choice.learnerPolicy }),
+    ...(latent.stage2States && { stage2States: latent.stage2States, stage2Actions: latent.stage2Actions, common: latent.common }),
+    ...(latent.volatile && { volatile: latent.volatile }),
+    nextInputs: outcome.nextInputs,
+  };
+}
+
+/**
+ * The environment's reaction to one event: the new context (publishing what happened on the way).
+ * @example
+ * const next = environmentTransition(context, { type: 'episode.finish', time: 120 });
+ */
+export function environmentTransition(context: EnvironmentContext, event: EnvironmentEvent): EnvironmentContext {
+  switch (event.type) {
+    case 'episode.start': {
+      const { phase, episode, taskSeed } = event;
+      const build = context.createTask ?? createTask;
+      const task = build(context.taskType, { nSessions: context.nSessions, rng: createRandom(taskSeed), options: structuredClone(context.taskOptions) });
+      context.publish({ type: 'episode.started', v: EVENT_VERSION, agent: context.agent, phase, episode, taskSeed });
+      return { ...context, task, phase, episode, rewardSum: 0, trials: 0 };
+    }
+    case 'actions.chosen': {
+      const { task } = context;
+      if (task === undefined) return context;
+      const outcome = task.step(event.actions, event.stage2);
       let reward = 0;
       for (let s = 0; s < context.nSessions; s++) reward += outcome.rewards[s];
-      return { outcome, rewardSum: context.rewardSum + reward, trials: context.trials + 1 };
-    }),
-    publishTrial: ({ context, event }) => {
-      const { outcome, task } = context;
-      if (event.type !== 'actions.chosen' || outcome === undefined || task === undefined) return;
-      const { latent } = outcome;
-      context.publish({
-        type: 'trial.completed', v: EVENT_VERSION, agent: context.agent, phase: context.phase, episode: context.episode,
-        trial: outcome.trial, nSessions: context.nSessions, nActions: task.nActions,
-        actions: outcome.actions, rewards: outcome.rewards, policy: event.policy, values: event.values,
-        betterAction: latent.betterAction, reversal: latent.reversal, actionRewardProbs: latent.actionRewardProbs,
-        ...(event.learnerPolicy && { learnerPolicy: event.learnerPolicy }),
-        ...(latent.stage2States && { stage2States: latent.stage2States, stage2Actions: latent.stage2Actions, common: latent.common }),
-        ...(latent.volatile && { volatile: latent.volatile }),
-        nextInputs: outcome.nextInputs,
-      });
-    },
-    finishEpisode: ({ context, event }) => {
-      if (event.type !== 'episode.finish') return;
+      const next = { ...context, rewardSum: context.rewardSum + reward, trials: context.trials + 1 };
+      context.publish(trialEvent(next, task, outcome, event));
+      return next;
+    }
+    case 'episode.finish': {
       const { agent, phase, episode, trials, rewardSum, nSessions } = context;
       context.publish({
         type: 'episode.completed', v: EVENT_VERSION, agent, phase, episode, trials,
         meanReward: trials > 0 ? rewardSum / (trials * nSessions) : 0, time: event.time,
       });
-    },
-  },
-}).createMachine({
-  id: 'environment',
-  context: ({ input }) => ({ ...input, task: undefined, phase: 0, episode: 0, rewardSum: 0, trials: 0, outcome: undefined }),
-  initial: 'idle',
-  states: {
-    idle: { on: { 'episode.start': { target: 'playing', actions: ['startEpisode', 'announceEpisode'] } } },
-    playing: {
-      on: {
-        'episode.start': { actions: ['startEpisode', 'announceEpisode'] },
-        'actions.chosen': { actions: ['step', 'publishTrial'] },
-        'episode.finish': { actions: 'finishEpisode' },
-      },
-    },
-  },
+      return context;
+    }
+  }
+  return context;
+}
+
+/** The initial context of an environment. */
+export const initialEnvironmentContext = ({ input }: { input: EnvironmentInput }): EnvironmentContext => ({
+  ...input, task: undefined, phase: 0, episode: 0, rewardSum: 0, trials: 0,
 });
+
+export const environmentMachine = fromTransition<EnvironmentContext, EnvironmentEvent, never, EnvironmentInput>(environmentTransition, initialEnvironmentContext);

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { runLive } from '../../actors/io/liveRun.js';
 import { agentMachine } from '../../actors/machines/agent.js';
-import { environmentMachine, type ActionsChosenEvent } from '../../actors/machines/environment.js';
+import {
+  environmentMachine, environmentTransition, initialEnvironmentContext, type ActionsChosenEvent, type EnvironmentContext, type EnvironmentEvent, type EnvironmentInput,
+} from '../../actors/machines/environment.js';
 import { trainerMachine } from '../../actors/machines/trainer.js';
 import { analyzerMachine } from '../../actors/machines/analyzer.js';
 import { startRun } from '../../actors/system/startRun.js';
@@ -21,7 +23,7 @@ import { tinyScenario } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-machines-'));
 
-describe('environment and agent machines', () => {
+describe('environment and agent actors', () => {
   it('an agent asked for a trial emits actions.chosen; its environment publishes the trial with the next inputs the task encoded', () => {
     const published: RunEvent[] = [];
     const environment = createActor(environmentMachine, {
@@ -94,13 +96,13 @@ describe('a failure inside an actor', () => {
   });
 
   it('in an environment names that agent', async () => {
-    const environment = environmentMachine.provide({
-      actions: {
-        publishTrial: ({ context }) => {
-          if (context.agent === 'q') throw new Error('task stepped out of range');
-        },
+    const environment = fromTransition<EnvironmentContext, EnvironmentEvent, never, EnvironmentInput>(
+      (context, event) => {
+        if (event.type === 'actions.chosen' && context.agent === 'q') throw new Error('task stepped out of range');
+        return environmentTransition(context, event);
       },
-    });
+      initialEnvironmentContext,
+    );
     const result = await startRun(tinyScenario(), { machines: { environment } }).done;
     expect(result.status).toBe('failed');
     expect(result.failure?.summary).toBe('agent "q" (environment) failed in phase 0 "train": task stepped out of range');
