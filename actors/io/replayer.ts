@@ -5,10 +5,13 @@
  * its line number.
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createGunzip, constants } from 'node:zlib';
 import { EventDecoder } from '../../src/protocol/eventCodec.js';
-import { recordingHeaderSchema, type RecordingHeader, type RunEvent } from '../../src/protocol/events.js';
-import { parseWith } from '../../src/validation.js';
+import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
+import { RecordingChecker } from '../../src/protocol/recordingChecker.js';
+import { checkRecordingHeader } from '../../src/protocol/recordingHeader.js';
+import { packageVersion } from './recordingHeader.js';
 import { ReplayPacer } from './replayPacer.js';
 
 export interface ReplayOptions {
@@ -43,6 +46,17 @@ function parseLine(text: string, lineNumber: number, path: string): unknown {
   }
 }
 
+/** Whether the file starts with gzip's magic bytes (1f 8b). */
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * @example
  * const bus = new EventBus();
@@ -53,11 +67,19 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   const pacer = new ReplayPacer({ speed });
   const pace = options.pace ?? ((time: number | undefined) => pacer.pace(time));
   const decoder = new EventDecoder();
+  const checker = new RecordingChecker();
+  let gzip: boolean;
+  try {
+    gzip = await isGzip(path);
+  } catch (error) {
+    throw new Error(`cannot read recording ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (path.endsWith('.gz') && !gzip) throw new Error(`${path} is named .gz but is not gzip-compressed; rename it without .gz if it is a plain NDJSON recording`);
+  if (!path.endsWith('.gz') && gzip) warn(`${path} is gzip-compressed though its name does not end in .gz; reading it as gzip`);
   const file = createReadStream(path);
   // A killed run's gzip stream has no trailer: decode what is there instead of failing.
-  const source = path.endsWith('.gz') ? file.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : file;
+  const source = gzip ? file.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : file;
   file.on('error', (error) => source.destroy(error));
-  let rest = '';
   let lineNumber = 0;
   let events = 0;
   let header: RecordingHeader | undefined;
@@ -66,28 +88,42 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
     if (text.trim() === '') return;
     const json = parseLine(text, lineNumber, path);
     if (header === undefined) {
-      header = parseWith(recordingHeaderSchema, json, `${path}: line ${lineNumber} (header)`) as RecordingHeader;
+      const checked = checkRecordingHeader(json, `${path}: line ${lineNumber} (header)`, packageVersion());
+      if (checked.warning) warn(checked.warning);
+      header = checked.header;
       onHeader?.(header);
       return;
     }
     const event = decoder.decode(json, `${path}: line ${lineNumber}`);
+    checker.check(event, `${path}: line ${lineNumber}`);
     const wait = pace('time' in event ? event.time : undefined);
     if (wait) await wait;
     events += 1;
     onEvent(event);
   };
-  const utf8 = new TextDecoder();
-  for await (const chunk of source) {
-    rest += typeof chunk === 'string' ? chunk : utf8.decode(chunk as Buffer, { stream: true });
-    let newline = rest.indexOf('\n');
-    let from = 0;
-    while (newline !== -1) {
-      await handle(rest.slice(from, newline));
-      from = newline + 1;
-      newline = rest.indexOf('\n', from);
+  // Lines are cut on the newline byte before decoding (no UTF-8 sequence contains 0x0a), so an
+  // invalid byte is reported with its line.
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const decodeLine = (bytes: Uint8Array): string => {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      throw new Error(`${path}: line ${lineNumber + 1} is not valid UTF-8; a recording is UTF-8 text`);
     }
-    rest = rest.slice(from);
+  };
+  let pending: Buffer = Buffer.alloc(0);
+  for await (const chunk of source) {
+    const bytes = pending.length === 0 ? (chunk as Buffer) : Buffer.concat([pending, chunk as Buffer]);
+    let from = 0;
+    let newline = bytes.indexOf(0x0a);
+    while (newline !== -1) {
+      await handle(decodeLine(bytes.subarray(from, newline)));
+      from = newline + 1;
+      newline = bytes.indexOf(0x0a, from);
+    }
+    pending = bytes.subarray(from);
   }
+  const rest = decodeLine(pending);
   let truncated = false;
   if (rest.trim() !== '') {
     let json: unknown;

@@ -9,11 +9,26 @@
 import { z } from 'zod';
 import { encodeCohortInputs, parseTaskType, taskInputSize } from '../tasks/encoding.js';
 import type { TaskType } from '../tasks/cohortTask.js';
-import { ConfigError, parseWith } from '../validation.js';
+import { ConfigError, parseWith, showValue } from '../validation.js';
 import { plainEventSchemas, trialCompletedWireSchema, type RunEvent, type TrialCompletedEvent } from './events.js';
 import { TRIAL_COLUMNS, TRIAL_COLUMN_NAMES } from './trialColumns.js';
 
-const wireEventSchema = z.union([trialCompletedWireSchema, ...plainEventSchemas]);
+/** Each wire schema by the event type(s) it accepts, so that a bad event is checked against its own schema and the error names the field. */
+const SCHEMA_BY_TYPE = new Map<string, z.ZodType>();
+for (const schema of [trialCompletedWireSchema, ...plainEventSchemas]) {
+  const type = (schema as z.ZodObject).shape.type as z.ZodLiteral<string> | z.ZodEnum;
+  const values = 'options' in type ? (type.options as string[]) : [...(type as z.ZodLiteral<string>).values];
+  for (const value of values) SCHEMA_BY_TYPE.set(value, schema);
+}
+export const EVENT_TYPES: readonly string[] = [...SCHEMA_BY_TYPE.keys()];
+
+function schemaFor(json: unknown, what: string): z.ZodType {
+  const type = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as { type?: unknown }).type : undefined;
+  const schema = typeof type === 'string' ? SCHEMA_BY_TYPE.get(type) : undefined;
+  if (schema) return schema;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ConfigError([`${what} must be an event object, got ${showValue(json)}`]);
+  throw new ConfigError([`${what}.type must be one of ${EVENT_TYPES.map((t) => JSON.stringify(t)).join(', ')}, got ${showValue(type)}`]);
+}
 
 /**
  * The JSON form of an event: typed arrays as plain arrays, the derived `nextInputs` left out.
@@ -42,7 +57,7 @@ export class EventDecoder {
 
   /** Validate a parsed JSON value as an event; throws a ConfigError naming the bad field (prefixed by `what`). */
   decode(json: unknown, what = 'event'): RunEvent {
-    const parsed = parseWith(wireEventSchema, json, what) as Record<string, unknown>;
+    const parsed = parseWith(schemaFor(json, what), json, what) as Record<string, unknown>;
     if (parsed.type === 'run.started') {
       try {
         this.taskType = parseTaskType(parsed.task as string);
