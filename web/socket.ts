@@ -1,7 +1,8 @@
 /**
  * The viewer's socket: connects to the server's `/ws`, validates each message at the boundary
  * (a malformed frame is reported, never applied), and reconnects after a drop; the server sends a
- * fresh snapshot to every new connection.
+ * fresh snapshot to every new connection. The URL carries the control token, if any
+ * (`/ws?token=…`): the server lets only such a socket pause, resume or change speed.
  */
 import { parseServerMessage, type ClientMessage, type ServerMessage } from '../src/protocol/viewerMessages.js';
 
@@ -20,7 +21,7 @@ export interface ViewerSocket {
 
 /**
  * @example
- * const socket = connectViewer({ url: `ws://${location.host}/ws`, onMessage: apply, onConnection: show });
+ * const socket = connectViewer({ url: `ws://${location.host}/ws?token=${token}`, onMessage: apply, onConnection: show });
  * socket.send({ type: 'pause', v: 1 });
  */
 export function connectViewer({ url, onMessage, onConnection, retryMs = 1000 }: ViewerSocketOptions): ViewerSocket {

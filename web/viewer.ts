@@ -1,7 +1,9 @@
 /**
  * The viewer page: keeps the run's state from the socket, redraws the charts of the selected agent
  * at most ten times a second (only those whose data changed), and sends pause / resume / speed
- * back to the server. Each redraw's duration is kept in `window.__viewerStats` (the e2e test reads
+ * back to the server. Controlling takes the run's token, which the page reads from its own address
+ * (`/?token=…`, as the CLI prints it) and passes on in the socket URL; without one the page only
+ * watches (docs/viewer-protocol.md, "Security"). Each redraw's duration is kept in `window.__viewerStats` (the e2e test reads
  * it to check the page stays responsive).
  */
 import { PROTOCOL_VERSION, type RunStatus, type ServerMessage } from '../src/protocol/viewerMessages.js';
@@ -67,6 +69,9 @@ const pauseButton = $<HTMLButtonElement>('pause');
 const resumeButton = $<HTMLButtonElement>('resume');
 const notice = $('notice');
 
+/** The control token from the page's address; null: viewing only. */
+const token = new URLSearchParams(location.search).get('token');
+
 const stats: ViewerStats = { redraws: 0, durations: [], trialsShown: 0, messages: 0, state: 'connecting' };
 window.__viewerStats = stats;
 
@@ -102,6 +107,7 @@ function describe(status: RunStatus | undefined): string {
   ];
   if (status.state === 'running') parts.push(`${status.trialsPerSecond.toLocaleString()} trials/s`);
   if (status.mode === 'replay') parts.push(`speed ${status.speed === null ? 'max' : `${status.speed}×`}`);
+  if (token === null) parts.push('view only (open the URL the command printed to control the run)');
   return parts.join(' · ');
 }
 
@@ -120,8 +126,9 @@ function draw(continuation = false): void {
   const status = state.status;
   statusLine.innerHTML = describe(status);
   speedControl.hidden = status?.mode !== 'replay';
-  pauseButton.disabled = !connected || status?.state !== 'running';
-  resumeButton.disabled = !connected || status?.state !== 'paused';
+  speedSelect.disabled = token === null;
+  pauseButton.disabled = token === null || !connected || status?.state !== 'running';
+  resumeButton.disabled = token === null || !connected || status?.state !== 'paused';
   syncAgents();
   const agent = state.agents.get(agentSelect.value);
   if (agent) {
@@ -163,7 +170,7 @@ function showNotice(text: string): void {
 }
 
 const socket = connectViewer({
-  url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
+  url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws${token === null ? '' : `?token=${encodeURIComponent(token)}`}`,
   onMessage: (message: ServerMessage) => {
     stats.messages += 1;
     if (message.type === 'notice') return showNotice(message.message);

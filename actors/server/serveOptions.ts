@@ -18,8 +18,10 @@ export interface Viewer {
 }
 
 /**
- * Start the viewer unless --no-serve; prints its URL on stderr. Throws (before anything runs) when
- * the port is busy.
+ * Start the viewer unless --no-serve; prints its URL on stderr with the run's control token
+ * (`viewer: http://127.0.0.1:8080/?token=…`, the way Jupyter prints its own): whoever opens that
+ * address may pause and resume the run, the bare page only watches. Throws (before anything runs)
+ * when the port is busy.
  * @example
  * const viewer = await startViewer(flags, { mode: 'live' });
  */
@@ -27,7 +29,7 @@ export async function startViewer(flags: ServeFlags, hubOptions: ViewerHubOption
   if (!flags.serve) return undefined;
   const hub = new ViewerHub(hubOptions);
   const server = await startViewerServer({ hub, host: flags.host, port: flags.port, log: (line) => process.stderr.write(`${line}\n`) });
-  process.stderr.write(`viewer: ${server.url}\n`);
+  process.stderr.write(`viewer: ${server.controlUrl}\n`);
   return { hub, server };
 }
 
@@ -38,7 +40,7 @@ export async function startViewer(flags: ServeFlags, hubOptions: ViewerHubOption
 export async function finishViewer(viewer: Viewer | undefined, exit: boolean): Promise<void> {
   if (!viewer) return;
   if (exit) return viewer.server.close();
-  process.stderr.write(`run finished; the viewer stays at ${viewer.server.url} (Ctrl-C to quit)\n`);
+  process.stderr.write(`run finished; the viewer stays at ${viewer.server.controlUrl} (Ctrl-C to quit)\n`);
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   await viewer.server.close();
 }

@@ -10,11 +10,21 @@
  * sent behind the updates is answered only once the client has read them, so an unanswered ping
  * shows a client that stopped reading long before its buffer fills. A slow client is skipped (it
  * gets a fresh snapshot once it catches up) and dropped after `dropAfterMs` of being slow.
+ *
+ * Only this viewer's own page (or a command-line client) on one of its own names is answered
+ * (requestGuard.ts); only a client that knows the run's token may control it, and a pause dies
+ * with the clients that hold it (controlGate.ts). What clients can repeat at will is logged a few
+ * times, then counted (boundedLog.ts). docs/viewer-protocol.md "Security" describes the model.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
+import { BoundedLog } from './boundedLog.js';
 import { viewerAssets } from './bundleViewer.js';
+import { ControlGate, type TokenState } from './controlGate.js';
+import { MIN_TOKEN_LENGTH, newControlToken, sameToken } from './controlToken.js';
+import { RequestGuard } from './requestGuard.js';
 import { parseClientMessage, PROTOCOL_VERSION, type NoticeMessage } from '../../src/protocol/viewerMessages.js';
 import type { ViewerHub } from './viewerHub.js';
 
@@ -33,6 +43,8 @@ export interface ViewerServerOptions {
   maxLagMs?: number;
   /** A client slow for this long is dropped (default 10 000 ms). */
   dropAfterMs?: number;
+  /** The control token (default: 128 random bits from node:crypto, new for each server). */
+  token?: string;
   /** Log lines (default: none). */
   log?: (message: string) => void;
 }
@@ -48,11 +60,19 @@ export interface ViewerServerStats {
   dropped: number;
   /** Client messages ignored as malformed. */
   ignored: number;
+  /** Page requests and socket upgrades refused (403) for their Host or Origin. */
+  forbidden: number;
+  /** Control messages refused for want of a valid token. */
+  refusedControls: number;
 }
 
 export interface ViewerServer {
-  /** e.g. http://127.0.0.1:8080/ */
+  /** The page, read-only: e.g. http://127.0.0.1:8080/ */
   url: string;
+  /** The page with the control token, what the CLI prints: e.g. http://127.0.0.1:8080/?token=9f86… */
+  controlUrl: string;
+  /** The control token. */
+  token: string;
   port: number;
   stats(): ViewerServerStats;
   /** Disconnect every client and stop listening. */
@@ -61,6 +81,7 @@ export interface ViewerServer {
 
 interface Client {
   id: number;
+  token: TokenState;
   needsSnapshot: boolean;
   /** The hub's run generation this client's state belongs to. */
   generation: number;
@@ -76,26 +97,61 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
   return new Error(`viewer: cannot listen on ${host}:${port}: ${error.message}`);
 }
 
+/** Answer a refused upgrade with a plain http status and hang up (no WebSocket is created). */
+function refuseUpgrade(socket: Duplex, status: 403 | 404): void {
+  // The http server stops listening for an upgraded socket's errors (a client that hangs up first).
+  socket.on('error', () => socket.destroy());
+  const body = status === 403 ? 'forbidden\n' : 'not found\n';
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+}
+
 /**
  * @example
  * const hub = new ViewerHub({ mode: 'live' });
  * const server = await startViewerServer({ hub, port: 0 });
- * console.log(`viewer at ${server.url}`);
+ * console.log(`viewer at ${server.controlUrl}`);
  */
 export async function startViewerServer(options: ViewerServerOptions): Promise<ViewerServer> {
   const {
-    hub, host = '127.0.0.1', port = 8080, updateIntervalMs = 100, maxBufferedBytes = 1 << 20, maxLagMs = 2000, dropAfterMs = 10_000, log = () => {},
+    hub, host = '127.0.0.1', port = 8080, updateIntervalMs = 100, maxBufferedBytes = 1 << 20, maxLagMs = 2000, dropAfterMs = 10_000,
+    token = newControlToken(), log = () => {},
   } = options;
+  if (token.length < MIN_TOKEN_LENGTH) throw new Error(`token must be at least ${MIN_TOKEN_LENGTH} characters, got ${token.length}`);
   const assets = await viewerAssets();
-  const counters = { connected: 0, skipped: 0, dropped: 0, ignored: 0 };
+  const counters = { connected: 0, skipped: 0, dropped: 0, ignored: 0, forbidden: 0 };
   const clients = new Map<WebSocket, Client>();
+  const gate = new ControlGate({ hub, log });
+  // What a client can repeat at will is logged a few times, then counted (gate.tick and close cover its own).
+  const bounded = {
+    malformed: new BoundedLog({ log, what: 'malformed messages ignored' }),
+    host: new BoundedLog({ log, burst: 1, what: 'requests refused for their Host' }),
+    origin: new BoundedLog({ log, burst: 1, what: 'requests refused for their Origin' }),
+    wrongToken: new BoundedLog({ log, burst: 1, what: 'clients connected with a wrong token' }),
+    gate,
+  };
+  // Set once the port is known; nothing is answered before.
+  let guard!: RequestGuard;
+  /** Whether a request may be answered; a refused one is counted and logged boundedly. */
+  const allowed = (request: IncomingMessage, what: string): boolean => {
+    const refusal = guard.check(request.headers);
+    if (!refusal) return true;
+    counters.forbidden += 1;
+    bounded[refusal.kind].report(`viewer: refused a ${what}: ${refusal.message}`, refusal.message, performance.now());
+    return false;
+  };
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0];
     const send = (status: number, type: string, body: string) => {
-      response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      response.writeHead(status, {
+        'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff',
+        // The page's address holds the token: never send it on as a referrer, never show the page in another site's frame.
+        'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY', 'content-security-policy': "frame-ancestors 'none'",
+      });
       response.end(request.method === 'HEAD' ? undefined : body);
     };
+    if (!allowed(request, 'page request')) return send(403, 'text/plain', 'forbidden\n');
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, 'text/plain', 'method not allowed\n');
     if (path === '/' || path === '/index.html') return send(200, 'text/html; charset=utf-8', assets.html);
     if (path === '/viewer.js') return send(200, 'text/javascript; charset=utf-8', assets.script);
@@ -105,28 +161,38 @@ export async function startViewerServer(options: ViewerServerOptions): Promise<V
     }
     return send(404, 'text/plain', 'not found\n');
   });
-  const sockets = new WebSocketServer({ server: http, path: '/ws', maxPayload: 64 * 1024 });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://viewer');
+    if (url.pathname !== '/ws') return refuseUpgrade(socket, 404);
+    if (!allowed(request, 'socket')) return refuseUpgrade(socket, 403);
+    const given = url.searchParams.get('token');
+    const tokenState: TokenState = given === null ? 'none' : sameToken(given, token) ? 'valid' : 'wrong';
+    sockets.handleUpgrade(request, socket, head, (ws) => accept(ws, tokenState));
+  });
 
-  sockets.on('connection', (ws: WebSocket) => {
-    const client: Client = { id: ++counters.connected, needsSnapshot: true, generation: hub.generation };
+  const notify = (ws: WebSocket, text: string) => {
+    const message: NoticeMessage = { type: 'notice', v: PROTOCOL_VERSION, message: text };
+    ws.send(JSON.stringify(message));
+  };
+
+  const accept = (ws: WebSocket, tokenState: TokenState) => {
+    const client: Client = { id: ++counters.connected, token: tokenState, needsSnapshot: true, generation: hub.generation };
     clients.set(ws, client);
-    log(`viewer: client ${client.id} connected`);
+    log(`viewer: client ${client.id} connected${tokenState === 'valid' ? ' (may control the run)' : ''}`);
+    if (tokenState === 'wrong') {
+      bounded.wrongToken.report(`viewer: client ${client.id} gave a wrong control token: viewing only`, `client ${client.id}`, performance.now());
+      notify(ws, ControlGate.wrongTokenNotice());
+    }
     ws.on('message', (data, isBinary) => {
       const parsed = isBinary ? { ok: false as const, reason: 'binary frame' } : parseClientMessage(data.toString());
-      if (!parsed.ok) {
-        counters.ignored += 1;
-        log(`viewer: ignored a malformed message from client ${client.id} (${parsed.reason})`);
+      if (parsed.ok) {
+        const notice = gate.control(client, parsed.message, performance.now());
+        if (notice !== undefined) notify(ws, notice);
         return;
       }
-      try {
-        const notice = hub.control(parsed.message);
-        if (notice !== undefined) {
-          const message: NoticeMessage = { type: 'notice', v: PROTOCOL_VERSION, message: notice };
-          ws.send(JSON.stringify(message));
-        }
-      } catch (error) {
-        log(`viewer: control ${parsed.message.type} from client ${client.id} failed: ${(error as Error).message}`);
-      }
+      counters.ignored += 1;
+      bounded.malformed.report(`viewer: ignored a malformed message from client ${client.id} (${parsed.reason})`, `client ${client.id}: ${parsed.reason}`, performance.now());
     });
     ws.on('pong', () => {
       client.pingSentAt = undefined;
@@ -135,19 +201,17 @@ export async function startViewerServer(options: ViewerServerOptions): Promise<V
     ws.on('close', () => {
       clients.delete(ws);
       log(`viewer: client ${client.id} disconnected`);
+      gate.left(client);
     });
-  });
-  let listening = false;
-  // Before listening, the http server's own error (a busy port) is re-emitted here: reported once, below.
-  sockets.on('error', (error) => {
-    if (listening) log(`viewer: ${error.message}`);
-  });
+  };
+  sockets.on('error', (error) => log(`viewer: ${error.message}`));
 
   const flush = () => {
     const update = hub.takeUpdate();
     const updateText = update && JSON.stringify(update);
     let snapshotText: string | undefined;
     const now = performance.now();
+    for (const entry of Object.values(bounded)) entry.tick(now);
     for (const [ws, client] of clients) {
       if (ws.readyState !== WebSocket.OPEN) continue;
       if (client.generation !== hub.generation) {
@@ -199,18 +263,23 @@ export async function startViewerServer(options: ViewerServerOptions): Promise<V
     sockets.close();
     throw listenError(error as NodeJS.ErrnoException, host, port);
   }
-  listening = true;
   const bound = (http.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  guard = new RequestGuard({ host, port: bound });
+  const shownHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${bound}/`;
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${bound}/`,
+    url,
+    controlUrl: `${url}?token=${encodeURIComponent(token)}`,
+    token,
     port: bound,
-    stats: () => ({ clients: clients.size, ...counters }),
+    stats: () => ({ clients: clients.size, ...counters, refusedControls: gate.refused }),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         clearInterval(timer);
+        const now = performance.now();
+        for (const entry of Object.values(bounded)) entry.close(now);
         for (const ws of clients.keys()) ws.terminate();
         clients.clear();
         sockets.close();

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +44,11 @@ describe.skipIf(!hasChromium)('viewer in a real browser (chromium)', () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+        // A DNS-rebinding name: evil.example resolves to this machine, as an attacker's DNS would make it.
+        '--host-resolver-rules=MAP evil.example 127.0.0.1',
+      ],
       viewport: { width: 1400, height: 1000 },
     });
     server = await startViewerServer({ hub, port: 0 });
@@ -64,7 +70,7 @@ describe.skipIf(!hasChromium)('viewer in a real browser (chromium)', () => {
 
     const system = startRun(scenario, { onEvent: (e) => hub.event(e), onAnalysis: (output) => hub.analysis(output) });
     hub.setControls({ pause: () => system.pause(), resume: () => system.resume() });
-    await page.goto(server.url);
+    await page.goto(server.controlUrl);
     await page.waitForFunction(() => window.__viewerStats.trialsShown >= 200, undefined, { timeout: 30_000 });
     const result = await system.done;
     hub.end(result.status);
@@ -89,5 +95,63 @@ describe.skipIf(!hasChromium)('viewer in a real browser (chromium)', () => {
     console.log(`viewer redraws: ${stats.redraws}, median ${quantile(durations, 0.5).toFixed(1)} ms, ` +
       `p95 ${quantile(durations, 0.95).toFixed(1)} ms, max ${Math.max(...durations).toFixed(1)} ms ` +
       `(4 agents at full speed, ${result.cursor.trialsPlayed} trials each); screenshot test-results/viewer.png`);
+  });
+
+  it('the page pauses and resumes the run with the token from its URL; a page opened without it only watches', async () => {
+    const page = await context.newPage();
+    const watcher = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // Ticks at least 100 ms apart (30 ticks): the click lands mid-run however fast the machine plays.
+    const clock = { setTimeout: (fn: () => void, delay: number) => setTimeout(fn, Math.max(delay, 100)), clearTimeout: (id: NodeJS.Timeout) => clearTimeout(id) };
+    const system = startRun(scenario, { onEvent: (e) => hub.event(e), onAnalysis: (output) => hub.analysis(output), clock });
+    hub.setControls({ pause: () => system.pause(), resume: () => system.resume() });
+    await page.goto(server.controlUrl);
+    await watcher.goto(server.url);
+    await page.waitForFunction(() => window.__viewerStats.state === 'running' && window.__viewerStats.trialsShown >= 200, undefined, { timeout: 30_000 });
+    await page.click('#pause');
+    await page.waitForFunction(() => window.__viewerStats.state === 'paused', undefined, { timeout: 10_000 });
+    expect(system.run.getSnapshot().value).toBe('paused');
+    // The page without the token sees the pause, but its buttons are off and it says why.
+    await watcher.waitForFunction(() => window.__viewerStats.state === 'paused', undefined, { timeout: 10_000 });
+    expect(await watcher.isDisabled('#resume')).toBe(true);
+    expect(await watcher.textContent('#status')).toContain('view only');
+    expect(await page.isEnabled('#resume')).toBe(true);
+    await page.click('#resume');
+    const result = await system.done;
+    hub.end(result.status);
+    expect(result.status).toBe('completed');
+    await page.waitForFunction(() => window.__viewerStats.state === 'completed', undefined, { timeout: 10_000 });
+    expect(errors).toEqual([]);
+    await Promise.all([page.close(), watcher.close()]);
+  });
+
+  it('a page on another site cannot open the socket, and a DNS-rebinding name gets 403', async () => {
+    const forbiddenBefore = server.stats().forbidden;
+    // The other site: a page on another port of this machine that tries the viewer's socket.
+    const attacker: Server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end('<!doctype html><title>other site</title>');
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+      const outcome = await page.evaluate((port) => new Promise<string[]>((resolve) => {
+        const seen: string[] = [];
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+        for (const type of ['open', 'message', 'error']) ws.addEventListener(type, () => seen.push(type));
+        ws.addEventListener('close', () => resolve(seen));
+      }), server.port);
+      expect(outcome).toEqual(['error']);
+
+      const rebound = await page.goto(`http://evil.example:${server.port}/?token=${server.token}`);
+      expect(rebound?.status()).toBe(403);
+      await page.close();
+    } finally {
+      attacker.close();
+    }
+    // The socket, the page and whatever else Chromium asked evil.example for (its favicon).
+    expect(server.stats().forbidden).toBeGreaterThanOrEqual(forbiddenBefore + 2);
   });
 });

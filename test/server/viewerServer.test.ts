@@ -1,49 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ViewerHub } from '../../actors/server/viewerHub.js';
-import { startViewerServer, type ViewerServer, type ViewerServerOptions } from '../../actors/server/viewerServer.js';
-import { startRun, type RunSystem } from '../../actors/system/startRun.js';
-import type { Scenario } from '../../actors/system/scenario.js';
+import { startViewerServer } from '../../actors/server/viewerServer.js';
+import { startRun } from '../../actors/system/startRun.js';
 import { tinyScenario } from '../actors/fixtures.js';
-import { TestViewer } from './viewerClient.js';
+import { closeAll, completed, run, scenario, serve, TOTAL, viewer } from './serveFixture.js';
+import type { TestViewer } from './viewerClient.js';
 
-/** The tiny fixture, long enough (40 + 5 episodes of 20 trials) to join and control it mid-run. */
-const scenario = (): Scenario => tinyScenario({ phases: [{ name: 'train', episodes: 40, learning: true }, { name: 'test', episodes: 5, learning: false }] });
-const TOTAL = 45 * 20;
-
-let servers: ViewerServer[] = [];
-let viewers: TestViewer[] = [];
-afterEach(async () => {
-  for (const viewer of viewers) viewer.close();
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-  viewers = [];
-});
-
-async function serve(options: Partial<ViewerServerOptions> = {}) {
-  const hub = new ViewerHub({ mode: 'live' });
-  const logs: string[] = [];
-  const server = await startViewerServer({ hub, port: 0, log: (line) => logs.push(line), ...options });
-  servers.push(server);
-  return { hub, server, logs };
-}
-
-function viewer(server: ViewerServer): TestViewer {
-  const v = new TestViewer(server.url);
-  viewers.push(v);
-  return v;
-}
-
-/** Ticks at least `ms` apart on the wall clock: the slow-client test needs a run that lasts longer than the drop timeout. */
-const slowTicks = (ms: number) => ({ setTimeout: (fn: () => void, delay: number) => setTimeout(fn, Math.max(delay, ms)), clearTimeout: (id: NodeJS.Timeout) => clearTimeout(id) });
-
-function run(hub: ViewerHub, s: Scenario = scenario(), onProgress?: (played: number) => void, tickMs = 0): RunSystem {
-  const system = startRun(s, { onEvent: (e) => hub.event(e), onAnalysis: (output) => hub.analysis(output), onProgress, ...(tickMs > 0 && { clock: slowTicks(tickMs) }) });
-  hub.setControls({ pause: () => system.pause(), resume: () => system.resume() });
-  void system.done.then((result) => hub.end(result.status));
-  return system;
-}
-
-const completed = (v: TestViewer) => () => v.status?.state === 'completed' && v.status.trials === TOTAL && v.state.agents.size === 3 && Object.values(v.trialCounts()).every((n) => n === TOTAL);
+afterEach(closeAll);
 
 describe('startViewerServer', () => {
   it('sends several clients a snapshot, then batched updates that add up to every trial of the run', async () => {
@@ -90,7 +53,7 @@ describe('startViewerServer', () => {
     expect(late.state.agents.get('premature')!.weights.x).toEqual(midRun!.state.agents.get('premature')!.weights.x);
   });
 
-  it('malformed client messages are ignored with a log line and change nothing in the run', async () => {
+  it('malformed client messages are ignored, the first few logged, and change nothing in the run', async () => {
     const reference = await startRun(scenario()).done;
     const { hub, server, logs } = await serve();
     const c = viewer(server);
@@ -105,17 +68,20 @@ describe('startViewerServer', () => {
     const result = await system.done;
     await c.until(completed(c), 'the final status');
     expect(server.stats().ignored).toBe(bad.length + 1);
-    expect(logs.filter((l) => l.includes('ignored a malformed message from client 1'))).toHaveLength(bad.length + 1);
+    // The first five in full, the other three in one summary line once the server closes.
+    expect(logs.filter((l) => l.includes('ignored a malformed message from client 1'))).toHaveLength(5);
     expect(logs.some((l) => l.includes('(not JSON)'))).toBe(true);
-    expect(logs.some((l) => l.includes('(binary frame)'))).toBe(true);
+    await server.close();
+    expect(logs.filter((l) => l.includes('malformed'))).toHaveLength(6);
+    expect(logs.at(-1)).toMatch(/^viewer: 3 more malformed messages ignored \(8 in all; the last: client 1: binary frame\)$/);
     // The run was never paused and played exactly what it plays without a viewer.
     expect(c.messages.some((m) => m.type !== 'notice' && m.status.state === 'paused')).toBe(false);
     expect(result.metrics).toEqual(reference.metrics);
   });
 
-  it('pause and resume from a viewer reach the run; speed on a live run answers with a notice', async () => {
+  it('pause and resume from a viewer with the token reach the run; speed on a live run answers with a notice', async () => {
     const { hub, server } = await serve();
-    const c = viewer(server);
+    const c = viewer(server, { token: server.token });
     await c.opened;
     let paused = false;
     const system = run(hub, scenario(), (played) => {
