@@ -21,7 +21,32 @@ export function showValue(value: unknown): string {
     const text = JSON.stringify(value);
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
   } catch {
-    return String(value);
+    // Too deep for JSON.stringify, or a cycle: say what it is rather than "[object Object]".
+    return Array.isArray(value) ? 'an array' : typeof value === 'object' && value !== null ? 'an object' : String(value);
+  }
+}
+
+/** How deep a JSON value may nest (objects and arrays) before `checkJsonDepth` refuses it. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Refuse a JSON value nested deeper than `maxDepth` objects or arrays, naming the path to the
+ * too-deep value. Validation (zod, JSON.stringify, structuredClone) recurses once per level,
+ * so a 100,000-deep value from a hostile or broken file would otherwise end in "Maximum call stack
+ * size exceeded" with no path; this walk is iterative and stops at the first too-deep value it meets.
+ * @example
+ * checkJsonDepth(JSON.parse(text), 'scenario'); // throws: scenario.task.options.a.a.a ... nests deeper than 64 levels
+ */
+export function checkJsonDepth(value: unknown, what: string, maxDepth = MAX_JSON_DEPTH): void {
+  const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: node, path } = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (path.length >= maxDepth) {
+      const at = path.length > 12 ? `${[what, ...path.slice(0, 8)].join('.')}...${path.slice(-2).join('.')}` : [what, ...path].join('.');
+      throw new ConfigError([`${at} nests deeper than ${maxDepth} levels of objects and arrays`]);
+    }
+    for (const key of Object.keys(node)) stack.push({ value: (node as Record<string, unknown>)[key], path: [...path, key] });
   }
 }
 

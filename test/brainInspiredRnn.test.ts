@@ -112,7 +112,7 @@ describe('BrainInspiredRNN', () => {
     const base = createPrematureConfig({ nHidden: 32 });
     const make = (overrides: Partial<DevelopmentalConfig>, nInputs = 4) => () => new BrainInspiredRNN({ ...base, ...overrides }, { nInputs });
     expect(make({ rank: 40 })).toThrow('config.rank must be an integer in [1, 31], got 40');
-    expect(make({ rank: 0 })).toThrow('config.rank must be an integer in [1, 4095], got 0');
+    expect(make({ rank: 0 })).toThrow('config.rank must be an integer in [1, 31], got 0');
     expect(make({}, 0)).toThrow('BrainInspiredRNN.nInputs must be an integer in [1, 4096], got 0');
     expect(make({}, 2.5)).toThrow('BrainInspiredRNN.nInputs must be an integer in [1, 4096], got 2.5');
     expect(make({ leak: 0 })).toThrow('config.leak must be a number in (0, 1], got 0');

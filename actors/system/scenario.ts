@@ -8,9 +8,12 @@ import { parameterVector } from '../../src/cognitive/cognitiveModel.js';
 import { createMatureConfig, createPrematureConfig, validateDevelopmentalConfig, type DevelopmentalConfig } from '../../src/model/config.js';
 import { createRandom } from '../../src/random.js';
 import { createTask } from '../../src/tasks/createTask.js';
-import { ConfigError, parseWith, showValue, zInteger, zNumber } from '../../src/validation.js';
+import { decodeText, type TextInput } from '../../src/data/decodeText.js';
+import { jsonErrorOffset } from '../../src/data/jsonErrorOffset.js';
+import { checkJsonDepth, ConfigError, parseWith, showValue, zInteger, zNumber } from '../../src/validation.js';
 import { COGNITIVE_MODEL_NAMES, createLiveCognitiveModel, findCognitiveModel } from '../../src/registry/cognitiveModels.js';
 import { findModelKind, MODEL_KINDS } from '../../src/registry/modelKinds.js';
+import { checkScenarioMemory, DEFAULT_MAX_MEMORY_BYTES } from './scenarioMemory.js';
 
 const TASKS = ['reversal', 'two_stage', 'probabilistic_reward'] as const;
 const oneOf = (values: readonly string[]) => `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -150,12 +153,27 @@ function checkCognitive(spec: CognitiveSpec, task: string, taskOptions: Record<s
   }
 }
 
+export interface ParseScenarioOptions {
+  /** First segment of every JSON path in an error message. Default `scenario`. */
+  what?: string;
+  /**
+   * Refuse a scenario whose estimated memory (scenarioMemory.ts) is above this many bytes.
+   * Default DEFAULT_MAX_MEMORY_BYTES (2 GB); the command line passes a share of the machine's
+   * memory. `Infinity` skips the memory checks (a replay allocates none of it).
+   */
+  maxMemoryBytes?: number;
+}
+
 /**
- * Check a scenario (already parsed from JSON) and fill in its defaults; a fresh object.
+ * Check a scenario (already parsed from JSON) and fill in its defaults; a fresh object. Also
+ * refuses values nested too deep to validate and runs too big for `maxMemoryBytes`.
  * @example
  * const scenario = parseScenario(JSON.parse(readFileSync('scenarios/reversal-developmental.json', 'utf8')));
+ * parseScenario(json, { maxMemoryBytes: 0.6 * os.totalmem() });
  */
-export function parseScenario(input: unknown, what = 'scenario'): Scenario {
+export function parseScenario(input: unknown, options: string | ParseScenarioOptions = {}): Scenario {
+  const { what = 'scenario', maxMemoryBytes = DEFAULT_MAX_MEMORY_BYTES } = typeof options === 'string' ? { what: options } : options;
+  checkJsonDepth(input, what);
   const scenario = parseWith(scenarioSchema, input, what);
   try {
     createTask(scenario.task.type, { nSessions: 1, rng: createRandom(0), options: structuredClone(scenario.task.options) });
@@ -174,20 +192,33 @@ export function parseScenario(input: unknown, what = 'scenario'): Scenario {
     }
     if (agent.trainer.mode === 'imitation') checkCognitive(agent.trainer.teacher, scenario.task.type, scenario.task.options, `${at}.trainer.teacher`);
   });
+  if (maxMemoryBytes !== Infinity) checkScenarioMemory(scenario, maxMemoryBytes, what);
   return scenario;
 }
 
+/** Where bad JSON goes wrong, as ` (line 3, column 14)` ('' if it cannot tell). */
+function jsonPosition(text: string): string {
+  const offset = jsonErrorOffset(text);
+  if (offset < 0) return '';
+  const before = text.slice(0, offset);
+  return ` (line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')})`;
+}
+
 /**
- * Parse scenario text (JSON); bad JSON is reported with its position, like any other field error.
+ * Parse scenario text (JSON), or a file's bytes: a UTF-8 byte-order mark (as Windows editors
+ * write) is dropped, bytes that are not UTF-8 are refused with their line; bad JSON is reported
+ * with its line and column, like any other field error.
  * @example
- * const scenario = parseScenarioText(text, 'scenarios/volatile-reward.json');
+ * const scenario = parseScenarioText(readFileSync('scenarios/volatile-reward.json'), 'scenarios/volatile-reward.json');
  */
-export function parseScenarioText(text: string, source = 'scenario'): Scenario {
+export function parseScenarioText(input: TextInput, source = 'scenario', options: Omit<ParseScenarioOptions, 'what'> = {}): Scenario {
+  const text = decodeText(input, source);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError([`${source} is not valid JSON: ${(error as Error).message}`]);
+    const message = (error as Error).message;
+    throw new ConfigError([`${source} is not valid JSON${jsonPosition(text)}: ${message}`]);
   }
-  return parseScenario(json, 'scenario');
+  return parseScenario(json, { ...options, what: 'scenario' });
 }

@@ -1,11 +1,14 @@
 /**
  * The "trials CSV" format shared by every real data set in this project (see the data README):
  * one row per trial, columns task, subject, session, trial, choice, stage2_state, stage2_choice,
- * reward, block, reversal and, for two-stage files, common. Parsing works on a string (the
- * library never touches files) and yields one typed-array record per session.
+ * reward, block, reversal and, for two-stage files, common. Parsing works on a file's bytes or
+ * its text (the library never touches files) and yields one typed-array record per session.
+ * Files from spreadsheets are accepted as they come: a UTF-8 byte-order mark, `\r\n` line ends,
+ * no final newline; bytes that are not UTF-8 are refused with their line (decodeText.ts).
  */
-import { parse } from 'csv-parse/sync';
+import { CsvError, parse } from 'csv-parse/sync';
 import { ConfigError } from '../validation.js';
+import { decodeText, type TextInput } from './decodeText.js';
 
 /** Tasks a trials CSV can hold. */
 export type TrialsTask = 'reversal' | 'two_stage';
@@ -86,18 +89,31 @@ export function emptyTrialsSession(task: TrialsTask, subject: string, session: s
   };
 }
 
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+/** csv-parse's records, its own errors (an unclosed quote, ...) as ConfigErrors naming the line. */
+function csvRecords(text: string): CsvRecord[] {
+  try {
+    return parse(text, { info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as CsvRecord[];
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const line = (error as CsvError & { lines?: number }).lines;
+    const message = error.message.replace(/ at line \d+/, '');
+    throw new ConfigError([`line ${line ?? 1}: ${message}`]);
+  }
+}
+
 /**
- * Parse a trials CSV string, validating every field. Errors are `ConfigError`s naming the line
- * (1-based, the header is line 1) and the column.
+ * Parse a trials CSV (its bytes, or its text), validating every field. Errors are `ConfigError`s
+ * naming the line (1-based, the header is line 1) and the column. Pass the file's bytes
+ * (`readFileSync(path)`) rather than its lossily decoded text: a byte that is not UTF-8 is then
+ * named by line and byte; in text, a U+FFFD is refused by line and character instead.
  * @example
- * const table = parseTrialsCsv(text);
+ * const table = parseTrialsCsv(readFileSync('data.csv'));
  * table.sessions[0].choice; // Int8Array, -1 where the trial was missed
  */
-export function parseTrialsCsv(text: string): TrialsTable {
-  const records = parse(text, { info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as {
-    record: string[];
-    info: { lines: number };
-  }[];
+export function parseTrialsCsv(input: TextInput): TrialsTable {
+  const records = csvRecords(decodeText(input));
   if (records.length === 0) throw new ConfigError(['line 1: expected a header row, got an empty file']);
   const header = records[0].record;
   const hasCommon = header.length === 11 && header[10] === 'common';

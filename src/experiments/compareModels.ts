@@ -7,6 +7,7 @@ import type { FitObjective } from '../cognitive/fit.js';
 import type { TrialsSession } from '../data/trialsCsv.js';
 import type { TrainingConfig } from '../training/trainingConfig.js';
 import { ConfigError } from '../validation.js';
+import { checkFitData } from './checkFitData.js';
 import type { FitInputEncoding } from './conjunctiveInputs.js';
 import { crossValidateCognitiveSubjects, type CognitiveSubjectsResult } from './crossValidateCognitiveSubjects.js';
 import { crossValidateRecurrent, type RecurrentCrossValidationResult } from './crossValidateRecurrent.js';
@@ -74,9 +75,16 @@ export interface ModelComparison {
   /** Labels from best to worst. */
   ranking: string[];
   winner: string;
+  /**
+   * What the data lack without being refused (many missing outcomes, subjects without a choice),
+   * one sentence each (checkFitData.ts); the `fit` command prints them.
+   */
+  warnings: string[];
 }
 
 /**
+ * Cross-validate every model on the same folds and rank them. Refuses data with no choice, or with
+ * no outcome for a cognitive model that learns from outcomes (checkFitData.ts), before fitting.
  * @example
  * const table = parseTrialsCsv(text);
  * const result = compareModels(table.sessions, parseModelSpecs('tiny_gru:1,2 daw_hybrid', table.task), { folds: 5, seed: 1 });
@@ -86,6 +94,8 @@ export function compareModels(sessions: readonly TrialsSession[], specs: readonl
   const { folds = 5, seed = 0, seeds = 5, validationFraction = 0.2, inputEncoding = 'task', training = {}, restarts = 5, objective = 'stage1', onProgress } = options;
   if (specs.length === 0) throw new ConfigError(['specs must hold at least one model, got 0']);
   if (sessions.length === 0) throw new ConfigError(['sessions must hold at least one session, got 0']);
+  // Before any fold is fitted: no choices, or no outcomes for a model that learns from them, is refused.
+  const { warnings } = checkFitData(sessions, specs);
   const task = sessions[0].task;
   const subjectFolds = splitSubjectsIntoFolds(sessions, { folds, seed });
   const unitsOf = (spec: FitModelSpec) => folds * (spec.kind === 'recurrent' ? seeds : 1);
@@ -124,7 +134,7 @@ export function compareModels(sessions: readonly TrialsSession[], specs: readonl
   const winner = entries.find((e) => e.label === ranking[0])!;
   const models = entries.map((e) => ({ ...e, versusWinner: e === winner ? null : pairedDifference(e.subjects, winner.subjects) }));
   const nChoices = entries[0].heldOutChoices;
-  return { task, nSubjects: subjectFolds.subjects.length, nChoices, folds: subjectFolds.testSubjects, chanceNllPerChoice: Math.LN2, models, ranking, winner: winner.label };
+  return { task, nSubjects: subjectFolds.subjects.length, nChoices, folds: subjectFolds.testSubjects, chanceNllPerChoice: Math.LN2, models, ranking, winner: winner.label, warnings };
 }
 
 function summary(

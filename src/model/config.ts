@@ -14,7 +14,7 @@
  *   Mastrogiuseppe & Ostojic 2018, under which the overlap nᵀm is O(1)).
  */
 import { z } from 'zod';
-import { parseWith, zInteger, zNumber, ConfigError } from '../validation.js';
+import { parseWith, showValue, zInteger, zNumber, ConfigError } from '../validation.js';
 
 export type DevelopmentalStage = 'premature' | 'mature' | 'custom';
 
@@ -49,7 +49,8 @@ const configSchema = z
   .object({
     stage: z.enum(['premature', 'mature', 'custom']),
     nHidden: zInteger(2, 4096),
-    rank: zInteger(1, 4095),
+    // Its bound depends on nHidden: checked by validateDevelopmentalConfig, which names it.
+    rank: z.unknown(),
     leak: zNumber({ min: 0, minExclusive: true, max: 1 }),
     targetGamma: zNumber({ min: 0 }),
     nuclearWeight: zNumber({ min: 0 }),
@@ -63,15 +64,30 @@ const configSchema = z
   .strict();
 
 /**
- * Check every field (and rank < nHidden); returns a fresh object, never the caller's.
+ * Check every field (and rank < nHidden); returns a fresh object, never the caller's. Every bad
+ * field is listed; the rank's range is the one its nHidden allows.
  * @example
  * validateDevelopmentalConfig({ ...createMatureConfig(), rank: 40 }); // throws: rank must be an integer in [1, 31], got 40
  */
 export function validateDevelopmentalConfig(config: unknown, what = 'config'): DevelopmentalConfig {
-  const parsed = parseWith(configSchema, config, what);
-  if (parsed.rank > parsed.nHidden - 1) {
-    throw new ConfigError([`${what}.rank must be an integer in [1, ${parsed.nHidden - 1}], got ${parsed.rank}`]);
+  const issues: string[] = [];
+  let parsed: DevelopmentalConfig | undefined;
+  try {
+    parsed = parseWith(configSchema, config, what) as DevelopmentalConfig;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    issues.push(...error.issues);
   }
+  if (typeof config === 'object' && config !== null) {
+    const { nHidden, rank } = config as Record<string, unknown>;
+    const knownHidden = typeof nHidden === 'number' && Number.isInteger(nHidden) && nHidden >= 2 && nHidden <= 4096;
+    const allowed = knownHidden ? `an integer in [1, ${nHidden - 1}]` : 'an integer in [1, nHidden - 1]';
+    if (rank === undefined) issues.push(`${what}.rank is required`);
+    else if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 1 || (knownHidden && rank > nHidden - 1) || rank > 4095) {
+      issues.push(`${what}.rank must be ${allowed}, got ${showValue(rank)}`);
+    }
+  }
+  if (issues.length > 0 || parsed === undefined) throw new ConfigError(issues);
   return { ...parsed };
 }
 
