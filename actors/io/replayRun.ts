@@ -40,7 +40,8 @@ export async function runReplay(path: string, options: ReplayRunOptions = {}): P
       warn,
       ...(pacer && { pace: (time: number | undefined) => pacer.pace(time) }),
       onHeader: (header) => {
-        scenario = parseScenario(header.scenario, `${path}: header.scenario`);
+        // A replay allocates none of the run's memory: the scenario's memory limit does not apply.
+        scenario = parseScenario(header.scenario, { what: `${path}: header.scenario`, maxMemoryBytes: Infinity });
         analyzer = createActor(analyzerMachine, { input: { settings: scenario.analyzer } });
         analyzer.subscribe({ error: (error) => (failure ??= error) });
         if (onAnalysis) analyzer.on('*', onAnalysis);
