@@ -1,9 +1,10 @@
 /**
  * `brain-rnn fit`: the comparison of Ji-An, Benna & Mattar (2025) on a trials CSV. Every model is
  * cross-validated on the same subject folds; prints held-out NLL per first-stage choice per model
- * with the winner, and writes results.json (every number) and table.md to the output directory.
+ * with the winner, and writes results.json (every number) and table.md to the output directory,
+ * then manifest.json (sizes, sha256, `complete: true`): the folder is written as one set.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -13,6 +14,7 @@ import { compareModels, type ModelComparison } from '../../src/experiments/compa
 import type { FitInputEncoding } from '../../src/experiments/conjunctiveInputs.js';
 import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecurrent.js';
 import { defaultModelSpecs, parseModelSpecs } from '../../src/experiments/modelSpec.js';
+import { OutputFolder } from '../io/outputFolder.js';
 
 export interface FitCommandOptions {
   /** Path of the trials CSV. */
@@ -77,14 +79,13 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   const { data, folds, seeds, seed, nEpochs, restarts, objective, encoding = 'task', force = false, progress = true } = options;
   const print = options.print ?? ((text: string) => process.stdout.write(text));
   const outputDir = options.outputDir ?? join('fit-results', basename(data, extname(data)));
-  if (!force) {
-    for (const file of OUTPUT_FILES) {
-      const path = join(outputDir, file);
-      if (existsSync(path)) throw new Error(`${path} already exists; pass --force to overwrite it`);
-    }
-  }
+  const folder = new OutputFolder(outputDir, {
+    command: 'fit', ownedFiles: OUTPUT_FILES, force, refuse: ([path]) => new Error(`${path} already exists; pass --force to overwrite it`),
+    warn: (message) => process.stderr.write(`${message}\n`),
+  });
   const table = parseTrialsCsv(readFileSync(data, 'utf8'));
   const specs = options.models && options.models.length > 0 ? parseModelSpecs(options.models, table.task) : defaultModelSpecs(table.task);
+  folder.ensureWritable();
   const training = { ...RECURRENT_FIT_TRAINING, ...(nEpochs === undefined ? {} : { nEpochs }) };
   const bar = progress
     ? new cliProgress.SingleBar(
@@ -123,10 +124,12 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   const markdown = formatComparisonTable(result);
   const heading = `${basename(data)}: ${table.task}, ${result.nSubjects} subjects, ${result.nChoices} first-stage choices, ${folds}-fold CV over subjects (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
   print(`${heading}\n\n${markdown}\n\nwinner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice), ${seconds.toFixed(1)} s\n`);
-  mkdirSync(outputDir, { recursive: true });
   const settings = { data, task: table.task, models: specs.map((s) => s.label), folds, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
-  writeFileSync(join(outputDir, 'results.json'), `${JSON.stringify({ command: 'fit', options: settings, seconds, comparison: result }, null, 1)}\n`);
-  writeFileSync(join(outputDir, 'table.md'), `${heading}\n\n${markdown}\n`);
+  // One set, written atomically with manifest.json last (io/outputFolder.ts).
+  folder.writeAll([
+    ['results.json', `${JSON.stringify({ command: 'fit', options: settings, seconds, comparison: result }, null, 1)}\n`],
+    ['table.md', `${heading}\n\n${markdown}\n`],
+  ]);
   if (progress) process.stderr.write(`wrote ${join(outputDir, 'results.json')} and ${join(outputDir, 'table.md')}\n`);
   return result;
 }

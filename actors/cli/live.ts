@@ -61,6 +61,8 @@ export function registerLiveCommand(program: Command): void {
           },
         });
       } catch (error) {
+        // A recording that cannot be written ends here: the bar's timer must not keep the process up.
+        if (started) bar.stop();
         await viewer?.server.close();
         throw error;
       } finally {

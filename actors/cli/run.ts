@@ -2,10 +2,11 @@
  * `brain-rnn run` (the seed's `main.py`): the developmental comparison over several seeds on one
  * task or all three, written to an output folder as results.json (every number, configs, seeds),
  * report.md (the seed's Expected Results table, our measurements and a verdict per row) and the
- * six-panel figure per task (figure_<task>.svg and .png).
+ * six-panel figure per task (figure_<task>.svg and .png), then manifest.json (each file's size and
+ * sha256, `complete: true`). The folder is written as one set (io/outputFolder.ts): a killed run
+ * leaves the previous set or a folder marked incomplete, which a rerun replaces.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { integerFlag } from './argv.js';
@@ -18,7 +19,8 @@ import {
 } from '../../src/experiments/developmentalComparison.js';
 import { evaluateExpectedResults, type RowEvaluation } from '../../src/experiments/expectedResults.js';
 import type { SampleSummary } from '../../src/experiments/statistics.js';
-import { createComprehensiveFigure } from '../io/writeFigure.js';
+import { OutputFolder } from '../io/outputFolder.js';
+import { renderComprehensiveFigureFile } from '../io/writeFigure.js';
 
 export interface RunCommandOptions {
   task: string;
@@ -41,6 +43,7 @@ export interface RunCommandOptions {
 }
 
 export const RESULT_FILES = ['results.json', 'report.md'] as const;
+const ALL_TASKS = [TaskType.REVERSAL, TaskType.TWO_STAGE, TaskType.PROBABILISTIC_REWARD];
 
 /** Every file a run over these tasks writes (the ones --force is needed to replace). */
 export function outputFiles(tasks: readonly string[]): string[] {
@@ -50,14 +53,15 @@ export function outputFiles(tasks: readonly string[]): string[] {
 /** Run the comparison(s) and write the output folder; returns the results per task. */
 export async function runRunCommand(options: RunCommandOptions): Promise<DevelopmentalComparisonResults[]> {
   const outputDir = resolve(options.outputDir);
-  const tasks = options.allTasks ? [TaskType.REVERSAL, TaskType.TWO_STAGE, TaskType.PROBABILISTIC_REWARD] : [parseTaskType(options.task)];
-  const existing = outputFiles(tasks).filter((file) => existsSync(join(outputDir, file)));
-  if (existing.length > 0 && !options.force) {
-    throw new Error(`${existing.map((f) => join(outputDir, f)).join(', ')} already exist; pass --force to overwrite`);
-  }
+  const tasks = options.allTasks ? ALL_TASKS : [parseTaskType(options.task)];
+  // Every task's figures are owned, so --force over an --all-tasks result leaves no stale figure.
+  const folder = new OutputFolder(outputDir, {
+    command: 'run', ownedFiles: outputFiles(ALL_TASKS), force: options.force, warn: (message) => process.stderr.write(`${message}\n`),
+  });
   if (options.trainer !== 'supervised' && options.trainer !== 'online') {
     throw new Error(`--trainer must be supervised or online, got ${JSON.stringify(options.trainer)}`);
   }
+  folder.ensureWritable();
   const seeds = Array.from({ length: options.seeds }, (_, k) => options.seed + k);
   const configs = { premature: createPrematureConfig({ nHidden: options.nHidden }), mature: createMatureConfig({ nHidden: options.nHidden }) };
   const runsPerTask = seeds.length * 2;
@@ -99,16 +103,18 @@ export async function runRunCommand(options: RunCommandOptions): Promise<Develop
   } finally {
     if (showProgress) bar.stop();
   }
-  mkdirSync(outputDir, { recursive: true });
   const command = { ...options, outputDir: undefined, progress: undefined };
-  writeFileSync(join(outputDir, 'results.json'), `${JSON.stringify({ command, seeds, results: all }, null, 1)}\n`);
-  writeFileSync(join(outputDir, 'report.md'), formatReport(all, options));
+  // Everything is rendered before the first file is written: the folder is incomplete for the
+  // few milliseconds of the writes only, and a figure that fails to render leaves the previous set.
+  const files: [string, string | Uint8Array][] = [
+    ['results.json', `${JSON.stringify({ command, seeds, results: all }, null, 1)}\n`],
+    ['report.md', formatReport(all, options)],
+  ];
   for (const results of all) {
     const figureResults = toComparisonResults(results);
-    for (const extension of ['svg', 'png']) {
-      await createComprehensiveFigure(figureResults, join(outputDir, `figure_${results.task}.${extension}`));
-    }
+    for (const format of ['svg', 'png'] as const) files.push([`figure_${results.task}.${format}`, renderComprehensiveFigureFile(figureResults, format).bytes]);
   }
+  folder.writeAll(files);
   return all;
 }
 

@@ -2,8 +2,8 @@
  * A live run from a scenario file, with an optional recording: what `brain-rnn live` does,
  * without the terminal (tests and scripts call it directly).
  */
-import { readFileSync } from 'node:fs';
-import { Recorder } from './recorder.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { Recorder, type RecordingError } from './recorder.js';
 import { createRecordingHeader } from './recordingHeader.js';
 import { parseScenarioText, type Scenario } from '../system/scenario.js';
 import type { RunEvent } from '../../src/protocol/events.js';
@@ -37,22 +37,39 @@ export function loadScenarioFile(path: string, seed?: number): Scenario {
 }
 
 /**
+ * Play a scenario, recording it when `record` is given. The recording path is checked before the
+ * run starts; a write error during the run stops the run (it ends `failed`, at once even when
+ * paused), closes what was written and rejects with the error naming the file.
  * @example
  * const result = await runLive(loadScenarioFile('scenarios/volatile-reward.json'), { record: 'run.ndjson.gz' });
  */
 export async function runLive(scenario: Scenario, options: LiveRunOptions = {}): Promise<RunResult> {
   const { record, force, seed, onStart, startedAt, onEvent, ...rest } = options;
   const chosen = seed === undefined ? scenario : { ...scenario, seed };
-  const recorder = record ? new Recorder(record, createRecordingHeader(chosen, startedAt), { force }) : undefined;
+  let system: RunSystem | undefined;
+  const stopOnWriteError = (error: RecordingError) => {
+    const run = system?.run;
+    // The tick in progress also sees the error: its drain rejects and the run fails there.
+    if (run && run.getSnapshot().status === 'active') {
+      run.send({ type: 'actor.failed', role: 'run', phase: run.getSnapshot().context.cursor.phase, message: error.message, error });
+    }
+  };
+  const recorder = record ? new Recorder(record, createRecordingHeader(chosen, startedAt), { force, onError: stopOnWriteError }) : undefined;
+  let result: RunResult;
   try {
-    const system = startRun(chosen, {
+    system = startRun(chosen, {
       ...rest,
       onEvent: recorder ? (event) => { recorder.write(event); onEvent?.(event); } : onEvent,
       backpressure: recorder && (() => recorder.drain()),
     });
     onStart?.(system);
-    return await system.done;
+    result = await system.done;
   } finally {
     await recorder?.close();
   }
+  if (recorder?.error) {
+    const kept = existsSync(recorder.path) ? '; what was written before the error replays' : '';
+    throw new Error(`${recorder.error.message} (the run was stopped after ${result.cursor.trialsPlayed} trials${kept})`, { cause: recorder.error });
+  }
+  return result;
 }

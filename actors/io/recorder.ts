@@ -4,49 +4,116 @@
  * `.gz`); the stream is flushed at least once a second (a gzip sync flush), so a run killed at
  * any moment leaves a log that replays up to its last complete line. An existing file is never
  * overwritten unless `force` is set.
+ *
+ * The path is checked when the recorder is made, before the run starts: the file is opened and
+ * the header written synchronously, so a missing directory, a directory, an unwritable file or a
+ * full disk is refused at once. A write error later (disk full, file too large, the file removed)
+ * is kept as `error`: `drain()` rejects with it, `onError` hears it once, nothing more is written,
+ * and what reached the disk before it stays replayable.
  */
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { createGzip, constants, type Gzip } from 'node:zlib';
+import { closeSync, createWriteStream, fstatSync, openSync, statSync, unlinkSync, writeSync, type WriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createGzip, constants, gzipSync, type Gzip } from 'node:zlib';
 import { toWire } from '../../src/protocol/eventCodec.js';
 import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
+import { describeFileError } from './fileErrors.js';
 
 export interface RecorderOptions {
   /** Overwrite an existing file (default false: refuse). */
   force?: boolean;
   /** Milliseconds between flushes (default 1000). */
   flushIntervalMs?: number;
+  /** Called once with the first write error (the run should stop). */
+  onError?: (error: RecordingError) => void;
+}
+
+/** A recording that cannot be written: names the file and the reason. */
+export class RecordingError extends Error {
+  constructor(readonly path: string, readonly reason: string, options?: { cause?: unknown }) {
+    super(`cannot write the recording ${path}: ${reason}`, options);
+    this.name = 'RecordingError';
+  }
+}
+
+/** Open `path` for a new recording and write `firstBytes`, or throw a RecordingError. */
+function openRecording(path: string, force: boolean, firstBytes: Uint8Array): number {
+  const existing = statSync(path, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) throw new RecordingError(path, `it is a directory (give a file name, e.g. ${join(path, 'run.ndjson')})`);
+  if (existing && !force) throw new Error(`${path} already exists; pass --force to overwrite it`);
+  // A missing directory is refused rather than created: it is more often a typo than a wish.
+  const parent = dirname(path);
+  const parentStat = statSync(parent, { throwIfNoEntry: false });
+  if (!parentStat) throw new RecordingError(path, `the directory ${parent} does not exist (create it first: mkdir -p ${parent})`);
+  if (!parentStat.isDirectory()) throw new RecordingError(path, `${parent} is not a directory`);
+  let fd: number;
+  try {
+    // 'wx' makes the no-overwrite check atomic with the open.
+    fd = openSync(path, force ? 'w' : 'wx');
+  } catch (error) {
+    throw new RecordingError(path, describeFileError(error), { cause: error });
+  }
+  try {
+    for (let offset = 0; offset < firstBytes.length;) offset += writeSync(fd, firstBytes, offset);
+    return fd;
+  } catch (error) {
+    closeSync(fd);
+    // Leave no empty file behind that a rerun would then refuse to overwrite.
+    if (!existing) unlinkSync(path);
+    throw new RecordingError(path, describeFileError(error), { cause: error });
+  }
 }
 
 export class Recorder {
   private readonly file: WriteStream;
   private readonly gzip: Gzip | undefined;
   private readonly sink: WriteStream | Gzip;
+  private readonly identity: { dev: number; ino: number };
+  private readonly onError: ((error: RecordingError) => void) | undefined;
   private pending: string[] = [];
   private readonly timer: NodeJS.Timeout;
-  private closed = false;
+  private readonly waiting = new Set<(error: RecordingError) => void>();
+  private closing: Promise<void> | undefined;
+  /** The first write error, once there is one. */
+  error: RecordingError | undefined;
 
-  constructor(readonly path: string, header: RecordingHeader, { force = false, flushIntervalMs = 1000 }: RecorderOptions = {}) {
-    if (!force && existsSync(path)) throw new Error(`${path} already exists; pass --force to overwrite it`);
-    // 'wx' makes the no-overwrite check atomic with the open.
-    this.file = createWriteStream(path, { flags: force ? 'w' : 'wx' });
+  constructor(readonly path: string, header: RecordingHeader, { force = false, flushIntervalMs = 1000, onError }: RecorderOptions = {}) {
+    const headerLine = `${JSON.stringify(header)}\n`;
     this.gzip = path.endsWith('.gz') ? createGzip() : undefined;
-    if (this.gzip) this.gzip.pipe(this.file);
+    // With gzip the header is a gzip member of its own; the stream's output is the next member
+    // (concatenated members are one gzip file to every reader).
+    const fd = openRecording(path, force, this.gzip ? gzipSync(headerLine) : Buffer.from(headerLine));
+    const { dev, ino } = fstatSync(fd);
+    this.identity = { dev, ino };
+    this.onError = onError;
+    this.file = createWriteStream(path, { fd });
+    this.file.on('error', (error) => this.fail(error));
+    if (this.gzip) {
+      this.gzip.on('error', (error) => this.fail(error));
+      this.gzip.pipe(this.file);
+    }
     this.sink = this.gzip ?? this.file;
-    this.pending.push(JSON.stringify(header));
     this.timer = setInterval(() => this.flush(), flushIntervalMs);
     this.timer.unref();
   }
 
   /** Queue one event (written at the next `drain()` or flush). */
   write(event: RunEvent): void {
-    if (!this.closed) this.pending.push(JSON.stringify(toWire(event)));
+    if (!this.closing && !this.error) this.pending.push(JSON.stringify(toWire(event)));
   }
 
   /** Hand the queued lines to the stream and, for gzip, sync-flush so they are decodable on disk. */
   flush(): void {
+    if (this.error || this.closing || !this.stillThere()) return;
     this.writePending();
     this.gzip?.flush(constants.Z_SYNC_FLUSH);
+  }
+
+  /** Writing on to a removed (or replaced) file would lose the whole run without a word. */
+  private stillThere(): boolean {
+    const now = statSync(this.path, { throwIfNoEntry: false });
+    if (now && now.dev === this.identity.dev && now.ino === this.identity.ino) return true;
+    this.fail(new Error(now ? 'the file was replaced during the run' : 'the file was removed during the run'));
+    return false;
   }
 
   private writePending(): boolean {
@@ -56,18 +123,48 @@ export class Recorder {
     return this.sink.write(text);
   }
 
-  /** Write the queued lines and wait until the stream can take more (call once per tick). */
+  /** Write the queued lines and wait until the stream can take more (call once per tick); rejects after a write error. */
   async drain(): Promise<void> {
-    if (!this.writePending()) await once(this.sink, 'drain');
+    if (this.error) throw this.error;
+    if (this.writePending()) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        this.sink.off('drain', done);
+        this.waiting.delete(failed);
+        resolve();
+      };
+      const failed = (error: RecordingError) => {
+        this.sink.off('drain', done);
+        reject(error);
+      };
+      this.sink.on('drain', done);
+      this.waiting.add(failed);
+    });
   }
 
-  /** Write everything and close the file. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.writePending();
-    this.closed = true;
+  /** Write everything and close the file; resolves (never rejects) once the file is closed; check `error` after. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.timer);
+      if (!this.error && this.stillThere()) {
+        this.writePending();
+        this.sink.end();
+      }
+      if (!this.file.closed) await new Promise<void>((resolve) => this.file.once('close', () => resolve()));
+    })();
+    return this.closing;
+  }
+
+  private fail(cause: unknown): void {
+    if (this.error) return;
+    this.error = new RecordingError(this.path, describeFileError(cause), { cause });
     clearInterval(this.timer);
-    this.sink.end();
-    await once(this.file, 'close');
+    this.pending = [];
+    for (const reject of this.waiting) reject(this.error);
+    this.waiting.clear();
+    // Both streams stop here; destroying without an error emits none.
+    this.gzip?.destroy();
+    this.file.destroy();
+    this.onError?.(this.error);
   }
 }

@@ -1,9 +1,10 @@
 /**
  * Figures as files: the edge around the pure renderers in src/figures. Builds a jsdom document,
- * renders, and writes SVG, or PNG rasterised with resvg when the path ends in .png.
+ * renders, and writes SVG, or PNG rasterised with resvg when the path ends in .png (each file
+ * through a temporary name and a rename); or gives the file's bytes for an output folder to write.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { JSDOM } from 'jsdom';
 import { ConfigError, checkNumber } from '../../src/validation.js';
@@ -82,25 +83,72 @@ export function rasterizeSvg(svg: string, options: RasterizeOptions = {}): Raste
   return { png: image.asPng(), pixels: image.pixels, width: image.width, height: image.height };
 }
 
+export interface FigureFile {
+  /** The file's bytes: the standalone SVG document, or the PNG. */
+  bytes: Buffer;
+  format: 'svg' | 'png';
+  /** Size in pixels (PNG) or SVG px. */
+  width: number;
+  height: number;
+}
+
 /**
- * Write SVG text to `path`: as is for .svg, rasterised for .png. Creates the parent directory.
+ * The bytes of a figure file, without writing it: SVG text as a standalone document, or
+ * rasterised to PNG (so an output folder can render every figure before it writes any file).
  * @example
- * await writeFigure(svgText, 'results/figure.png');
+ * const { bytes } = renderFigureFile(svgText, 'png');
  */
-export async function writeFigure(svg: string, path: string, options: RasterizeOptions = {}): Promise<WrittenFigure> {
+export function renderFigureFile(svg: string, format: 'svg' | 'png', options: RasterizeOptions = {}): FigureFile {
+  if (format === 'svg') {
+    const match = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
+    const text = svg.startsWith('<?xml') ? svg : `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
+    return { bytes: Buffer.from(text), format, width: Number(match?.[1] ?? NaN), height: Number(match?.[2] ?? NaN) };
+  }
+  const { png, width, height } = rasterizeSvg(svg, options);
+  return { bytes: png, format, width, height };
+}
+
+function figureFormat(path: string): 'svg' | 'png' {
   const extension = extname(path).toLowerCase();
   if (extension !== '.svg' && extension !== '.png') {
     throw new ConfigError([`figure path must end in .svg or .png, got ${JSON.stringify(path)}`]);
   }
+  return extension === '.svg' ? 'svg' : 'png';
+}
+
+/**
+ * Write SVG text to `path`: as is for .svg, rasterised for .png. Creates the parent directory;
+ * writes a temporary file beside `path` and renames it, so `path` is never a partial figure.
+ * @example
+ * await writeFigure(svgText, 'results/figure.png');
+ */
+export async function writeFigure(svg: string, path: string, options: RasterizeOptions = {}): Promise<WrittenFigure> {
+  const { bytes, format, width, height } = renderFigureFile(svg, figureFormat(path), options);
   await mkdir(dirname(path), { recursive: true });
-  if (extension === '.svg') {
-    await writeFile(path, svg.startsWith('<?xml') ? svg : `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`);
-    const match = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
-    return { path, format: 'svg', width: Number(match?.[1] ?? NaN), height: Number(match?.[2] ?? NaN) };
+  const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  try {
+    await writeFile(temporary, bytes);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
   }
-  const { png, width, height } = rasterizeSvg(svg, options);
-  await writeFile(path, png);
-  return { path, format: 'png', width, height };
+  return { path, format, width, height };
+}
+
+/**
+ * The six-panel figure's file bytes, SVG or PNG, without writing them.
+ * @example
+ * const { bytes } = renderComprehensiveFigureFile(results, 'png');
+ */
+export function renderComprehensiveFigureFile(
+  results: ComparisonResults,
+  format: 'svg' | 'png',
+  options: Omit<ComprehensiveFigureOptions, 'document'> & RasterizeOptions = {},
+): FigureFile {
+  const { scale, background, sansSerifFamily, fontFiles, ...figureOptions } = options;
+  const svg = renderComprehensiveFigure(results, { ...figureOptions, document: createFigureDocument() });
+  return renderFigureFile(svg, format, { scale, background, sansSerifFamily, fontFiles });
 }
 
 /**
@@ -114,6 +162,7 @@ export async function createComprehensiveFigure(
   path: string,
   options: Omit<ComprehensiveFigureOptions, 'document'> & RasterizeOptions = {},
 ): Promise<WrittenFigure> {
+  figureFormat(path);
   const { scale, background, sansSerifFamily, fontFiles, ...figureOptions } = options;
   const svg = renderComprehensiveFigure(results, { ...figureOptions, document: createFigureDocument() });
   return writeFigure(svg, path, { scale, background, sansSerifFamily, fontFiles });
