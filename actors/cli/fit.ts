@@ -83,7 +83,7 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
     command: 'fit', ownedFiles: OUTPUT_FILES, force, refuse: ([path]) => new Error(`${path} already exists; pass --force to overwrite it`),
     warn: (message) => process.stderr.write(`${message}\n`),
   });
-  const table = parseTrialsCsv(readFileSync(data, 'utf8'));
+  const table = parseTrialsCsv(readFileSync(data));
   const specs = options.models && options.models.length > 0 ? parseModelSpecs(options.models, table.task) : defaultModelSpecs(table.task);
   folder.ensureWritable();
   const training = { ...RECURRENT_FIT_TRAINING, ...(nEpochs === undefined ? {} : { nEpochs }) };
@@ -120,6 +120,7 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   } finally {
     bar?.stop();
   }
+  for (const warning of result.warnings) process.stderr.write(`brain-rnn fit: warning: ${warning}\n`);
   const seconds = (Date.now() - started) / 1000;
   const markdown = formatComparisonTable(result);
   const heading = `${basename(data)}: ${table.task}, ${result.nSubjects} subjects, ${result.nChoices} first-stage choices, ${folds}-fold CV over subjects (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;

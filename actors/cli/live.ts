@@ -6,7 +6,9 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { totalmem } from 'node:os';
 import { runLive, loadScenarioFile } from '../io/liveRun.js';
+import { DEFAULT_MEMORY_SHARE, parseMemorySize } from '../system/scenarioMemory.js';
 import { finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
 import { addServeOptions } from './serveFlags.js';
 import { formatSummary } from '../../src/analysis/online/formatSummary.js';
@@ -17,6 +19,8 @@ interface LiveFlags extends ServeFlags {
   seed?: number;
   exit?: boolean;
   force?: boolean;
+  /** --max-memory, e.g. "8GB". */
+  maxMemory?: string;
 }
 
 export function registerLiveCommand(program: Command): void {
@@ -27,10 +31,12 @@ export function registerLiveCommand(program: Command): void {
     .option('--record <file>', 'record every event as NDJSON (gzip when the name ends in .gz)')
     .option('--seed <n>', 'override the scenario seed', integerFlag('seed', 0, 2 ** 31 - 1))
     .option('--force', 'overwrite an existing recording')
-    .option('--exit', 'exit as soon as the run ends');
+    .option('--exit', 'exit as soon as the run ends')
+    .option('--max-memory <size>', "refuse a scenario estimated to need more memory than this (e.g. 8GB; default 60% of this machine's)");
   addServeOptions(command)
     .action(async (path: string, flags: LiveFlags) => {
-      const scenario = loadScenarioFile(path, flags.seed);
+      const maxMemoryBytes = flags.maxMemory === undefined ? DEFAULT_MEMORY_SHARE * totalmem() : parseMemorySize(flags.maxMemory);
+      const scenario = loadScenarioFile(path, flags.seed, { maxMemoryBytes });
       const viewer = await startViewer(flags, { mode: 'live' });
       const bar = new cliProgress.SingleBar(
         { format: ' {name} |{bar}| {percentage}% | {value}/{total} trials | {rewards}', hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },

@@ -24,15 +24,19 @@ export interface LiveRunOptions extends Pick<RunSystemOptions, 'onAnalysis' | 'o
   onEvent?: (event: RunEvent) => void;
 }
 
-/** Read and check a scenario file; nothing runs if it is malformed. */
-export function loadScenarioFile(path: string, seed?: number): Scenario {
-  let text: string;
+/**
+ * Read and check a scenario file; nothing runs if it is malformed or needs more memory than
+ * `maxMemoryBytes` (default: the scenario parser's). Read as bytes, so a byte that is not UTF-8
+ * is named by its line and column.
+ */
+export function loadScenarioFile(path: string, seed?: number, options: { maxMemoryBytes?: number } = {}): Scenario {
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     throw new Error(`cannot read scenario ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const scenario = parseScenarioText(text, path);
+  const scenario = parseScenarioText(bytes, path, options);
   return seed === undefined ? scenario : { ...scenario, seed };
 }
 
