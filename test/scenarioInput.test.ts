@@ -5,20 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../actors/io/liveRun.js';
 import { parseScenario, parseScenarioText } from '../actors/system/scenario.js';
 import { jsonErrorOffset } from '../src/data/jsonErrorOffset.js';
-import { checkJsonDepth, ConfigError } from '../src/validation.js';
+import { checkJsonDepth } from '../src/validation.js';
+import { configRefusal } from './configRefusal.js';
 
 const FILE = 'scenarios/volatile-reward.json';
 const text = readFileSync(FILE, 'utf8');
 
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('accepted');
-}
+const refusal = configRefusal;
 
 /** `{ a: { a: ... value } }`, `depth` objects deep. */
 function nest(depth: number, value: unknown = 1): unknown {

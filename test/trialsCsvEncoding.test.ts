@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeText, firstInvalidUtf8Byte } from '../src/data/decodeText.js';
 import { parseTrialsCsv } from '../src/data/trialsCsv.js';
 import { ConfigError } from '../src/validation.js';
+import { configRefusal } from './configRefusal.js';
 
 const HEADER = 'task,subject,session,trial,choice,stage2_state,stage2_choice,reward,block,reversal';
 const REVERSAL = `${HEADER}\nreversal,José,s1,0,0,,,1,,\nreversal,José,s1,1,1,,,0,,\nreversal,Zoë,s2,0,1,,,1,,\n`;
@@ -11,15 +12,7 @@ const concat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => 
 /** The text as a Latin-1 (ISO 8859-1) export writes it: one byte per character. */
 const latin1 = (text: string) => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
 
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('accepted');
-}
+const refusal = configRefusal;
 
 describe('parseTrialsCsv with files as spreadsheets write them', () => {
   const expected = parseTrialsCsv(REVERSAL);

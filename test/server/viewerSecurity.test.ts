@@ -18,6 +18,19 @@ const forgedOrigins = (port: number) => [
 
 const paused = (v: TestViewer) => v.messages.some((m) => m.type !== 'notice' && m.status.state === 'paused');
 
+/** Start a run that client `c` pauses once 200 trials are played; resolves when `c` sees the pause. */
+async function runPausedBy(c: ReturnType<typeof viewer>, hub: Parameters<typeof run>[0]): Promise<ReturnType<typeof run>> {
+  let sent = false;
+  const system = run(hub, scenario(), (played) => {
+    if (played >= 200 && !sent) {
+      sent = true;
+      c.send(JSON.stringify({ type: 'pause', v: 1 }));
+    }
+  });
+  await c.until(() => c.status?.state === 'paused', 'paused');
+  return system;
+}
+
 describe('startViewerServer security', () => {
   it('refuses page requests and sockets with a forged Host (DNS rebinding) with 403, logs the reason once, and keeps serving', async () => {
     const { server, logs } = await serve();
@@ -121,14 +134,7 @@ describe('control token', () => {
     const { hub, server } = await serve();
     const c = viewer(server, { token: server.token, headers: { origin: `http://localhost:${server.port}`, host: `localhost:${server.port}` } });
     await c.opened;
-    let sent = false;
-    const system = run(hub, scenario(), (played) => {
-      if (played >= 200 && !sent) {
-        sent = true;
-        c.send(JSON.stringify({ type: 'pause', v: 1 }));
-      }
-    });
-    await c.until(() => c.status?.state === 'paused', 'paused');
+    const system = await runPausedBy(c, hub);
     expect(system.run.getSnapshot().value).toBe('paused');
     c.send(JSON.stringify({ type: 'resume', v: 1 }));
     expect((await system.done).status).toBe('completed');
@@ -144,14 +150,7 @@ describe('a pause held by a client that leaves', () => {
     const c = viewer(server, { token: server.token });
     const watcher = viewer(server);
     await Promise.all([c.opened, watcher.opened]);
-    let sent = false;
-    const system = run(hub, scenario(), (played) => {
-      if (played >= 200 && !sent) {
-        sent = true;
-        c.send(JSON.stringify({ type: 'pause', v: 1 }));
-      }
-    });
-    await c.until(() => c.status?.state === 'paused', 'paused');
+    const system = await runPausedBy(c, hub);
     c.close();
     const result = await system.done;
     expect(result.status).toBe('completed');
