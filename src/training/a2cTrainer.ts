@@ -5,6 +5,7 @@
  * developmental regularisers. Learning across episodes shapes recurrent dynamics that learn
  * within an episode with frozen weights.
  */
+import { LowRankWasmForward } from '../model/kernels/lowRankWasmKernel.js';
 import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
 import type { ParameterSet } from '../model/parameters.js';
 import type { RecurrentModel, SequenceBatch } from '../model/recurrentModel.js';
@@ -77,6 +78,9 @@ export class A2CTrainer {
       dActivations = developmental.dActivations;
     }
     model.backward(batch, forward, { dLogits: pg.dLogits, dValues: pg.dValues, dActivations }, gradients);
+    // Nothing reads this pass's states again: the next forward pass may reuse the wasm buffers
+    // instead of first copying this one's BPTT cache aside.
+    if (forward instanceof LowRankWasmForward) forward.release();
     const gradientNorm = clipGradientNorm(gradients, options.clipNorm);
     // Adam computes in float64 and stores into the parameters' own precision.
     this.optimizer.step(model.parameters, gradients);
