@@ -16,9 +16,8 @@
  *     logits, values and their gradients, 4I + 8N + 4k + 16A + 16 plus a staging row of 8N (a2c
  *     with the regularisers) or 8I (otherwise: the rest is never written, so never resident), kept
  *     for the whole run (wasm memory never shrinks); during the update 16A + 16 of readouts and
- *     loss gradients, plus for
- *     a2c the copy of the previous pass (4I + 8N + 4k) and, with the regularisers, x_t unpacked
- *     to float64 and its heterogeneity gradient (16N + 8);
+ *     loss gradients, plus for a2c with the regularisers x_t unpacked to float64 and its
+ *     heterogeneity gradient (16N + 8);
  *   - low_rank float64 (JavaScript kernel): the backward workspace 8N + 8k, kept; during the update
  *     the forward pass 16N + 8k + 8A + 8, loss gradients 8A + 8 and, with the regularisers, the
  *     heterogeneity gradient 8N + 8 (a2c) or 16N + 8 (imitation);
@@ -34,7 +33,7 @@
  * garbage is often still uncollected when the next agent's update allocates (measured: the peak
  * held 1.35-1.4 updates' worth with 2 and 4 learners). A run's fixed cost (Node, the modules, the
  * CLI, the heap of a long run) is BASELINE_BYTES. Measured peaks (docs/reliability.md) were
- * 0.83-0.92 of the estimate: it errs on the safe side.
+ * 0.80-0.95 of the estimate: it errs on the safe side.
  */
 import { wasmSimdAvailable } from '../../src/model/kernels/lowRankSimdModule.js';
 import { createMatureConfig, createPrematureConfig } from '../../src/model/config.js';
@@ -125,7 +124,8 @@ export function estimateScenarioMemory(scenario: Scenario, what = 'scenario'): S
         wasmBytes = steps * (4 * I + 8 * N + 4 * k + 8 * Math.max(N, I) + 16 * A + 16);
         keptPerStep += 4 * I + 8 * N + 4 * k + staging + 16 * A + 16;
         transientPerStep += 8 * A + 8 + lossGradients;
-        if (trainer.mode === 'a2c') transientPerStep += 4 * I + 8 * N + 4 * k + (regularize ? 16 * N + 8 : 0);
+        // A2CTrainer releases each pass after its backward, so no copy of the previous one is made.
+        if (trainer.mode === 'a2c' && regularize) transientPerStep += 16 * N + 8;
       } else if (model.kind === 'low_rank') {
         keptPerStep += 8 * N + 8 * k;
         transientPerStep += 16 * N + 8 * k + 8 * A + 8 + lossGradients + (regularize ? (imitation ? 16 * N : 8 * N) + 8 : 0);
