@@ -23,6 +23,7 @@ import {
 } from '../../src/index.js';
 import { runActorPipelineWorkload, runPlainOnlineLoop } from './actorPipelineWorkload.js';
 import { runViewerOverheadWorkload } from './viewerOverheadWorkload.js';
+import { a2cWorkload, gruFitWorkload } from './learningWorkloads.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 import { ParallelSupervisedStep } from '../../actors/parallel/parallelSupervisedStep.js';
 
@@ -51,6 +52,8 @@ const TWO_THREADS: Variant = { label: ' (wasm simd, 2 threads)', kernel: 'wasm',
 const TARGETS: Record<string, { ratio: number; variants: string[] }> = {
   train: { ratio: 5, variants: ['train', `train${TWO_THREADS.label}`] },
   online: { ratio: 2, variants: ['online'] },
+  a2c: { ratio: 5, variants: ['a2c'] },
+  gru_fit: { ratio: 5, variants: ['gru_fit'] },
 };
 
 function frameworkName({ kernel, dtype }: Variant, loop: string): string {
@@ -132,7 +135,12 @@ function torchReference(): Record<string, { trial_steps_per_s: number }> | undef
 }
 
 const ours: Record<string, { trial_steps_per_s: number }> = {};
-for (const run of [() => trainWorkload(MAIN), () => trainWorkload(TWO_THREADS), () => trainWorkload(REFERENCE), () => onlineWorkload(MAIN), () => onlineWorkload(REFERENCE)]) {
+const a2c = (variant: Variant) => ({ workload: `a2c${variant.label}`, framework: frameworkName(variant, 'rollout + A2C update, 1 thread'), B: 64, T: 150, N, rank: 5, ...a2cWorkload(variant) });
+const gruFit = () => ({ workload: 'gru_fit', framework: 'brain-inspired-rnn (TinyGRU, js kernel, float64, 1 thread)', B: 128, T: 200, H: 4, ...gruFitWorkload() });
+for (const run of [
+  () => trainWorkload(MAIN), () => trainWorkload(TWO_THREADS), () => trainWorkload(REFERENCE), () => onlineWorkload(MAIN), () => onlineWorkload(REFERENCE),
+  () => a2c(MAIN), () => a2c(REFERENCE), gruFit,
+]) {
   const result = await run();
   ours[result.workload] = result;
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,0 +1,91 @@
+/**
+ * The two learning workloads of shared/bench/WORKLOADS.md that `npm run bench` measures beside
+ * `train` and `online`:
+ * - `a2c`: one meta-RL update (Wang et al. 2018) as the live trainer runs it: a closed-loop rollout
+ *   of 64 reversal sessions × 150 trials (p 0.8 / 0.2, blocks of U{20..40} trials) by a low-rank
+ *   N = 32, rank-5 network, then A2C (discount 0.9, value 0.05, entropy 0.05) plus 1e-2 × the
+ *   spectral loss over the top 6 singular values, BPTT, clip 1, Adam 1e-3;
+ * - `gru_fit`: one full-batch step of fitting a TinyGRU (H = 4) to 128 × 200 fixed choices with
+ *   10% of trials missed: masked cross-entropy, clip 1, Adam 1e-2.
+ * Each figure is trial-steps per second from the median of 20 timed repeats after 3 warm-ups.
+ */
+import { performance } from 'node:perf_hooks';
+import { BrainInspiredRNN, type LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
+import { validateDevelopmentalConfig } from '../../src/model/config.js';
+import { TinyGRU } from '../../src/model/tinyGru.js';
+import { createRandom } from '../../src/random.js';
+import { ReversalLearningTask } from '../../src/tasks/reversal.js';
+import { A2CTrainer } from '../../src/training/a2cTrainer.js';
+import { playEpisode } from '../../src/training/playEpisode.js';
+import { Trainer } from '../../src/training/trainer.js';
+
+export interface LearningWorkloadResult {
+  median_s: number;
+  trial_steps_per_s: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function timed(repeats: number, warmup: number, step: (i: number) => void): number {
+  const times: number[] = [];
+  for (let i = 0; i < warmup + repeats; i++) {
+    const start = performance.now();
+    step(i);
+    if (i >= warmup) times.push((performance.now() - start) / 1000);
+  }
+  return median(times);
+}
+
+/**
+ * The `a2c` workload on one kernel: rollout plus update, timed together as in the PyTorch reference.
+ * @example
+ * const { trial_steps_per_s } = a2cWorkload({ kernel: 'wasm', dtype: 'float32' });
+ */
+export function a2cWorkload({ kernel, dtype, repeats = 20, warmup = 3 }: { kernel: LowRankKernelName; dtype: 'float32' | 'float64'; repeats?: number; warmup?: number }): LearningWorkloadResult {
+  const B = 64, T = 150;
+  const config = validateDevelopmentalConfig({
+    stage: 'custom', nHidden: 32, rank: 5, leak: 0.2, targetGamma: 0.4,
+    nuclearWeight: 0, effectiveRankWeight: 0, spectralWeight: 1e-2, heterogeneityWeight: 0,
+    regularizerWarmupEpochs: 0, connectivityGain: 1, inputGain: 1,
+  });
+  const model = new BrainInspiredRNN(config, { nInputs: 4, nOutputs: 2, seed: 3, kernel, dtype });
+  const trainer = new A2CTrainer(model, { learningRate: 1e-3, discount: 0.9, valueWeight: 0.05, entropyWeight: 0.05, clipNorm: 1, regularize: true });
+  const rng = createRandom(3);
+  const step = timed(repeats, warmup, (i) => {
+    const task = new ReversalLearningTask({ nSessions: B, rng: createRandom(100 + i), pHigh: 0.8, pLow: 0.2, blockLengthMin: 20, blockLengthMax: 40 });
+    trainer.update(playEpisode(model, task, { nTrials: T, rng }), 1);
+  });
+  return { median_s: step, trial_steps_per_s: (B * T) / step };
+}
+
+/**
+ * The `gru_fit` workload: a TinyGRU's full-batch supervised step.
+ * @example
+ * const { trial_steps_per_s } = gruFitWorkload();
+ */
+export function gruFitWorkload({ repeats = 20, warmup = 3 }: { repeats?: number; warmup?: number } = {}): LearningWorkloadResult {
+  const B = 128, T = 200, nIn = 4;
+  const rng = createRandom(4);
+  const inputs = new Float64Array(B * T * nIn);
+  const targets = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    let action = 0, reward = 0;
+    for (let t = 0; t < T; t++) {
+      const row = b * T + t;
+      if (t > 0) {
+        inputs[row * nIn + action] = 1;
+        inputs[row * nIn + 2] = reward;
+      }
+      inputs[row * nIn + 3] = 1;
+      action = rng.integer(0, 1);
+      reward = rng.bernoulli(0.5) ? 1 : 0;
+      // 10% of trials missed: no target (their input still encodes the trial before).
+      targets[row] = rng.uniform() < 0.1 ? -1 : action;
+    }
+  }
+  const model = new TinyGRU({ nHidden: 4, nInputs: nIn, nOutputs: 2, seed: 4 });
+  const trainer = new Trainer(model, { learningRate: 1e-2, clipNorm: 1, nEpochs: 1, batchSize: B, regularize: false });
+  const batch = { nSessions: B, nTrials: T, nInputs: nIn, inputs, targets };
+  const step = timed(repeats, warmup, () => trainer.step(batch, 0));
+  return { median_s: step, trial_steps_per_s: (B * T) / step };
+}
