@@ -51,13 +51,8 @@ export async function runLive(scenario: Scenario, options: LiveRunOptions = {}):
   const { record, force, seed, onStart, startedAt, onEvent, ...rest } = options;
   const chosen = seed === undefined ? scenario : { ...scenario, seed };
   let system: RunSystem | undefined;
-  const stopOnWriteError = (error: RecordingError) => {
-    const run = system?.run;
-    // The tick in progress also sees the error: its drain rejects and the run fails there.
-    if (run && run.getSnapshot().status === 'active') {
-      run.send({ type: 'actor.failed', role: 'run', phase: run.getSnapshot().context.cursor.phase, message: error.message, error });
-    }
-  };
+  // The tick in progress also sees the error (its drain rejects); this stops a paused run too.
+  const stopOnWriteError = (error: RecordingError) => system?.fail('run', error);
   const recorder = record ? new Recorder(record, createRecordingHeader(chosen, startedAt), { force, onError: stopOnWriteError }) : undefined;
   let result: RunResult;
   try {

@@ -57,10 +57,13 @@ export interface ActorFailure {
   error: unknown;
 }
 
+/** A failure as the run records it: the phase clamped to the scenario's and named. */
+export type RecordedFailure = ActorFailure & { phaseName: string };
+
 interface RunContext extends RunInput {
   cursor: RunCursor;
   totalTrials: number;
-  failure?: ActorFailure;
+  failure?: RecordedFailure;
 }
 
 export type RunCommand =
@@ -102,9 +105,15 @@ export function playTrials(context: RunContext): RunCursor {
   return cursor;
 }
 
-const failureOf = (error: unknown, cursor: RunCursor): ActorFailure => ({
-  role: 'run', phase: cursor.phase, message: error instanceof Error ? error.message : String(error), error,
-});
+/** The failure with its phase named (a failure after the last phase ended counts in the last phase). */
+function recorded(failure: ActorFailure, scenario: Scenario): RecordedFailure {
+  const phase = Math.min(failure.phase, scenario.phases.length - 1);
+  return { ...failure, phase, phaseName: scenario.phases[phase].name };
+}
+
+/** An error of the run's own invoked actors (a tick, the recorder's drain). */
+const runFailure = (error: unknown, context: RunContext): RecordedFailure =>
+  recorded({ role: 'run', phase: context.cursor.phase, message: error instanceof Error ? error.message : String(error), error }, context.scenario);
 
 export const runMachine = setup({
   types: { context: {} as RunContext, events: {} as RunCommand, input: {} as RunInput },
@@ -123,21 +132,20 @@ export const runMachine = setup({
     announce: ({ context }, type: 'run.paused' | 'run.resumed' | 'run.completed') => context.publish({ type, v: EVENT_VERSION, time: context.now() }),
     announceStop: ({ context, event }) =>
       context.publish({ type: 'run.stopped', v: EVENT_VERSION, time: context.now(), ...(event.type === 'run.stop' && event.reason ? { reason: event.reason } : {}) }),
+    takeCursor: assign({ cursor: ({ context, event }) => ('output' in event ? (event.output as RunCursor) : context.cursor) }),
     recordFailure: assign({
-      failure: ({ event }) => {
+      failure: ({ context, event }) => {
         if (event.type !== 'actor.failed') return undefined;
         const { role, agent, phase, message, error } = event;
-        return { role, agent, phase, message, error };
+        return recorded({ role, ...(agent !== undefined && { agent }), phase, message, error }, context.scenario);
       },
     }),
+    recordRunError: assign({ failure: ({ context, event }) => runFailure('error' in event ? event.error : event, context) }),
     announceFailure: ({ context }) => {
       const failure = context.failure;
       if (!failure) return;
-      const phase = Math.min(failure.phase, context.scenario.phases.length - 1);
-      context.publish({
-        type: 'run.failed', v: EVENT_VERSION, time: context.now(), ...(failure.agent !== undefined && { agent: failure.agent }),
-        role: failure.role, phase, phaseName: context.scenario.phases[phase].name, message: failure.message,
-      });
+      const { agent, role, phase, phaseName, message } = failure;
+      context.publish({ type: 'run.failed', v: EVENT_VERSION, time: context.now(), ...(agent !== undefined && { agent }), role, phase, phaseName, message });
     },
   },
 }).createMachine({
@@ -160,11 +168,11 @@ export const runMachine = setup({
             src: 'playChunk',
             input: ({ context }) => context,
             onDone: [
-              { guard: ({ context }) => context.backpressure !== undefined, target: 'draining', actions: assign({ cursor: ({ event }) => event.output }) },
-              { guard: ({ event }) => event.output.finished, target: '#run.completed', actions: assign({ cursor: ({ event }) => event.output }) },
-              { target: 'resting', actions: assign({ cursor: ({ event }) => event.output }) },
+              { guard: ({ context }) => context.backpressure !== undefined, target: 'draining', actions: 'takeCursor' },
+              { guard: ({ event }) => event.output.finished, target: '#run.completed', actions: 'takeCursor' },
+              { target: 'resting', actions: 'takeCursor' },
             ],
-            onError: { target: '#run.failed', actions: assign({ failure: ({ context, event }) => failureOf(event.error, context.cursor) }) },
+            onError: { target: '#run.failed', actions: 'recordRunError' },
           },
         },
         // With a recorder, it takes the tick's events before the next tick (bounded memory).
@@ -173,7 +181,7 @@ export const runMachine = setup({
             src: 'drain',
             input: ({ context }) => context,
             onDone: [{ guard: ({ context }) => context.cursor.finished, target: '#run.completed' }, { target: 'resting' }],
-            onError: { target: '#run.failed', actions: assign({ failure: ({ context, event }) => failureOf(event.error, context.cursor) }) },
+            onError: { target: '#run.failed', actions: 'recordRunError' },
           },
         },
         resting: { after: { tick: 'stepping' } },

@@ -14,7 +14,7 @@ import { parseTaskType } from '../../src/tasks/encoding.js';
 import { agentMachine } from '../machines/agent.js';
 import { analyzerMachine } from '../machines/analyzer.js';
 import { environmentMachine } from '../machines/environment.js';
-import { runMachine, type ActorFailure, type Lane, type RunCursor } from '../machines/run.js';
+import { runMachine, type ActorFailure, type Lane, type RecordedFailure, type RunCursor } from '../machines/run.js';
 import { trainerMachine } from '../machines/trainer.js';
 import { buildAgent, buildCognitiveAgent } from './agentFactory.js';
 import { EventBus } from './bus.js';
@@ -51,7 +51,7 @@ export interface RunResult {
   cursor: RunCursor;
   metrics: AgentMetrics[];
   /** Why the run failed (status 'failed'). */
-  failure?: ActorFailure & { phaseName: string; summary: string };
+  failure?: RecordedFailure & { summary: string };
 }
 
 export interface RunSystem {
@@ -62,6 +62,8 @@ export interface RunSystem {
   pause(): void;
   resume(): void;
   stop(reason?: string): void;
+  /** End the run in `failed` for an error outside its actors (e.g. the recorder's), as an actor's error would. */
+  fail(role: ActorRole, error: unknown): void;
   /** Resolves when the run completes, is stopped or fails. */
   done: Promise<RunResult>;
 }
@@ -90,7 +92,8 @@ export function startRun(scenario: Scenario, options: RunSystemOptions = {}): Ru
   const fail = (role: ActorRole, agent: string | undefined, error: unknown) => {
     if (failure) return;
     failure = { role, ...(agent !== undefined && { agent }), phase, message: error instanceof Error ? error.message : String(error), error };
-    run?.send({ type: 'actor.failed', ...failure });
+    // A run already over has nothing left to stop (one not yet started queues the report).
+    if (run?.getSnapshot().status === 'active') run.send({ type: 'actor.failed', ...failure });
   };
   const actors: AnyActorRef[] = [];
   const watch = <A extends AnyActorRef>(actor: A, role: ActorRole, agent: () => string | undefined): A => {
@@ -154,10 +157,7 @@ export function startRun(scenario: Scenario, options: RunSystemOptions = {}): Ru
         for (const a of actors) a.stop();
         const { cursor, failure: failed } = snapshot.context;
         const result: RunResult = { status: snapshot.value as RunResult['status'], cursor, metrics: final };
-        if (failed) {
-          const phaseName = scenario.phases[Math.min(failed.phase, scenario.phases.length - 1)].name;
-          result.failure = { ...failed, phaseName, summary: formatFailure({ ...failed, phaseName }) };
-        }
+        if (failed) result.failure = { ...failed, summary: formatFailure(failed) };
         resolve(result);
       },
     });
@@ -174,5 +174,6 @@ export function startRun(scenario: Scenario, options: RunSystemOptions = {}): Ru
     pause: () => run!.send({ type: 'run.pause' }),
     resume: () => run!.send({ type: 'run.resume' }),
     stop: (reason) => run!.send({ type: 'run.stop', reason }),
+    fail: (role, error) => fail(role, undefined, error),
   };
 }
