@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMatureConfig, validateDevelopmentalConfig } from '../src/model/config.js';
+import { configRefusal } from './configRefusal.js';
 
-const refusal = (config: unknown) => {
-  try {
-    validateDevelopmentalConfig(config);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('accepted');
-};
+const refusal = (config: unknown) => configRefusal(() => validateDevelopmentalConfig(config));
 
 describe('validateDevelopmentalConfig', () => {
   it('validateDevelopmentalConfig names the rank bound [1, nHidden - 1] of the config, not the schema-wide [1, 4095]', () => {

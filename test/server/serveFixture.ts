@@ -45,3 +45,16 @@ export function run(hub: ViewerHub, s: Scenario = scenario(), onProgress?: (play
 }
 
 export const completed = (v: TestViewer) => () => v.status?.state === 'completed' && v.status.trials === TOTAL && v.state.agents.size === 3 && Object.values(v.trialCounts()).every((n) => n === TOTAL);
+
+/** Start a run that client `c` pauses once 200 trials are played; resolves when `c` sees the pause. */
+export async function runPausedBy(c: TestViewer, hub: ViewerHub): Promise<RunSystem> {
+  let sent = false;
+  const system = run(hub, scenario(), (played) => {
+    if (played >= 200 && !sent) {
+      sent = true;
+      c.send(JSON.stringify({ type: 'pause', v: 1 }));
+    }
+  });
+  await c.until(() => c.status?.state === 'paused', 'paused');
+  return system;
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRun } from '../../actors/system/startRun.js';
-import { closeAll, completed, run, scenario, serve, TOTAL, viewer } from './serveFixture.js';
+import { closeAll, completed, run, runPausedBy, scenario, serve, TOTAL, viewer } from './serveFixture.js';
 import { httpGet, tryUpgrade, waitFor, type TestViewer } from './viewerClient.js';
 
 afterEach(closeAll);
@@ -18,18 +18,6 @@ const forgedOrigins = (port: number) => [
 
 const paused = (v: TestViewer) => v.messages.some((m) => m.type !== 'notice' && m.status.state === 'paused');
 
-/** Start a run that client `c` pauses once 200 trials are played; resolves when `c` sees the pause. */
-async function runPausedBy(c: ReturnType<typeof viewer>, hub: Parameters<typeof run>[0]): Promise<ReturnType<typeof run>> {
-  let sent = false;
-  const system = run(hub, scenario(), (played) => {
-    if (played >= 200 && !sent) {
-      sent = true;
-      c.send(JSON.stringify({ type: 'pause', v: 1 }));
-    }
-  });
-  await c.until(() => c.status?.state === 'paused', 'paused');
-  return system;
-}
 
 describe('startViewerServer security', () => {
   it('refuses page requests and sockets with a forged Host (DNS rebinding) with 403, logs the reason once, and keeps serving', async () => {

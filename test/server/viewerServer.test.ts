@@ -3,7 +3,7 @@ import { ViewerHub } from '../../actors/server/viewerHub.js';
 import { startViewerServer } from '../../actors/server/viewerServer.js';
 import { startRun } from '../../actors/system/startRun.js';
 import { tinyScenario } from '../actors/fixtures.js';
-import { closeAll, completed, run, scenario, serve, TOTAL, viewer } from './serveFixture.js';
+import { closeAll, completed, run, runPausedBy, scenario, serve, TOTAL, viewer } from './serveFixture.js';
 import type { TestViewer } from './viewerClient.js';
 
 afterEach(closeAll);
@@ -83,14 +83,7 @@ describe('startViewerServer', () => {
     const { hub, server } = await serve();
     const c = viewer(server, { token: server.token });
     await c.opened;
-    let paused = false;
-    const system = run(hub, scenario(), (played) => {
-      if (played >= 200 && !paused) {
-        paused = true;
-        c.send(JSON.stringify({ type: 'pause', v: 1 }));
-      }
-    });
-    await c.until(() => c.status?.state === 'paused', 'paused');
+    const system = await runPausedBy(c, hub);
     expect(system.run.getSnapshot().value).toBe('paused');
     const trialsAtPause = system.run.getSnapshot().context.cursor.trialsPlayed;
     c.send(JSON.stringify({ type: 'speed', v: 1, speed: 4 }));
