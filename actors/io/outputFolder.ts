@@ -77,8 +77,13 @@ export function readManifest(dir: string): OutputManifest | undefined {
   return manifest as OutputManifest;
 }
 
-/** Write `data` to `dir/name` through a synced temporary file renamed into place. */
-function writeAtomically(dir: string, name: string, data: string | Uint8Array): void {
+/**
+ * Write `data` to `dir/name` through a synced temporary file renamed into place, so `dir/name` is
+ * never a partial file.
+ * @example
+ * writeAtomically('results', 'figure.png', pngBytes);
+ */
+export function writeAtomically(dir: string, name: string, data: string | Uint8Array): void {
   const temporary = join(dir, `.${name}.tmp-${process.pid}`);
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   try {

@@ -3,13 +3,14 @@
  * renders, and writes SVG, or PNG rasterised with resvg when the path ends in .png (each file
  * through a temporary name and a rename); or gives the file's bytes for an output folder to write.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, extname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { JSDOM } from 'jsdom';
 import { ConfigError, checkNumber } from '../../src/validation.js';
 import type { ComparisonResults } from '../../src/figures/comparisonResults.js';
 import { renderComprehensiveFigure, type ComprehensiveFigureOptions } from '../../src/figures/renderComprehensiveFigure.js';
+import { writeAtomically } from './outputFolder.js';
 
 /**
  * Face used for the figures' generic `sans-serif` and for any family resvg cannot find: Debian's
@@ -116,6 +117,13 @@ function figureFormat(path: string): 'svg' | 'png' {
   return extension === '.svg' ? 'svg' : 'png';
 }
 
+/** Write a rendered figure to `path` (parent directories created) through a temporary file and a rename. */
+async function writeFigureFile(file: FigureFile, path: string): Promise<WrittenFigure> {
+  await mkdir(dirname(path), { recursive: true });
+  writeAtomically(dirname(path), basename(path), file.bytes);
+  return { path, format: file.format, width: file.width, height: file.height };
+}
+
 /**
  * Write SVG text to `path`: as is for .svg, rasterised for .png. Creates the parent directory;
  * writes a temporary file beside `path` and renames it, so `path` is never a partial figure.
@@ -123,17 +131,7 @@ function figureFormat(path: string): 'svg' | 'png' {
  * await writeFigure(svgText, 'results/figure.png');
  */
 export async function writeFigure(svg: string, path: string, options: RasterizeOptions = {}): Promise<WrittenFigure> {
-  const { bytes, format, width, height } = renderFigureFile(svg, figureFormat(path), options);
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
-  try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  return { path, format, width, height };
+  return writeFigureFile(renderFigureFile(svg, figureFormat(path), options), path);
 }
 
 /**
@@ -162,8 +160,5 @@ export async function createComprehensiveFigure(
   path: string,
   options: Omit<ComprehensiveFigureOptions, 'document'> & RasterizeOptions = {},
 ): Promise<WrittenFigure> {
-  figureFormat(path);
-  const { scale, background, sansSerifFamily, fontFiles, ...figureOptions } = options;
-  const svg = renderComprehensiveFigure(results, { ...figureOptions, document: createFigureDocument() });
-  return writeFigure(svg, path, { scale, background, sansSerifFamily, fontFiles });
+  return writeFigureFile(renderComprehensiveFigureFile(results, figureFormat(path), options), path);
 }
