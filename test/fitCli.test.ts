@@ -17,7 +17,7 @@ writeFileSync(data, formatTrialsCsv(source.sessions.slice(0, 6)));
 const base: FitCommandOptions = { data, models: ['tinygru:1', 'hybrid'], folds: 2, seeds: 1, seed: 1, nEpochs: 3, restarts: 1, objective: 'stage1', progress: false };
 
 function cli(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'actors/cli/main.ts', 'fit', ...args], { cwd: root, encoding: 'utf8' });
+  return spawnSync(process.execPath, ['actors/cli/bin.js', 'fit', ...args], { cwd: root, encoding: 'utf8' });
 }
 
 describe('runFitCommand', () => {

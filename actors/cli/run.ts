@@ -10,7 +10,10 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { integerFlag } from './argv.js';
-import { createMatureConfig, createPrematureConfig, parseTaskType, TaskDataset, TaskType } from '../../src/index.js';
+import { createMatureConfig, createPrematureConfig } from '../../src/model/config.js';
+import { parseTaskType } from '../../src/tasks/encoding.js';
+import { TaskDataset } from '../../src/tasks/dataset.js';
+import { TaskType } from '../../src/tasks/cohortTask.js';
 import {
   COMPARISON_METRICS,
   runDevelopmentalComparison,

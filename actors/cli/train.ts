@@ -5,15 +5,11 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { integerFlag } from './argv.js';
-import {
-  BrainInspiredRNN,
-  createMatureConfig,
-  createPrematureConfig,
-  parseTaskType,
-  TaskDataset,
-  trainOnDataset,
-  type TrainedModelReport,
-} from '../../src/index.js';
+import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
+import { createMatureConfig, createPrematureConfig } from '../../src/model/config.js';
+import { parseTaskType } from '../../src/tasks/encoding.js';
+import { TaskDataset } from '../../src/tasks/dataset.js';
+import { trainOnDataset, type TrainedModelReport } from '../../src/experiments/trainOnDataset.js';
 
 export interface TrainCommandOptions {
   task: string;
@@ -41,18 +37,22 @@ export function runTrainCommand(options: TrainCommandOptions): Record<string, Tr
     cliProgress.Presets.shades_classic,
   );
   const reports: Record<string, TrainedModelReport> = {};
-  for (const [name, config] of Object.entries(configs)) {
-    const bar = bars.create(options.nEpochs, 0, { name: name.padEnd(9), nll: '-' });
-    const model = new BrainInspiredRNN(config, { nInputs: dataset.nInputs, nOutputs: dataset.nActions, seed: options.seed });
-    reports[name] = trainOnDataset(
-      model,
-      dataset,
-      { nEpochs: options.nEpochs, batchSize: options.batchSize, seed: options.seed },
-      { onEpoch: (record) => bar.update(record.epoch + 1, { nll: record.validationNll.toFixed(4) }) },
-    );
-    bar.update(options.nEpochs);
+  try {
+    for (const [name, config] of Object.entries(configs)) {
+      const bar = bars.create(options.nEpochs, 0, { name: name.padEnd(9), nll: '-' });
+      const model = new BrainInspiredRNN(config, { nInputs: dataset.nInputs, nOutputs: dataset.nActions, seed: options.seed });
+      reports[name] = trainOnDataset(
+        model,
+        dataset,
+        { nEpochs: options.nEpochs, batchSize: options.batchSize, seed: options.seed },
+        { onEpoch: (record) => bar.update(record.epoch + 1, { nll: record.validationNll.toFixed(4) }) },
+      );
+      bar.update(options.nEpochs);
+    }
+  } finally {
+    // Also on an error: the bars' redraw timer would otherwise keep the process running for ever.
+    bars.stop();
   }
-  bars.stop();
   printSideBySide(reports, options, Math.log(dataset.nActions));
   return reports;
 }

@@ -2,12 +2,14 @@
  * The header line of a recording: what was run, by which version, on which backend.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EVENT_VERSION, type RecordingHeader } from '../../src/protocol/events.js';
 import type { Scenario } from '../system/scenario.js';
+import { packageRoot } from './packageRoot.js';
 
 /** Version from package.json (read once). */
 export function packageVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  const text = readFileSync(join(packageRoot(), 'package.json'), 'utf8');
   return (JSON.parse(text) as { version: string }).version;
 }
 

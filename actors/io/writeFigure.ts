@@ -5,8 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
-import { JSDOM } from 'jsdom';
+import { createRequire } from 'node:module';
 import { ConfigError, checkNumber } from '../../src/validation.js';
 import type { ComparisonResults } from '../../src/figures/comparisonResults.js';
 import { renderComprehensiveFigure, type ComprehensiveFigureOptions } from '../../src/figures/renderComprehensiveFigure.js';
@@ -38,9 +37,17 @@ export interface WrittenFigure {
   height: number;
 }
 
+// jsdom and resvg take about half a second to load: they are loaded on the first figure, so
+// commands that draw none (and `--help`) do not pay for them. Both are CommonJS, so a synchronous
+// require keeps these functions synchronous.
+const requireLazily = createRequire(import.meta.url);
+let jsdom: typeof import('jsdom') | undefined;
+let resvg: typeof import('@resvg/resvg-js') | undefined;
+
 /** A fresh DOM document for Plot in Node. */
 export function createFigureDocument(): Document {
-  return new JSDOM('<!DOCTYPE html><html><body></body></html>').window.document;
+  jsdom ??= requireLazily('jsdom') as typeof import('jsdom');
+  return new jsdom.JSDOM('<!DOCTYPE html><html><body></body></html>').window.document;
 }
 
 /**
@@ -73,14 +80,15 @@ export interface RasterizedFigure {
 export function rasterizeSvg(svg: string, options: RasterizeOptions = {}): RasterizedFigure {
   const { scale = 2, background = 'white', sansSerifFamily = DEFAULT_SANS_SERIF, fontFiles = [] } = options;
   checkNumber('scale', scale, { min: 0, minExclusive: true, max: 16 });
-  const resvg = new Resvg(svg, {
+  resvg ??= requireLazily('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+  const renderer = new resvg.Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background,
     // resvg resolves unknown families (system-ui, a missing face) to the default family.
     font: { loadSystemFonts: true, fontFiles, sansSerifFamily, defaultFontFamily: sansSerifFamily },
     logLevel: 'error',
   });
-  const image = resvg.render();
+  const image = renderer.render();
   return { png: image.asPng(), pixels: image.pixels, width: image.width, height: image.height };
 }
 

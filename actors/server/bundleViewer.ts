@@ -4,8 +4,9 @@
  * CDN.
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+import { packageRoot } from '../io/packageRoot.js';
 
 export interface ViewerAssets {
   /** web/index.html. */
@@ -14,7 +15,7 @@ export interface ViewerAssets {
   script: string;
 }
 
-const webDir = fileURLToPath(new URL('../../web/', import.meta.url));
+const webDir = `${join(packageRoot(), 'web')}/`;
 let cached: Promise<ViewerAssets> | undefined;
 
 async function bundle(): Promise<ViewerAssets> {

@@ -26,7 +26,7 @@ export interface CliOptions {
 
 /** Run `brain-rnn ...args`; resolves when it exits (or was killed). */
 export function runCli(args: string[], { timeoutMs = 30_000, shellPrefix, onSpawn }: CliOptions = {}): Promise<CliResult> {
-  const command = [process.execPath, '--import', 'tsx', 'actors/cli/main.ts', ...args];
+  const command = [process.execPath, 'actors/cli/bin.js', ...args];
   const child = shellPrefix
     ? spawn('bash', ['-c', `${shellPrefix} && exec "$@"`, 'bash', ...command], { cwd: root })
     : spawn(command[0], command.slice(1), { cwd: root });

@@ -27,7 +27,7 @@ writeFileSync(scenarioPath, JSON.stringify({
 
 describe('brain-rnn live with the viewer', () => {
   it('prints a viewer URL with a token; a client that pauses with it and disconnects does not hold the run: --exit still exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'actors/cli/main.ts', 'live', scenarioPath, '--exit', '--port', '0'], { cwd: root });
+    const child = spawn(process.execPath, ['actors/cli/bin.js', 'live', scenarioPath, '--exit', '--port', '0'], { cwd: root });
     let stderr = '';
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
