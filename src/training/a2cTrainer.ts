@@ -71,16 +71,17 @@ export class A2CTrainer {
     const forward = model.forward(batch);
     const pg = policyGradientLoss(forward.logits, forward.values, episode.actions, episode.rewards, episode.nSessions, episode.nTrials, model.nOutputs, options);
     let regularizers: DevelopmentalLossTerms | undefined;
-    let heterogeneityWeight = 0;
+    const outputGradients = { dLogits: pg.dLogits, dValues: pg.dValues };
     if (options.regularize && warmup > 0 && model instanceof BrainInspiredRNN) {
       // The heterogeneity term's gradient on x_t is left to backward, as in Trainer: the wasm
       // kernel forms it inside its BPTT from what its forward pass computed, instead of this
       // update unpacking all B·T·N activations to float64 to compute it a second time.
       const developmental = developmentalLoss(model, forward, gradients, warmup, { deferActivationGradient: true });
       regularizers = developmental.terms;
-      heterogeneityWeight = developmental.heterogeneityWeight;
+      model.backward(batch, forward, { ...outputGradients, heterogeneityWeight: developmental.heterogeneityWeight }, gradients);
+    } else {
+      model.backward(batch, forward, outputGradients, gradients);
     }
-    model.backward(batch, forward, { dLogits: pg.dLogits, dValues: pg.dValues, heterogeneityWeight }, gradients);
     // Nothing reads this pass's states again: the next forward pass may reuse the wasm buffers
     // instead of first copying this one's BPTT cache aside.
     if (forward instanceof LowRankWasmForward) forward.release();
