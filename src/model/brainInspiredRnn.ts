@@ -22,7 +22,7 @@ import {
   heterogeneityPenalty, inputNormGradient, inputRowNorms, type HeterogeneityPenaltyResult,
 } from '../metrics/activationHeterogeneity.js';
 import { ParameterSet, type Real } from './parameters.js';
-import type { ForwardResult, OutputGradients, RecurrentModel, SequenceBatch, SerializedModel } from './recurrentModel.js';
+import type { ForwardResult, OutputGradients, RecurrentModel, RolloutRecorder, SequenceBatch, SerializedModel } from './recurrentModel.js';
 
 export interface BrainInspiredRNNOptions extends RecurrentModelOptions {
   /**
@@ -125,6 +125,17 @@ export class BrainInspiredRNN implements RecurrentModel {
     this.checkBatch(batch);
     if (this.wasm) return this.wasm.forward(this.parameters, batch);
     return lowRankForward(this.parameters, this.dims, batch, this.workspace);
+  }
+
+  /**
+   * With the wasm kernel, a recorder whose trials run the batch forward pass's own code into its
+   * buffers, so an A2C update can backpropagate through the episode without a second forward pass
+   * (`finish()` equals `forward` over the played inputs bit for bit); undefined on the js kernel.
+   * @example
+   * const rollout = rnn.beginRollout(64, 150);
+   */
+  beginRollout(nSessions: number, nTrials: number): RolloutRecorder | undefined {
+    return this.wasm?.beginRollout(this.parameters, nSessions, nTrials);
   }
 
   /**

@@ -92,5 +92,20 @@ export interface RecurrentModel {
    */
   backward(batch: SequenceBatch, forward: ForwardResult, outputGradients: OutputGradients, gradients: ParameterSet): void;
 
+  /**
+   * Optional: record a closed-loop episode of S sessions × T trials as it is played, so that the
+   * episode's forward pass comes out of the play itself instead of being run again for BPTT
+   * (playEpisode uses it; undefined where the model's kernel cannot, and then step is used).
+   */
+  beginRollout?(nSessions: number, nTrials: number): RolloutRecorder | undefined;
+
   toJSON(): SerializedModel;
+}
+
+/** A closed-loop episode being recorded (`RecurrentModel.beginRollout`). */
+export interface RolloutRecorder {
+  /** The next trial for the S sessions: like `step`, with the state kept by the recorder. */
+  step(inputs: Real, logits: Float64Array, values: Float64Array): void;
+  /** The forward pass over the episode's inputs, exactly as `forward` would compute it. */
+  finish(): ForwardResult;
 }

@@ -8,7 +8,7 @@
 import { LowRankWasmForward } from '../model/kernels/lowRankWasmKernel.js';
 import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
 import type { ParameterSet } from '../model/parameters.js';
-import type { RecurrentModel, SequenceBatch } from '../model/recurrentModel.js';
+import type { ForwardResult, RecurrentModel, SequenceBatch } from '../model/recurrentModel.js';
 import { checkNumber } from '../validation.js';
 import { Adam, clipGradientNorm } from './adam.js';
 import { developmentalLoss, type DevelopmentalLossTerms } from './developmentalLoss.js';
@@ -68,7 +68,9 @@ export class A2CTrainer {
     const { model, gradients, options } = this;
     const batch: SequenceBatch = { nSessions: episode.nSessions, nTrials: episode.nTrials, nInputs: episode.nInputs, inputs: episode.inputs };
     gradients.data.fill(0);
-    const forward = model.forward(batch);
+    // The rollout's own forward pass, when it recorded one under the current weights: the same
+    // numbers as a second pass, without its cost.
+    const forward = recordedForward(episode, model) ?? model.forward(batch);
     const pg = policyGradientLoss(forward.logits, forward.values, episode.actions, episode.rewards, episode.nSessions, episode.nTrials, model.nOutputs, options);
     let regularizers: DevelopmentalLossTerms | undefined;
     const outputGradients = { dLogits: pg.dLogits, dValues: pg.dValues };
@@ -101,4 +103,15 @@ export class A2CTrainer {
       regularizers,
     };
   }
+}
+
+/** `episode.forward` if it is still usable for `model` as it is now, else undefined. */
+function recordedForward(episode: Episode, model: RecurrentModel): ForwardResult | undefined {
+  const { forward, forwardParameters } = episode;
+  if (forward === undefined || forwardParameters === undefined) return undefined;
+  if (forward instanceof LowRankWasmForward && forward.released) return undefined;
+  const current = model.parameters.data;
+  if (current.length !== forwardParameters.length) return undefined;
+  for (let i = 0; i < current.length; i++) if (current[i] !== forwardParameters[i]) return undefined;
+  return forward;
 }

@@ -4,7 +4,7 @@
  * The inputs are kept, so a forward pass over the episode reproduces the same states exactly and
  * BPTT can follow (meta-RL), and the latent columns are kept for the analyses.
  */
-import type { RecurrentModel } from '../model/recurrentModel.js';
+import type { ForwardResult, RecurrentModel } from '../model/recurrentModel.js';
 import type { Random } from '../random.js';
 import type { CohortTask } from '../tasks/cohortTask.js';
 
@@ -31,6 +31,13 @@ export interface Episode {
   stage2States: Int8Array;
   /** B*T: two-stage common transitions (0 for other tasks). */
   common: Uint8Array;
+  /**
+   * The forward pass over `inputs`, recorded during play where the model can (`beginRollout`),
+   * so an update need not run it again; valid while the parameters equal `forwardParameters`.
+   */
+  forward?: ForwardResult;
+  /** A copy of the model's parameters when `forward` was recorded. */
+  forwardParameters?: Float64Array;
 }
 
 export interface PlayOptions {
@@ -67,6 +74,8 @@ export function playEpisode(model: RecurrentModel, task: CohortTask, { nTrials, 
     stage2States: new Int8Array(S * nTrials).fill(-1),
     common: new Uint8Array(S * nTrials),
   };
+  const recorder = model.beginRollout?.(S, nTrials);
+  const parametersAtStart = recorder === undefined ? undefined : Float64Array.from(model.parameters.data);
   const state = model.initialState(S);
   const logits = new Float64Array(S * A);
   const values = new Float64Array(S);
@@ -74,7 +83,8 @@ export function playEpisode(model: RecurrentModel, task: CohortTask, { nTrials, 
   const probs = new Float64Array(A);
   let inputs: Float64Array = task.initialInputs();
   for (let t = 0; t < nTrials; t++) {
-    model.step(state, inputs, logits, values);
+    if (recorder !== undefined) recorder.step(inputs, logits, values);
+    else model.step(state, inputs, logits, values);
     for (let s = 0; s < S; s++) {
       const row = s * nTrials + t;
       episode.inputs.set(inputs.subarray(s * nInputs, (s + 1) * nInputs), row * nInputs);
@@ -103,6 +113,10 @@ export function playEpisode(model: RecurrentModel, task: CohortTask, { nTrials, 
       if (latent.common) episode.common[row] = latent.common[s];
     }
     inputs = outcome.nextInputs;
+  }
+  if (recorder !== undefined) {
+    episode.forward = recorder.finish();
+    episode.forwardParameters = parametersAtStart;
   }
   return episode;
 }

@@ -18,6 +18,10 @@ export interface LowRankSimdExports {
     nSessions: number, nTrials: number, u: number, h: number, x: number, kappa: number,
     logits: number, values: number, het: number, heteroCount: number,
   ): void;
+  forwardTrial(
+    nSessions: number, nTrials: number, t: number, u: number, h: number, x: number, kappa: number, logits: number, values: number,
+  ): void;
+  heterogeneity(nSessions: number, nTrials: number, x: number, het: number, heteroCount: number): void;
   step(nSessions: number, state: number, inputs: number, logits: number, values: number): void;
   backward(
     nSessions: number, nTrials: number, u: number, h: number, x: number, kappa: number,

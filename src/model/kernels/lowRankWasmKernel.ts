@@ -110,6 +110,41 @@ export class LowRankWasmForward implements ForwardResult {
 }
 
 /**
+ * A closed-loop episode being recorded trial by trial into a kernel's batch buffers
+ * (`LowRankWasmKernel.beginRollout`): `step` plays the next trial, `finish` hands over the
+ * episode's forward pass. Any other pass of the kernel in between interrupts it (its calls then throw).
+ */
+export class LowRankWasmRollout {
+  private trial = 0;
+
+  constructor(
+    private readonly kernel: LowRankWasmKernel,
+    /** The batch buffers it records into. */
+    readonly layout: Readonly<BatchLayout>,
+    readonly nSessions: number,
+    readonly nTrials: number,
+  ) {}
+
+  /** Trials recorded so far. */
+  get trialsRecorded(): number {
+    return this.trial;
+  }
+
+  /** Play the next trial: `inputs` S×nInputs in, `logits` S×nOutputs and `values` S out. */
+  step(inputs: Real, logits: Float64Array, values: Float64Array): void {
+    if (this.trial >= this.nTrials) throw new RangeError(`this rollout holds ${this.nTrials} trials, all recorded`);
+    this.kernel.recordTrial(this, this.trial, inputs, logits, values);
+    this.trial += 1;
+  }
+
+  /** The episode's forward pass; all `nTrials` trials must have been recorded. */
+  finish(): LowRankWasmForward {
+    if (this.trial !== this.nTrials) throw new RangeError(`finish needs all ${this.nTrials} trials recorded, got ${this.trial}`);
+    return this.kernel.finishRollout(this);
+  }
+}
+
+/**
  * @example
  * const kernel = new LowRankWasmKernel({ N: 32, r: 8, nInputs: 4, nOutputs: 2, leak: 0.2 });
  * const forward = kernel.forward(model.parameters, batch);
@@ -127,6 +162,8 @@ export class LowRankWasmKernel {
   private stepPtr = 0;
   private layout: BatchLayout | undefined;
   private resident: LowRankWasmForward | undefined;
+  /** A rollout being recorded into the batch buffers; any other use of the buffers ends it. */
+  private recording: LowRankWasmRollout | undefined;
   /** The ParameterSet values last loaded, to skip reloading unchanged weights (closed-loop play). */
   private loadedFrom: Float64Array | undefined;
   private f32 = new Float32Array(0);
@@ -153,6 +190,7 @@ export class LowRankWasmKernel {
   forward(params: ParameterSet | LowRankParams, batch: SequenceBatch, heterogeneity = true): LowRankWasmForward {
     const { nSessions, nTrials, inputs } = batch;
     const { N, nInputs, nOutputs } = this.dims;
+    this.interruptRecording();
     this.evict();
     const layout = this.reserveBatch(paddedSteps(nSessions, nTrials));
     this.loadWeights(params);
@@ -170,10 +208,73 @@ export class LowRankWasmKernel {
     return result;
   }
 
+  /**
+   * Start recording a closed-loop episode of `nSessions` × `nTrials` into the batch buffers, trial
+   * by trial, with the weights of `params` as they are now. Its `finish()` is the forward pass that
+   * `forward` would compute over the episode's inputs, bit for bit, so BPTT need not run it again.
+   * @example
+   * const rollout = kernel.beginRollout(model.parameters, 64, 150);
+   * for (let t = 0; t < 150; t++) { rollout.step(inputs, logits, values); ... }
+   * kernel.backward(model.parameters, batch, rollout.finish(), { dLogits }, grads);
+   */
+  beginRollout(params: ParameterSet, nSessions: number, nTrials: number): LowRankWasmRollout {
+    this.interruptRecording();
+    this.evict();
+    const layout = this.reserveBatch(paddedSteps(nSessions, nTrials));
+    this.loadWeights(params);
+    // Padding lanes must read zero inputs; the trials' own lanes are written as they are played.
+    new Uint8Array(this.wasm.memory.buffer).fill(0, layout.U, layout.U + 4 * paddedSteps(nSessions, nTrials) * this.dims.nInputs);
+    const rollout = new LowRankWasmRollout(this, layout, nSessions, nTrials);
+    this.recording = rollout;
+    return rollout;
+  }
+
+  /** One trial of `rollout` (called by LowRankWasmRollout.step). */
+  recordTrial(rollout: LowRankWasmRollout, t: number, inputs: Real, logits: Float64Array, values: Float64Array): void {
+    if (this.recording !== rollout) throw new Error('this rollout was interrupted: the kernel ran another pass since it began');
+    const { layout, nSessions: S, nTrials: T } = rollout;
+    const { nInputs, nOutputs } = this.dims;
+    const f32 = this.view32();
+    // U[g][t][c] lane l holds session 4g + l's input c.
+    for (let s = 0; s < S; s++) {
+      const base = layout.U / 4 + ((((s >> 2) * T + t) * nInputs) << 2) + (s & 3);
+      for (let c = 0; c < nInputs; c++) f32[base + 4 * c] = inputs[s * nInputs + c];
+    }
+    this.wasm.forwardTrial(S, T, t, layout.U, layout.H, layout.X, layout.K, layout.logits, layout.values);
+    const f64 = this.view64();
+    for (let s = 0; s < S; s++) {
+      const row = s * T + t;
+      for (let a = 0; a < nOutputs; a++) logits[s * nOutputs + a] = f64[layout.logits / 8 + row * nOutputs + a];
+      values[s] = f64[layout.values / 8 + row];
+    }
+  }
+
+  /** The recorded pass as a resident forward result (called by LowRankWasmRollout.finish). */
+  finishRollout(rollout: LowRankWasmRollout): LowRankWasmForward {
+    if (this.recording !== rollout) throw new Error('this rollout was interrupted: the kernel ran another pass since it began');
+    this.recording = undefined;
+    const { layout, nSessions, nTrials } = rollout;
+    const steps = nSessions * nTrials;
+    const N = this.dims.N;
+    this.wasm.heterogeneity(nSessions, nTrials, layout.X, this.het, steps);
+    const f64 = this.view64();
+    const logits = f64.slice(layout.logits / 8, layout.logits / 8 + steps * this.dims.nOutputs);
+    const values = f64.slice(layout.values / 8, layout.values / 8 + steps);
+    const fused = { value: f64[this.het / 8], dInputNorm: f64.slice(this.het / 8 + 1, this.het / 8 + 1 + N) };
+    const result = new LowRankWasmForward(this, nSessions, nTrials, logits, values, fused);
+    this.resident = result;
+    return result;
+  }
+
+  private interruptRecording(): void {
+    this.recording = undefined;
+  }
+
   /** One trial for a cohort of S = values.length sessions, in place on `state` (S×N float64). */
   step(params: ParameterSet | LowRankParams, state: Float64Array, inputs: Real, logits: Float64Array, values: Float64Array): void {
     const { N, nInputs, nOutputs } = this.dims;
     const S = values.length;
+    this.interruptRecording();
     this.reserveStep(S);
     this.loadWeights(params);
     const statePtr = this.stepPtr;
@@ -200,6 +301,7 @@ export class LowRankWasmKernel {
   ): void {
     const { nSessions, nTrials } = batch;
     const { N, nInputs } = this.dims;
+    this.interruptRecording();
     const layout = forward instanceof LowRankWasmForward && forward.kernel === this
       ? this.makeResident(forward)
       : this.packForeign(batch, forward);
@@ -239,6 +341,7 @@ export class LowRankWasmKernel {
   private makeResident(result: LowRankWasmForward): BatchLayout {
     if (result.released) throw new Error('backward needs a forward result that was not released');
     if (this.resident === result && this.layout) return this.layout;
+    this.interruptRecording();
     this.evict();
     const layout = this.reserveBatch(paddedSteps(result.nSessions, result.nTrials));
     const saved = result.saved;

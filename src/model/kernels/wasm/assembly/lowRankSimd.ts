@@ -320,6 +320,36 @@ export function unpack(src: usize, dst: usize, nSessions: i32, nTrials: i32, wid
 // ---- forward, step, backward ----------------------------------------------------------------
 
 /**
+ * Adds one group-trial's share of the response heterogeneity of x (its variance across units of
+ * r_i, over N, and its gradient terms) to the group accumulators pHet, pHetNorm.
+ */
+@inline function accumulateHeterogeneity(xOut: usize, mask: v128): void {
+  const n = N;
+  const mean = sensitivities(xOut);
+  let variance = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  for (let i = 0; i < n; i++) {
+    const d = f32x4.mul(f32x4.sub(vec(pR + (<usize>i << 4)), mean), mask);
+    variance = madd(variance, d, d);
+    const xi = vec(xOut + (<usize>i << 4));
+    const slot = pHetNorm + (<usize>i << 4);
+    v128.store(slot, madd(vec(slot), d, f32x4.sub(one, f32x4.mul(xi, xi))));
+  }
+  v128.store(pHet, madd(vec(pHet), variance, f32x4.splat(<f32>1 / <f32>n)));
+}
+
+/** Adds a finished group's heterogeneity accumulators, lane-summed in float64, into het[0 .. N]. */
+@inline function flushHeterogeneity(het: usize, heteroCount: f64): void {
+  const n = N;
+  store<f64>(het, load<f64>(het) + laneSum(vec(pHet)) / heteroCount);
+  const scale = (2.0 * <f64>LEAK) / (<f64>n * heteroCount);
+  for (let i = 0; i < n; i++) {
+    const slot = het + 8 + (<usize>i << 3);
+    store<f64>(slot, load<f64>(slot) + laneSum(vec(pHetNorm + (<usize>i << 4))) * scale);
+  }
+}
+
+/**
  * Forward pass over packed inputs U from h_0 = 0: fills H, X, K, float64 logits (B×T×NOUT) and
  * values (B×T). With heteroCount > 0, also the response heterogeneity of X (mean over the B·T rows
  * of the variance across units of r_i) into het[0] and its gradient with respect to ‖W_in[i,:]‖
@@ -332,7 +362,6 @@ export function forward(
   const n = N;
   const groups = (nSessions + 3) >> 2;
   const hetero = heteroCount > 0;
-  const invN = f32x4.splat(<f32>1 / <f32>n);
   if (hetero) memory.fill(het, 0, (<usize>(n + 1)) << 3);
   for (let g = 0; g < groups; g++) {
     const count = min(4, nSessions - 4 * g);
@@ -346,28 +375,43 @@ export function forward(
       advance(hIn, u + (<usize>(step * NIN) << 4), xOut, hOut, kappa + (<usize>(step * K) << 4));
       const row = 4 * g * nTrials + t;
       readout(hOut, logits + (<usize>(row * NOUT) << 3), <usize>(nTrials * NOUT) << 3, values + (<usize>row << 3), <usize>nTrials << 3, count);
-      if (hetero) {
-        const mean = sensitivities(xOut);
-        let variance = f32x4.splat(0);
-        const one = f32x4.splat(1);
-        for (let i = 0; i < n; i++) {
-          const d = f32x4.mul(f32x4.sub(vec(pR + (<usize>i << 4)), mean), mask);
-          variance = madd(variance, d, d);
-          const xi = vec(xOut + (<usize>i << 4));
-          const slot = pHetNorm + (<usize>i << 4);
-          v128.store(slot, madd(vec(slot), d, f32x4.sub(one, f32x4.mul(xi, xi))));
-        }
-        v128.store(pHet, madd(vec(pHet), variance, invN));
-      }
+      if (hetero) accumulateHeterogeneity(xOut, mask);
     }
-    if (hetero) {
-      store<f64>(het, load<f64>(het) + laneSum(vec(pHet)) / heteroCount);
-      const scale = (2.0 * <f64>LEAK) / (<f64>n * heteroCount);
-      for (let i = 0; i < n; i++) {
-        const slot = het + 8 + (<usize>i << 3);
-        store<f64>(slot, load<f64>(slot) + laneSum(vec(pHetNorm + (<usize>i << 4))) * scale);
-      }
-    }
+    if (hetero) flushHeterogeneity(het, heteroCount);
+  }
+}
+
+/**
+ * Trial t of `forward` for every group (a closed-loop rollout records its pass trial by trial:
+ * trial t's inputs depend on the actions sampled from trial t − 1's logits). Same arithmetic as
+ * `forward`, so T calls t = 0 .. T−1 leave H, X, K, logits and values bit for bit as one `forward`.
+ */
+export function forwardTrial(
+  nSessions: i32, nTrials: i32, t: i32, u: usize, h: usize, x: usize, kappa: usize, logits: usize, values: usize,
+): void {
+  const n = N;
+  const groups = (nSessions + 3) >> 2;
+  for (let g = 0; g < groups; g++) {
+    const count = min(4, nSessions - 4 * g);
+    const step = g * nTrials + t;
+    const hOut = h + (<usize>(step * n) << 4);
+    const hIn = t === 0 ? pZeros : hOut - (<usize>n << 4);
+    advance(hIn, u + (<usize>(step * NIN) << 4), x + (<usize>(step * n) << 4), hOut, kappa + (<usize>(step * K) << 4));
+    const row = 4 * g * nTrials + t;
+    readout(hOut, logits + (<usize>(row * NOUT) << 3), <usize>(nTrials * NOUT) << 3, values + (<usize>row << 3), <usize>nTrials << 3, count);
+  }
+}
+
+/** The heterogeneity outputs of `forward` (het[0 .. N]) from a finished X, in `forward`'s order. */
+export function heterogeneity(nSessions: i32, nTrials: i32, x: usize, het: usize, heteroCount: f64): void {
+  const n = N;
+  const groups = (nSessions + 3) >> 2;
+  memory.fill(het, 0, (<usize>(n + 1)) << 3);
+  for (let g = 0; g < groups; g++) {
+    const mask = laneMask(min(4, nSessions - 4 * g));
+    memory.fill(pHet, 0, (<usize>(n + 1)) << 4);
+    for (let t = 0; t < nTrials; t++) accumulateHeterogeneity(x + (<usize>((g * nTrials + t) * n) << 4), mask);
+    flushHeterogeneity(het, heteroCount);
   }
 }
 
