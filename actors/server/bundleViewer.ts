@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { packageRoot } from '../io/packageRoot.js';
 
 export interface ViewerAssets {
@@ -19,6 +18,7 @@ const webDir = `${join(packageRoot(), 'web')}/`;
 let cached: Promise<ViewerAssets> | undefined;
 
 async function bundle(): Promise<ViewerAssets> {
+  const { build } = await import('esbuild');
   const [html, result] = await Promise.all([
     readFile(`${webDir}index.html`, 'utf8'),
     build({

@@ -2,8 +2,8 @@
  * The viewer `brain-rnn live` and `brain-rnn replay` start: a hub fed by the run and a server
  * showing it. The flags that choose it (`--no-serve`, `--host`, `--port`) are cli/serveFlags.ts.
  */
-import { ViewerHub, type ViewerHubOptions } from './viewerHub.js';
-import { startViewerServer, type ViewerServer } from './viewerServer.js';
+import type { ViewerHub, ViewerHubOptions } from './viewerHub.js';
+import type { ViewerServer } from './viewerServer.js';
 
 export interface ServeFlags {
   /** False with --no-serve. */
@@ -27,6 +27,8 @@ export interface Viewer {
  */
 export async function startViewer(flags: ServeFlags, hubOptions: ViewerHubOptions): Promise<Viewer | undefined> {
   if (!flags.serve) return undefined;
+  // Loaded here, not at the top: a run without the viewer does not pay for ws and esbuild.
+  const [{ ViewerHub }, { startViewerServer }] = await Promise.all([import('./viewerHub.js'), import('./viewerServer.js')]);
   const hub = new ViewerHub(hubOptions);
   const server = await startViewerServer({ hub, host: flags.host, port: flags.port, log: (line) => process.stderr.write(`${line}\n`) });
   process.stderr.write(`viewer: ${server.controlUrl}\n`);

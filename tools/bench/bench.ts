@@ -6,7 +6,8 @@
  * The main figures ("train", "online") use float32 models on the WebAssembly SIMD kernel; the
  * "(float64 js kernel)" lines run the same workloads on the float64 JavaScript kernel for reference,
  * and "train (wasm simd, 2 threads)" splits the train step's sessions over the calling thread and a
- * worker (actors/parallel). A workload's target is met by its best variant; the last lines say which.
+ * worker (actors/parallel). A workload's target is met by its best variant; the last lines say which,
+ * and the run ends with one table of every target of issue 14: measured, target, met.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +25,8 @@ import {
 import { runActorPipelineWorkload, runPlainOnlineLoop } from './actorPipelineWorkload.js';
 import { runViewerOverheadWorkload } from './viewerOverheadWorkload.js';
 import { a2cWorkload, gruFitWorkload } from './learningWorkloads.js';
+import { runCliStartWorkload } from './cliStartWorkload.js';
+import { printTargetTable, type TargetRow } from './targetTable.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 import { ParallelSupervisedStep } from '../../actors/parallel/parallelSupervisedStep.js';
 
@@ -115,35 +118,50 @@ function onlineWorkload(variant: Variant, agents = 64, trials = 1000, repeats = 
   return { workload: `online${variant.label}`, framework: frameworkName(variant, 'plain batched loop'), agents, trials, ...result };
 }
 
-function torchReference(): Record<string, { trial_steps_per_s: number }> | undefined {
-  const script = fileURLToPath(new URL('../../../shared/bench/torch_reference.py', import.meta.url));
-  if (!existsSync('/usr/bin/python3') || !existsSync(script)) return undefined;
+const torchScript = fileURLToPath(new URL('../../../shared/bench/torch_reference.py', import.meta.url));
+
+/** Whether the PyTorch reference can run here (Debian's python3-torch for /usr/bin/python3). */
+function torchAvailable(): boolean {
+  if (!existsSync('/usr/bin/python3') || !existsSync(torchScript)) return false;
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
   } catch {
     process.stderr.write('bench: /usr/bin/python3 cannot import torch; skipping the PyTorch reference\n');
-    return undefined;
+    return false;
   }
-  const out = execFileSync('/usr/bin/python3', [script], { encoding: 'utf8' });
-  const results: Record<string, { trial_steps_per_s: number }> = {};
-  for (const line of out.trim().split('\n')) {
-    const parsed = JSON.parse(line) as { workload: string; trial_steps_per_s: number };
-    results[parsed.workload] = parsed;
-    process.stdout.write(`${line}\n`);
-  }
-  return results;
+}
+
+/**
+ * The PyTorch reference of one workload, run right after ours so that both see the same load of a
+ * shared machine (running all of PyTorch's at the end let the load drift between the two).
+ */
+function torchReference(workload: string): { trial_steps_per_s: number } {
+  const line = execFileSync('/usr/bin/python3', [torchScript, workload], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
+  process.stdout.write(`${line}\n`);
+  return JSON.parse(line) as { trial_steps_per_s: number };
 }
 
 const ours: Record<string, { trial_steps_per_s: number }> = {};
+/** Every target, in the order printed at the end. */
+const targetRows: TargetRow[] = [];
 const a2c = (variant: Variant) => ({ workload: `a2c${variant.label}`, framework: frameworkName(variant, 'rollout + A2C update, 1 thread'), B: 64, T: 150, N, rank: 5, ...a2cWorkload(variant) });
 const gruFit = () => ({ workload: 'gru_fit', framework: 'brain-inspired-rnn (TinyGRU, js kernel, float64, 1 thread)', B: 128, T: 200, H: 4, ...gruFitWorkload() });
-for (const run of [
-  () => trainWorkload(MAIN), () => trainWorkload(TWO_THREADS), () => trainWorkload(REFERENCE), () => onlineWorkload(MAIN), () => onlineWorkload(REFERENCE),
-  () => a2c(MAIN), () => a2c(REFERENCE), gruFit,
-]) {
-  const result = await run();
-  ours[result.workload] = result;
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+const withTorch = torchAvailable();
+const torch: Record<string, { trial_steps_per_s: number }> = {};
+const groups: [string, (() => Promise<{ workload: string; trial_steps_per_s: number }> | { workload: string; trial_steps_per_s: number })[]][] = [
+  ['train', [() => trainWorkload(MAIN), () => trainWorkload(TWO_THREADS), () => trainWorkload(REFERENCE)]],
+  ['online', [() => onlineWorkload(MAIN), () => onlineWorkload(REFERENCE)]],
+  ['a2c', [() => a2c(MAIN), () => a2c(REFERENCE)]],
+  ['gru_fit', [gruFit]],
+];
+for (const [workload, runs] of groups) {
+  for (const run of runs) {
+    const result = await run();
+    ours[result.workload] = result;
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+  if (withTorch) torch[workload] = torchReference(workload);
 }
 // The actor layer's cost: the same online workload through environment, agent, trainer (frozen)
 // and analyzer actors, against the plain batched loop measured right before it (same kernel).
@@ -153,6 +171,25 @@ for (const run of [
   const ratio = pipeline.trial_steps_per_s / plain.trial_steps_per_s;
   process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline)', framework: 'brain-inspired-rnn (XState actors + RxJS bus)', ...pipeline })}\n`);
   process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline)', ratio_to_plain_loop: Number(ratio.toFixed(3)), plain_loop_trial_steps_per_s: plain.trial_steps_per_s, target: 0.5, meets_target: ratio >= 0.5 })}\n`);
+  targetRows.push({ target: 'actor pipeline / plain loop (online)', measured: ratio, goal: 0.5, unit: '×', higherIsBetter: true });
+}
+
+// Two threads against one on the same workload, same run.
+{
+  const one = ours.train.trial_steps_per_s;
+  const two = ours[`train${TWO_THREADS.label}`].trial_steps_per_s;
+  targetRows.push({ target: 'train: 2 threads / 1 thread', measured: two / one, goal: 1.7, unit: '×', higherIsBetter: true });
+  targetRows.push({ target: 'a2c: 2 threads / 1 thread', measured: undefined, goal: 1.7, unit: '×', higherIsBetter: true, note: 'no two-thread A2C path yet' });
+}
+
+// How long the command line takes to answer (median of 5 starts each).
+{
+  const starts = await runCliStartWorkload(5);
+  for (const start of starts) process.stdout.write(`${JSON.stringify({ workload: 'cli start', ...start, target_s: 0.5, meets_target: start.median_s < 0.5 })}\n`);
+  const help = starts.find((start) => start.command === 'brain-rnn --help')!;
+  const slowest = starts.reduce((a, b) => (b.median_s > a.median_s ? b : a));
+  targetRows.push({ target: '`brain-rnn --help` (median of 5)', measured: help.median_s, goal: 0.5, unit: 's', higherIsBetter: false });
+  targetRows.push({ target: `first line of the slowest command (${slowest.command.replace('brain-rnn ', '').split(' ')[0]})`, measured: slowest.median_s, goal: 0.5, unit: 's', higherIsBetter: false });
 }
 
 // A viewer attached must not slow the simulation: throughput with one reading WebSocket client
@@ -160,6 +197,7 @@ for (const run of [
 {
   const viewer = await runViewerOverheadWorkload();
   process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline, one viewer attached)', trial_steps_per_s: viewer.with.trial_steps_per_s, without_viewer_trial_steps_per_s: viewer.without.trial_steps_per_s, ratio_to_no_viewer: Number(viewer.ratio.toFixed(3)), target: 0.9, meets_target: viewer.ratio >= 0.9 })}\n`);
+  targetRows.push({ target: 'one viewer attached / none (actor pipeline)', measured: viewer.ratio, goal: 0.9, unit: '×', higherIsBetter: true });
 }
 
 // Replaying a 1,000,000-trial recording keeps resident memory under 300 MB. The recording is made
@@ -173,13 +211,14 @@ for (const run of [
     execFileSync(tsx, [entry, recording], { encoding: 'utf8' });
     const replay = JSON.parse(execFileSync(tsx, [entry, recording], { encoding: 'utf8' }).trim()) as { peakRssMb: number; replayedEvents: number; replaySeconds: number; fileBytes: number };
     process.stdout.write(`${JSON.stringify({ workload: 'replay 1,000,000 trials', ...replay, peakRssMb: Number(replay.peakRssMb.toFixed(1)), target_mb: 300, meets_target: replay.peakRssMb < 300 })}\n`);
+    targetRows.push({ target: 'replay of 1,000,000 trials, peak RSS', measured: replay.peakRssMb, goal: 300, unit: 'MB', higherIsBetter: false });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const torch = torchReference();
-if (torch) {
+const torchRows: TargetRow[] = [];
+if (withTorch) {
   const ratios: Record<string, number> = {};
   for (const [name, result] of Object.entries(ours)) {
     const reference = torch[name.split(' ')[0]];
@@ -193,5 +232,12 @@ if (torch) {
     const best = measured.reduce((a, b) => (ratios[b] > ratios[a] ? b : a));
     const ratio = Number(ratios[best].toFixed(3));
     process.stdout.write(`${JSON.stringify({ target_workload: workload, best_variant: best, ratio_to_torch: ratio, target, meets_target: ratio >= target })}\n`);
+    torchRows.push({ target: `${workload} / PyTorch (best: ${best})`, measured: ratios[best], goal: target, unit: '×', higherIsBetter: true });
   }
 }
+if (!withTorch) {
+  for (const [workload, { ratio }] of Object.entries(TARGETS)) {
+    torchRows.push({ target: `${workload} / PyTorch`, measured: undefined, goal: ratio, unit: '×', higherIsBetter: true, note: '/usr/bin/python3 cannot import torch' });
+  }
+}
+printTargetTable([...torchRows, ...targetRows]);
