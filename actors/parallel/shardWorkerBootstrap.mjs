@@ -1,4 +1,4 @@
-// Entry of ParallelSupervisedStep's worker threads. On Node 20 a worker started on a .ts file does
+// Entry of the worker threads of ParallelSupervisedStep and ParallelA2C. On Node 20 a worker started on a .ts file does
 // not get tsx's hooks in time even with `--import tsx`, so this plain module registers tsx (when the
 // worker code is TypeScript source) and only then imports it. A failure is reported through the shared
 // control block, because the caller may be blocked in Atomics.wait and cannot see events.
@@ -11,9 +11,14 @@ try {
     const { register } = await import('tsx/esm/api');
     register();
   }
-  const { runShardWorker } = await import(workerData.entry);
-  runShardWorker(workerData);
+  const module = await import(workerData.entry);
+  module[workerData.main ?? 'runShardWorker'](workerData);
 } catch (error) {
+  if (workerData.memory === undefined) {
+    // ParallelA2C's workers report on their port.
+    workerData.port.postMessage({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    throw error;
+  }
   const control = new Int32Array(workerData.memory.control);
   workerData.port.postMessage(error instanceof Error ? (error.stack ?? error.message) : String(error));
   Atomics.store(control, workerData.stateSlot, EXITED);
