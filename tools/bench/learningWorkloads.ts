@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { BrainInspiredRNN, type LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 import { validateDevelopmentalConfig } from '../../src/model/config.js';
-import { TinyGRU } from '../../src/model/tinyGru.js';
+import { TinyGRU, type TinyGRUKernelName } from '../../src/model/tinyGru.js';
 import { createRandom } from '../../src/random.js';
 import { ReversalLearningTask } from '../../src/tasks/reversal.js';
 import { A2CTrainer } from '../../src/training/a2cTrainer.js';
@@ -59,11 +59,14 @@ export function a2cWorkload({ kernel, dtype, repeats = 20, warmup = 3 }: { kerne
 }
 
 /**
- * The `gru_fit` workload: a TinyGRU's full-batch supervised step.
+ * The `gru_fit` workload: a TinyGRU's full-batch supervised step, by default on the float64 js
+ * kernel; `{ kernel: 'wasm', dtype: 'float32' }` measures the WebAssembly SIMD float32 kernel.
  * @example
- * const { trial_steps_per_s } = gruFitWorkload();
+ * const { trial_steps_per_s } = gruFitWorkload({ kernel: 'wasm', dtype: 'float32' });
  */
-export function gruFitWorkload({ repeats = 20, warmup = 3 }: { repeats?: number; warmup?: number } = {}): LearningWorkloadResult {
+export function gruFitWorkload({ kernel = 'js', dtype = 'float64', repeats = 20, warmup = 3 }: {
+  kernel?: TinyGRUKernelName; dtype?: 'float32' | 'float64'; repeats?: number; warmup?: number;
+} = {}): LearningWorkloadResult {
   const B = 128, T = 200, nIn = 4;
   const rng = createRandom(4);
   const inputs = new Float64Array(B * T * nIn);
@@ -83,7 +86,7 @@ export function gruFitWorkload({ repeats = 20, warmup = 3 }: { repeats?: number;
       targets[row] = rng.uniform() < 0.1 ? -1 : action;
     }
   }
-  const model = new TinyGRU({ nHidden: 4, nInputs: nIn, nOutputs: 2, seed: 4 });
+  const model = new TinyGRU({ nHidden: 4, nInputs: nIn, nOutputs: 2, seed: 4, kernel, dtype });
   const trainer = new Trainer(model, { learningRate: 1e-2, clipNorm: 1, nEpochs: 1, batchSize: B, regularize: false });
   const batch = { nSessions: B, nTrials: T, nInputs: nIn, inputs, targets };
   const step = timed(repeats, warmup, () => trainer.step(batch, 0));
