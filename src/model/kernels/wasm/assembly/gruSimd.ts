@@ -142,12 +142,14 @@ export function configure(h: i32, nIn: i32, nOut: i32, weights: usize, scratch: 
 /**
  * e^{−y} for y in [0, 87] (callers clamp): −y = n ln2 + f with |f| <= ln2/2 (ln2 split in two so
  * n·ln2hi is exact), e^f by its degree-7 Taylor polynomial (truncation < 3e-9 relative), 2^n
- * built in the exponent bits (n >= −126, so 2^n is a normal float32).
+ * built in the exponent bits (n >= −126, so 2^n is a normal float32). n is rounded by adding
+ * 1.5·2^23, which leaves it in the low mantissa bits: cheaper on x86 than nearest + trunc_sat.
  */
 @inline function expNeg4(y: v128): v128 {
-  const x = f32x4.neg(y);
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.4426950408889634)));
-  let f = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  const magic = f32x4.splat(12582912.0);
+  const shifted = f32x4.sub(magic, f32x4.mul(y, f32x4.splat(1.4426950408889634)));
+  const n = f32x4.sub(shifted, magic);
+  let f = f32x4.sub(f32x4.neg(y), f32x4.mul(n, f32x4.splat(0.693359375)));
   f = f32x4.sub(f, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let p = f32x4.splat(1.0 / 5040.0);
   p = madd(f32x4.splat(1.0 / 720.0), p, f);
@@ -157,7 +159,7 @@ export function configure(h: i32, nIn: i32, nOut: i32, weights: usize, scratch: 
   p = madd(f32x4.splat(0.5), p, f);
   p = madd(f32x4.splat(1.0), p, f);
   p = madd(f32x4.splat(1.0), p, f);
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const scale = i32x4.shl(i32x4.add(i32x4.sub(shifted, magic), i32x4.splat(127)), 23);
   return f32x4.mul(p, scale);
 }
 
@@ -167,7 +169,7 @@ export function configure(h: i32, nIn: i32, nOut: i32, weights: usize, scratch: 
  * σ(−x) is still a normal float32 and σ(x) rounds to 1).
  */
 @inline function sigmoid4(x: v128): v128 {
-  const t = expNeg4(f32x4.min(f32x4.abs(x), f32x4.splat(87)));
+  const t = expNeg4(f32x4.pmin(f32x4.abs(x), f32x4.splat(87)));
   const denominator = f32x4.add(f32x4.splat(1), t);
   const numerator = v128.bitselect(t, f32x4.splat(1), f32x4.lt(x, f32x4.splat(0)));
   return f32x4.div(numerator, denominator);
@@ -187,7 +189,7 @@ export function configure(h: i32, nIn: i32, nOut: i32, weights: usize, scratch: 
   p = madd(f32x4.splat(2.0 / 15.0), p, x2);
   p = madd(f32x4.splat(-1.0 / 3.0), p, x2);
   const small = madd(x, f32x4.mul(x, x2), p);
-  const t = expNeg4(f32x4.mul(f32x4.min(a, f32x4.splat(9)), f32x4.splat(2)));
+  const t = expNeg4(f32x4.mul(f32x4.pmin(a, f32x4.splat(9)), f32x4.splat(2)));
   const magnitude = f32x4.div(f32x4.sub(f32x4.splat(1), t), f32x4.add(f32x4.splat(1), t));
   const large = v128.or(magnitude, v128.and(x, i32x4.splat(0x80000000)));
   return v128.bitselect(small, large, f32x4.lt(a, f32x4.splat(0.3)));
@@ -205,44 +207,55 @@ export function tanhArray(src: usize, dst: usize, n: i32): void {
 // ---- one trial ------------------------------------------------------------------------------
 
 /**
- * One GRU update of one group, h_in → h_out, writing r, z, c and W_hc h + b_hc at the four gate
- * pointers. Shared by `forward` and `step` so the two agree bit for bit.
+ * One GRU update of `blocks` groups at once, h_in → h_out, writing r, z, c and W_hc h + b_hc at
+ * the four gate pointers; group p's buffers are p·hInStride, p·uStride and p·outStride bytes past
+ * the first's. Interleaving two groups gives the processor two independent dependency chains: one
+ * group's trial-to-trial recurrence alone leaves it waiting on latencies. Shared by `forward` and
+ * `step` so the two agree bit for bit.
  */
-function cell(hIn: usize, u: usize, hOut: usize, rOut: usize, zOut: usize, cOut: usize, hcOut: usize): void {
+function cell(
+  hIn: usize, hInStride: usize, u: usize, uStride: usize,
+  hOut: usize, rOut: usize, zOut: usize, cOut: usize, hcOut: usize, outStride: usize, blocks: i32,
+): void {
   const h = H;
   const nIn = NIN;
   const one = f32x4.splat(1);
   for (let i = 0; i < h; i++) {
     const inRow = <usize>(i * nIn) << 2;
     const recRow = <usize>(i * h) << 2;
-    let aR = splatAt(pBr + (<usize>i << 2));
-    let aZ = splatAt(pBz + (<usize>i << 2));
-    let aC = splatAt(pBic + (<usize>i << 2));
-    let hc = splatAt(pBhc + (<usize>i << 2));
-    for (let k = 0; k < nIn; k++) {
-      const uk = vec(u + (<usize>k << 4));
-      const w = <usize>k << 2;
-      aR = madd(aR, splatAt(pWir + inRow + w), uk);
-      aZ = madd(aZ, splatAt(pWiz + inRow + w), uk);
-      aC = madd(aC, splatAt(pWic + inRow + w), uk);
-    }
-    for (let j = 0; j < h; j++) {
-      const hj = vec(hIn + (<usize>j << 4));
-      const w = <usize>j << 2;
-      aR = madd(aR, splatAt(pWhr + recRow + w), hj);
-      aZ = madd(aZ, splatAt(pWhz + recRow + w), hj);
-      hc = madd(hc, splatAt(pWhc + recRow + w), hj);
-    }
-    const r = sigmoid4(aR);
-    const z = sigmoid4(aZ);
-    const c = tanh4(madd(aC, r, hc));
     const at = <usize>i << 4;
-    v128.store(rOut + at, r);
-    v128.store(zOut + at, z);
-    v128.store(cOut + at, c);
-    v128.store(hcOut + at, hc);
-    // (1 − z) c + z h, as the reference computes it
-    v128.store(hOut + at, f32x4.add(f32x4.mul(f32x4.sub(one, z), c), f32x4.mul(z, vec(hIn + at))));
+    for (let p = 0; p < blocks; p++) {
+      const hp = hIn + <usize>p * hInStride;
+      const up = u + <usize>p * uStride;
+      let aR = splatAt(pBr + (<usize>i << 2));
+      let aZ = splatAt(pBz + (<usize>i << 2));
+      let aC = splatAt(pBic + (<usize>i << 2));
+      let hc = splatAt(pBhc + (<usize>i << 2));
+      for (let k = 0; k < nIn; k++) {
+        const uk = vec(up + (<usize>k << 4));
+        const w = <usize>k << 2;
+        aR = madd(aR, splatAt(pWir + inRow + w), uk);
+        aZ = madd(aZ, splatAt(pWiz + inRow + w), uk);
+        aC = madd(aC, splatAt(pWic + inRow + w), uk);
+      }
+      for (let j = 0; j < h; j++) {
+        const hj = vec(hp + (<usize>j << 4));
+        const w = <usize>j << 2;
+        aR = madd(aR, splatAt(pWhr + recRow + w), hj);
+        aZ = madd(aZ, splatAt(pWhz + recRow + w), hj);
+        hc = madd(hc, splatAt(pWhc + recRow + w), hj);
+      }
+      const r = sigmoid4(aR);
+      const z = sigmoid4(aZ);
+      const c = tanh4(madd(aC, r, hc));
+      const o = at + <usize>p * outStride;
+      v128.store(rOut + o, r);
+      v128.store(zOut + o, z);
+      v128.store(cOut + o, c);
+      v128.store(hcOut + o, hc);
+      // (1 − z) c + z h, as the reference computes it
+      v128.store(hOut + o, f32x4.add(f32x4.mul(f32x4.sub(one, z), c), f32x4.mul(z, vec(hp + at))));
+    }
   }
 }
 
@@ -304,16 +317,24 @@ export function forward(
   const groups = (nSessions + 3) >> 2;
   const logitStride = <usize>(nTrials * NOUT) << 3;
   const valueStride = <usize>nTrials << 3;
-  for (let g = 0; g < groups; g++) {
-    const count = min(4, nSessions - 4 * g);
+  const stateStride = <usize>(nTrials * h) << 4;
+  const inputStride = <usize>(nTrials * NIN) << 4;
+  for (let g = 0; g < groups; g += 2) {
+    const blocks = min(2, groups - g);
     for (let t = 0; t < nTrials; t++) {
       const step = g * nTrials + t;
       const at = <usize>(step * h) << 4;
       const hOut = hs + at;
-      const hIn = t === 0 ? pZeros : hOut - (<usize>h << 4);
-      cell(hIn, u + (<usize>(step * NIN) << 4), hOut, r + at, z + at, c + at, hc + at);
-      const row = 4 * g * nTrials + t;
-      readout(hOut, logits + (<usize>(row * NOUT) << 3), logitStride, values + (<usize>row << 3), valueStride, count);
+      const first = t === 0;
+      cell(
+        first ? pZeros : hOut - (<usize>h << 4), first ? 0 : stateStride, u + (<usize>(step * NIN) << 4), inputStride,
+        hOut, r + at, z + at, c + at, hc + at, stateStride, blocks,
+      );
+      for (let p = 0; p < blocks; p++) {
+        const row = 4 * (g + p) * nTrials + t;
+        const count = min(4, nSessions - 4 * (g + p));
+        readout(hOut + <usize>p * stateStride, logits + (<usize>(row * NOUT) << 3), logitStride, values + (<usize>row << 3), valueStride, count);
+      }
     }
   }
 }
@@ -334,7 +355,7 @@ export function step(nSessions: i32, state: usize, inputs: usize, logits: usize,
     for (let i = 0; i < h; i++) v128.store(pHIn + (<usize>i << 4), gather(stateAt + (<usize>i << 3), stateStride, count));
     const inputsAt = inputs + (<usize>(s0 * NIN) << 3);
     for (let k = 0; k < NIN; k++) v128.store(pUs + (<usize>k << 4), gather(inputsAt + (<usize>k << 3), <usize>NIN << 3, count));
-    cell(pHIn, pUs, pHOut, pGates, pGates + vh, pGates + 2 * vh, pGates + 3 * vh);
+    cell(pHIn, 0, pUs, 0, pHOut, pGates, pGates + vh, pGates + 2 * vh, pGates + 3 * vh, 0, 1);
     readout(pHOut, logits + (<usize>(s0 * NOUT) << 3), <usize>NOUT << 3, values + (<usize>s0 << 3), 8, count);
     for (let i = 0; i < h; i++) scatter(vec(pHOut + (<usize>i << 4)), stateAt + (<usize>i << 3), stateStride, count);
   }
