@@ -28,7 +28,7 @@ function makeProblem(seed: number) {
   return { params, batch, dValues, dActivations };
 }
 
-/** Largest |a − b| over the largest |b|: float32 agreement relative to the array's scale. */
+/** Largest |a − b| over the largest |b| (or alone where b = 0): float32 agreement relative to the array's scale. */
 function scaledMaxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let diff = 0;
   let scale = 0;
@@ -36,7 +36,7 @@ function scaledMaxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
     diff = Math.max(diff, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
   }
-  return diff / scale;
+  return scale === 0 ? diff : diff / scale;
 }
 
 /** Distance in float32 units in the last place of the exact value. */
@@ -73,6 +73,22 @@ describe.runIf(gruSimdAvailable())('GruWasmKernel', () => {
     expect(worstSigmoid).toBeLessThan(3);
     expect(worstDeepTail).toBeLessThan(2e-38);
     expect(worstTanh).toBeLessThan(3);
+  });
+
+  it('the kernel\'s ln is within 4·2^-24 of max(|ln x|, |x − 1|) from 2^-40 to 2^40', () => {
+    const wasm = instantiateGruSimd();
+    const n = 200_000;
+    const xs = Float32Array.from({ length: n }, (_, i) => 2 ** (-40 + (80 * i) / (n - 1)));
+    wasm.memory.grow(Math.ceil((8 * n) / 65536));
+    const f32 = new Float32Array(wasm.memory.buffer);
+    f32.set(xs, 1024 / 4);
+    wasm.logArray(1024, 1024 + 4 * n, n);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      const exact = Math.log(xs[i]);
+      worst = Math.max(worst, Math.abs(f32[1024 / 4 + n + i] - exact) / Math.max(Math.abs(exact), Math.abs(xs[i] - 1)));
+    }
+    expect(worst).toBeLessThan(4 * 2 ** -24);
   });
 
   it('forward gives the logits, values, states and gates of gruForward to float32 precision (7 sessions, 3 units)', () => {
@@ -120,6 +136,25 @@ describe.runIf(gruSimdAvailable())('GruWasmKernel', () => {
     for (let i = 0; i < actual.size; i++) actual.data[i] -= 1;
     expect(scaledMaxError(actual.data, expected.data)).toBeLessThan(2e-5);
     expect(actual.view('W_out').every((g) => g === 0)).toBe(true);
+  });
+
+  it('crossEntropyGradients gives maskedCrossEntropy\'s mean NLL and gruBackward\'s gradients of it, with missed and masked trials', () => {
+    const { params, batch } = makeProblem(8);
+    const rng = createRandom(9);
+    const masked = { ...batch, mask: Uint8Array.from({ length: B * T }, () => (rng.uniform() < 0.8 ? 1 : 0)) };
+    for (const problem of [batch, masked]) {
+      const reference = gruForward(params, dims, problem);
+      const loss = maskedCrossEntropy(problem, reference.logits, dims.nOutputs, { gradient: true });
+      const expected = params.zerosLike();
+      gruBackward(params, dims, problem, reference, { dLogits: loss.dLogits }, expected);
+      const actual = params.zerosLike();
+      const fused = new GruWasmKernel(dims).crossEntropyGradients(params, problem, actual);
+      expect(fused.count).toBe(loss.count);
+      expect(Math.abs(fused.totalNll / fused.count - loss.meanNll)).toBeLessThan(2e-6 * loss.meanNll);
+      for (const { name } of gruParameterSpec(dims)) {
+        expect(scaledMaxError(actual.view(name), expected.view(name)), name).toBeLessThan(2e-5);
+      }
+    }
   });
 
   it('step on a cohort of 7 sessions reproduces forward trial by trial bit for bit', () => {
@@ -182,7 +217,7 @@ describe.runIf(gruSimdAvailable())('TinyGRU kernel option', () => {
     }
   });
 
-  it('a 30-step Trainer fit of a float32 TinyGRU on the wasm kernel reaches the NLL of the float64 js kernel to 1e-4', () => {
+  it('a 30-step Trainer fit of a float32 TinyGRU on the wasm kernel, plain or with crossEntropyGradients, reaches the NLL of the float64 js kernel to 1e-4', () => {
     const rng = createRandom(11);
     const nSessions = 22;
     const nTrials = 40;
@@ -210,5 +245,11 @@ describe.runIf(gruSimdAvailable())('TinyGRU kernel option', () => {
     const start = new Trainer(new TinyGRU({ nHidden: 4, nInputs: 4, nOutputs: 2, seed: 4 })).evaluate(batch).nll;
     expect(reference).toBeLessThan(start - 0.05);
     expect(Math.abs(nll('wasm', 'float32') - reference)).toBeLessThan(1e-4);
+    // The fused loss-and-gradient step, as a Trainer GradientEngine, follows the same path.
+    const model = new TinyGRU({ nHidden: 4, nInputs: 4, nOutputs: 2, seed: 4, dtype: 'float32' });
+    const gradientEngine = { model, accumulate: (b: SequenceBatch, _scale: number, g: ParameterSet) => ({ taskLoss: model.crossEntropyGradients(b, g).meanNll }) };
+    const trainer = new Trainer(model, { learningRate: 1e-2, clipNorm: 1, nEpochs: 1, batchSize: nSessions, regularize: false }, { gradientEngine });
+    for (let step = 0; step < 30; step++) trainer.step(batch, 0);
+    expect(Math.abs(trainer.evaluate(batch).nll - reference)).toBeLessThan(1e-4);
   });
 });

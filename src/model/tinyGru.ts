@@ -17,6 +17,7 @@ import { GruWasmKernel } from './kernels/gruWasmKernel.js';
 import { gruSimdAvailable } from './kernels/gruSimdModule.js';
 import { initialisationRandom, recurrentModelOptionsShape, type RecurrentModelOptions } from './modelOptions.js';
 import { ParameterSet, type Dtype, type Real } from './parameters.js';
+import { maskedCrossEntropy } from '../training/crossEntropy.js';
 import type { ForwardResult, OutputGradients, RecurrentModel, SequenceBatch, SerializedModel } from './recurrentModel.js';
 
 /** Ji-An et al. use 1-4 units; 32 keeps the model "tiny" next to the 32-unit low-rank RNN. */
@@ -101,6 +102,25 @@ export class TinyGRU implements RecurrentModel {
   backward(batch: SequenceBatch, forward: ForwardResult, outputGradients: OutputGradients, gradients: ParameterSet): void {
     if (this.wasm) this.wasm.backward(this.parameters, batch, forward, outputGradients, gradients);
     else gruBackward(this.parameters, this.dims, batch, forward, outputGradients, gradients);
+  }
+
+  /**
+   * Forward pass, masked cross-entropy of the choices (`maskedCrossEntropy`: mean NLL over the
+   * trials with a target and mask 1) and its exact BPTT in one call, adding d(mean NLL)/d params
+   * into `gradients`. On the wasm kernel the three run fused in float32; on the js kernel they are
+   * gruForward, maskedCrossEntropy and gruBackward.
+   * @example
+   * const { meanNll } = gru.crossEntropyGradients(batch, grads);
+   */
+  crossEntropyGradients(batch: SequenceBatch, gradients: ParameterSet): { meanNll: number; count: number } {
+    if (this.wasm) {
+      const { totalNll, count } = this.wasm.crossEntropyGradients(this.parameters, batch, gradients);
+      return { meanNll: count > 0 ? totalNll / count : NaN, count };
+    }
+    const forward = this.forward(batch);
+    const { meanNll, count, dLogits } = maskedCrossEntropy(batch, forward.logits, this.nOutputs, { gradient: true });
+    this.backward(batch, forward, { dLogits }, gradients);
+    return { meanNll, count };
   }
 
   /** A deep copy with its own parameters (and the same kernel). */

@@ -18,12 +18,15 @@ export interface GruSimdExports {
   step(nSessions: number, state: number, inputs: number, logits: number, values: number): void;
   backward(
     nSessions: number, nTrials: number, u: number, h: number, r: number, z: number, c: number, hc: number,
-    d: number, dl: number, dv: number, dLogits: number, dValues: number, dActivations: number, grads: number,
+    d: number, dl: number, dv: number, dLogits: number, dValues: number, dActivations: number, logitsPacked: number, grads: number,
   ): void;
+  crossEntropy(nSessions: number, nTrials: number, logits: number, targets: number, mask: number, dl: number, out: number): void;
   /** σ of n float32 values (n a multiple of 4), for testing the approximation. */
   sigmoidArray(src: number, dst: number, n: number): void;
   /** tanh of n float32 values (n a multiple of 4), for testing the approximation. */
   tanhArray(src: number, dst: number, n: number): void;
+  /** ln of n positive float32 values (n a multiple of 4), for testing the approximation. */
+  logArray(src: number, dst: number, n: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

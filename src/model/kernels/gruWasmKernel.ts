@@ -29,6 +29,8 @@ interface BatchLayout {
   capacity: number;
   U: number; Hs: number; R: number; Z: number; C: number; HC: number; D: number; DL: number; DV: number;
   staging: number; logits: number; values: number; dLogits: number; dValues: number;
+  /** crossEntropy's int32 targets, uint8 mask and float64 [total NLL, count]. */
+  targets: number; mask: number; loss: number;
 }
 
 /** Cache keys of gruForward, and the buffer each unpacks from (`activations` is h_{t+1} itself). */
@@ -164,9 +166,38 @@ export class GruWasmKernel {
     this.wasm.backward(
       nSessions, nTrials, layout.U, layout.Hs, layout.R, layout.Z, layout.C, layout.HC, layout.D, layout.DL, layout.DV,
       dLogits === undefined ? 0 : layout.dLogits, dValues === undefined ? 0 : layout.dValues,
-      dActivations === undefined ? 0 : layout.staging, this.grads,
+      dActivations === undefined ? 0 : layout.staging, 0, this.grads,
     );
-    // The kernel writes the gradients in the order of gruParameterSpec.
+    this.addGradients(grads);
+  }
+
+  /**
+   * Forward pass, masked softmax cross-entropy (maskedCrossEntropy's definition, in float32) and
+   * BPTT of its mean over the counted trials in one go: the logit gradients go from the loss
+   * straight into backward's layout, never through float64 arrays. Adds the gradients into `grads`.
+   */
+  crossEntropyGradients(params: ParameterSet, batch: SequenceBatch, grads: ParameterSet): { forward: GruWasmForward; totalNll: number; count: number } {
+    const { nSessions, nTrials, targets, mask } = batch;
+    if (targets === undefined) throw new RangeError('crossEntropyGradients needs batch.targets');
+    const rows = nSessions * nTrials;
+    if (targets.length !== rows || (mask !== undefined && mask.length !== rows)) {
+      throw new RangeError(`batch.targets and batch.mask must have length ${rows}, got ${targets.length} and ${mask?.length}`);
+    }
+    const forward = this.forward(params, batch);
+    const layout = this.layout!;
+    const buffer = this.wasm.memory.buffer;
+    new Int32Array(buffer, layout.targets, rows).set(targets);
+    if (mask !== undefined) new Uint8Array(buffer, layout.mask, rows).set(mask);
+    const w = this.wasm;
+    w.crossEntropy(nSessions, nTrials, layout.logits, layout.targets, mask === undefined ? 0 : layout.mask, layout.DL, layout.loss);
+    w.backward(nSessions, nTrials, layout.U, layout.Hs, layout.R, layout.Z, layout.C, layout.HC, layout.D, layout.DL, layout.DV, 0, 0, 0, 1, this.grads);
+    this.addGradients(grads);
+    const f64 = this.view64();
+    return { forward, totalNll: f64[layout.loss / 8], count: f64[layout.loss / 8 + 1] };
+  }
+
+  /** Add the float64 gradients the kernel wrote, in the order of gruParameterSpec, into `grads`. */
+  private addGradients(grads: ParameterSet): void {
     const g = this.view64();
     let at = this.grads / 8;
     const out = grads.data;
@@ -289,6 +320,7 @@ export class GruWasmKernel {
       U: v128s(nInputs), Hs: v128s(H), R: v128s(H), Z: v128s(H), C: v128s(H), HC: v128s(H),
       D: v128s(4 * H), DL: v128s(nOutputs), DV: v128s(1),
       staging: f64s(Math.max(H, nInputs)), logits: f64s(nOutputs), values: f64s(1), dLogits: f64s(nOutputs), dValues: f64s(1),
+      targets: region(4 * capacity), mask: region(capacity), loss: region(16),
     };
     this.growTo(at);
     this.layout = layout;

@@ -195,6 +195,24 @@ export function configure(h: i32, nIn: i32, nOut: i32, weights: usize, scratch: 
   return v128.bitselect(small, large, f32x4.lt(a, f32x4.splat(0.3)));
 }
 
+/**
+ * ln x on four lanes for normal x > 0: x = 2^e m with m in [√½, √2), ln m = 2 atanh(s),
+ * s = (m − 1)/(m + 1) in ±0.172, by its odd series to s^9 (next term < 1e-9).
+ */
+@inline function log4(x: v128): v128 {
+  const bits = i32x4.sub(x, i32x4.splat(0x3f3504f3)); // subtract the bits of √½
+  const e = i32x4.shr_s(bits, 23);
+  const m = i32x4.add(v128.and(bits, i32x4.splat(0x007fffff)), i32x4.splat(0x3f3504f3));
+  const s = f32x4.div(f32x4.sub(m, f32x4.splat(1)), f32x4.add(m, f32x4.splat(1)));
+  const s2 = f32x4.mul(s, s);
+  let p = f32x4.splat(2.0 / 9.0);
+  p = madd(f32x4.splat(2.0 / 7.0), p, s2);
+  p = madd(f32x4.splat(2.0 / 5.0), p, s2);
+  p = madd(f32x4.splat(2.0 / 3.0), p, s2);
+  p = madd(f32x4.splat(2.0), p, s2);
+  return madd(f32x4.mul(s, p), f32x4.convert_i32x4_s(e), f32x4.splat(0.6931471805599453));
+}
+
 /** Test hooks: σ and tanh of n float32 values at src into dst (n a multiple of 4). */
 export function sigmoidArray(src: usize, dst: usize, n: i32): void {
   for (let i = 0; i < n; i += 4) v128.store(dst + (<usize>i << 2), sigmoid4(vec(src + (<usize>i << 2))));
@@ -202,6 +220,10 @@ export function sigmoidArray(src: usize, dst: usize, n: i32): void {
 
 export function tanhArray(src: usize, dst: usize, n: i32): void {
   for (let i = 0; i < n; i += 4) v128.store(dst + (<usize>i << 2), tanh4(vec(src + (<usize>i << 2))));
+}
+
+export function logArray(src: usize, dst: usize, n: i32): void {
+  for (let i = 0; i < n; i += 4) v128.store(dst + (<usize>i << 2), log4(vec(src + (<usize>i << 2))));
 }
 
 // ---- one trial ------------------------------------------------------------------------------
@@ -363,15 +385,17 @@ export function step(nSessions: i32, state: usize, inputs: usize, logits: usize,
 
 /**
  * Exact BPTT over the packed forward buffers. Output gradients are float64 session-major (0 = none):
- * dLogits B×T×NOUT, dValues B×T, dAct B×T×H (on h_{t+1}). Writes (overwrites) the float64
+ * dLogits B×T×NOUT, dValues B×T, dAct B×T×H (on h_{t+1}); with logitsPacked ≠ 0 the logit gradients
+ * are already in DL (from `crossEntropy`) and dLogits is ignored. Writes (overwrites) the float64
  * gradients at grads in the order of gruParameterSpec. Two passes per group: the recurrence
  * backwards in time, storing the gate gradients in D; then every outer product Σ_t d_t ⊗ v_t with
  * its accumulator in a register, the four lanes added in float64 at the end of the group.
  */
 export function backward(
   nSessions: i32, nTrials: i32, u: usize, hs: usize, r: usize, z: usize, c: usize, hc: usize,
-  d: usize, dl: usize, dv: usize, dLogits: usize, dValues: usize, dAct: usize, grads: usize,
+  d: usize, dl: usize, dv: usize, dLogits: usize, dValues: usize, dAct: usize, logitsPacked: i32, grads: usize,
 ): void {
+  const hasLogits = dLogits !== 0 || logitsPacked !== 0;
   const h = H;
   const nIn = NIN;
   const nOut = NOUT;
@@ -395,7 +419,7 @@ export function backward(
   const gBval = gWval + (<usize>h << 3);
   const one = f32x4.splat(1);
   const vh = <usize>h << 4;
-  const dStride = 4 * vh;
+  const dStride = vh << 2;
   const logitStride = <usize>(nTrials * nOut) << 3;
   const valueStride = <usize>nTrials << 3;
   const actStride = <usize>(nTrials * h) << 3;
@@ -408,10 +432,12 @@ export function backward(
       const row = 4 * g * nTrials + t;
       const at = <usize>(step * h) << 4;
       const hPrev = t === 0 ? pZeros : hs + at - vh;
-      if (dLogits !== 0) {
-        const from = dLogits + (<usize>(row * nOut) << 3);
+      if (hasLogits) {
         const to = dl + (<usize>(step * nOut) << 4);
-        for (let o = 0; o < nOut; o++) v128.store(to + (<usize>o << 4), gather(from + (<usize>o << 3), logitStride, count));
+        if (logitsPacked === 0) {
+          const from = dLogits + (<usize>(row * nOut) << 3);
+          for (let o = 0; o < nOut; o++) v128.store(to + (<usize>o << 4), gather(from + (<usize>o << 3), logitStride, count));
+        }
         for (let i = 0; i < h; i++) {
           let s = vec(pDh + (<usize>i << 4));
           for (let o = 0; o < nOut; o++) s = madd(s, splatAt(pWout + (<usize>(o * h + i) << 2)), vec(to + (<usize>o << 4)));
@@ -521,7 +547,7 @@ export function backward(
         addLaneSum(aHc, gWhc + w);
       }
     }
-    if (dLogits !== 0) {
+    if (hasLogits) {
       const dlFirst = dl + (<usize>(first * nOut) << 4);
       for (let o = 0; o < nOut; o++) {
         let sb = f32x4.splat(0);
@@ -548,4 +574,73 @@ export function backward(
       }
     }
   }
+}
+
+/** The target of a row, −1 where it does not count (no target, or masked out). */
+@inline function countedTarget(targets: usize, mask: usize, row: usize): i32 {
+  const k = load<i32>(targets + (row << 2));
+  return mask === 0 || load<u8>(mask + row) !== 0 ? k : -1;
+}
+
+/**
+ * Masked softmax cross-entropy of the float64 logits a `forward` wrote (B×T×NOUT, session-major),
+ * as maskedCrossEntropy in src/training/crossEntropy.ts: a trial counts where targets[row] >= 0
+ * (int32) and, with mask ≠ 0, mask[row] ≠ 0 (uint8). Writes d(mean NLL)/d logits straight into DL
+ * in backward's lane-group layout (zero on trials that do not count and on padding lanes) and
+ * the sum of −log p(target) and the count of counted trials, float64, to out[0] and out[1].
+ */
+export function crossEntropy(nSessions: i32, nTrials: i32, logits: usize, targets: usize, mask: usize, dl: usize, out: usize): void {
+  const nOut = NOUT;
+  const rows = nSessions * nTrials;
+  let counted = 0;
+  for (let row = 0; row < rows; row++) {
+    if (load<i32>(targets + (<usize>row << 2)) >= 0 && (mask === 0 || load<u8>(mask + <usize>row) !== 0)) counted++;
+  }
+  const groups = (nSessions + 3) >> 2;
+  const scale = f32x4.splat(counted > 0 ? <f32>(1.0 / <f64>counted) : 0);
+  const logitStride = <usize>(nTrials * nOut) << 3;
+  const laneRows = <usize>nTrials;
+  let total: f64 = 0;
+  for (let g = 0; g < groups; g++) {
+    const count = min(4, nSessions - 4 * g);
+    let nll = f32x4.splat(0);
+    for (let t = 0; t < nTrials; t++) {
+      const row = 4 * g * nTrials + t;
+      const step = g * nTrials + t;
+      // Per lane: the target (−1 where the trial does not count) and the logits, into DL first.
+      let target = i32x4.splat(countedTarget(targets, mask, <usize>row));
+      if (count > 1) target = i32x4.replace_lane(target, 1, countedTarget(targets, mask, <usize>row + laneRows));
+      target = i32x4.replace_lane(target, 2, count > 2 ? countedTarget(targets, mask, <usize>row + 2 * laneRows) : -1);
+      target = i32x4.replace_lane(target, 3, count > 3 ? countedTarget(targets, mask, <usize>row + 3 * laneRows) : -1);
+      if (count === 1) target = i32x4.replace_lane(target, 1, -1);
+      const valid = i32x4.ge_s(target, i32x4.splat(0));
+      const to = dl + (<usize>(step * nOut) << 4);
+      const from = logits + (<usize>(row * nOut) << 3);
+      let top = gather(from, logitStride, count);
+      v128.store(to, top);
+      for (let o = 1; o < nOut; o++) {
+        const lo = gather(from + (<usize>o << 3), logitStride, count);
+        v128.store(to + (<usize>o << 4), lo);
+        top = f32x4.pmax(top, lo);
+      }
+      let sum = f32x4.splat(0);
+      let chosen = f32x4.splat(0);
+      for (let o = 0; o < nOut; o++) {
+        const lo = vec(to + (<usize>o << 4));
+        sum = f32x4.add(sum, expNeg4(f32x4.sub(top, lo)));
+        chosen = v128.bitselect(lo, chosen, i32x4.eq(target, i32x4.splat(o)));
+      }
+      const logSum = f32x4.add(top, log4(sum));
+      nll = f32x4.add(nll, v128.and(f32x4.sub(logSum, chosen), valid));
+      for (let o = 0; o < nOut; o++) {
+        const slot = to + (<usize>o << 4);
+        const p = expNeg4(f32x4.pmin(f32x4.sub(logSum, vec(slot)), f32x4.splat(87)));
+        const onehot = v128.and(f32x4.splat(1), i32x4.eq(target, i32x4.splat(o)));
+        v128.store(slot, v128.and(f32x4.mul(f32x4.sub(p, onehot), scale), valid));
+      }
+    }
+    total += (<f64>f32x4.extract_lane(nll, 0) + <f64>f32x4.extract_lane(nll, 1)) + (<f64>f32x4.extract_lane(nll, 2) + <f64>f32x4.extract_lane(nll, 3));
+  }
+  store<f64>(out, total);
+  store<f64>(out + 8, <f64>counted);
 }
