@@ -4,8 +4,8 @@
  *
  *   [weights f32 | scratch v128 | gradients f64]                            (fixed)
  *   [step buffers f64: state, inputs, logits, values]                       (sized for S sessions)
- *   [U | Hs | R | Z | C | HC | D | DL | DV lane groups v128 | staging | logits | values | dLogits | dValues f64]
- *                                                                           (sized for B·T trials)
+ *   [U | Hs | R | Z | C | HC | D | DL | DV lane groups v128 | staging | logits | values | dLogits | dValues f64
+ *    | targets i32 | mask u8 | loss f64]                                    (sized for B·T trials)
  *
  * A forward pass leaves its per-trial buffers in wasm memory, where `backward` reads them; its
  * `hidden` and `cache` arrays are unpacked to the session-major float64 layout of recurrentModel.ts
