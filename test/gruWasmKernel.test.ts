@@ -91,7 +91,7 @@ describe.runIf(gruSimdAvailable())('GruWasmKernel', () => {
     expect(worst).toBeLessThan(4 * 2 ** -24);
   });
 
-  it('forward gives the logits, values, states and gates of gruForward to float32 precision (7 sessions, 3 units)', () => {
+  it('forward gives the logits, values, states and gates of gruForward to float32 precision (7 sessions, 3 units), and names a wrong input width', () => {
     const { params, batch } = makeProblem(1);
     const reference = gruForward(params, dims, batch);
     const forward = new GruWasmKernel(dims).forward(params, batch);
@@ -101,6 +101,9 @@ describe.runIf(gruSimdAvailable())('GruWasmKernel', () => {
     for (const key of ['resetGate', 'updateGate', 'candidate', 'recurrentCandidate', 'activations']) {
       expect(scaledMaxError(forward.cache[key], reference.cache[key]), key).toBeLessThan(2e-6);
     }
+    const kernel = new GruWasmKernel(dims);
+    expect(() => kernel.forward(params, { ...batch, nInputs: 4 })).toThrow('batch.nInputs must be 3, got 4');
+    expect(() => kernel.forward(params, { ...batch, inputs: batch.inputs.subarray(1) })).toThrow(`batch.inputs must have length ${B * T * 3}, got ${B * T * 3 - 1}`);
   });
 
   it('backward gives every parameter gradient of gruBackward to float32 precision, with missed trials, dValues and dActivations', () => {

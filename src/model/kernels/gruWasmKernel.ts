@@ -13,6 +13,7 @@
  * takes the buffers, it also copies out its packed inputs (not the 6× larger states and gates) and
  * recomputes the rest if it is read again: the same instructions on the same values, bit for bit.
  */
+import { ConfigError } from '../../validation.js';
 import type { ParameterSet, Real } from '../parameters.js';
 import type { ForwardResult, OutputGradients, SequenceBatch } from '../recurrentModel.js';
 import { gruParameterSpec, type GruDims } from './gruKernel.js';
@@ -111,6 +112,9 @@ export class GruWasmKernel {
   /** Forward pass over a batch from h_0 = 0. */
   forward(params: ParameterSet, batch: SequenceBatch): GruWasmForward {
     const { nSessions, nTrials } = batch;
+    const { nInputs } = this.dims;
+    if (batch.nInputs !== nInputs) throw new ConfigError([`batch.nInputs must be ${nInputs}, got ${batch.nInputs}`]);
+    checkLength('batch.inputs', batch.inputs, nSessions * nTrials * nInputs);
     this.evict();
     const layout = this.reserveBatch(paddedSteps(nSessions, nTrials));
     this.loadWeights(params);
@@ -131,6 +135,9 @@ export class GruWasmKernel {
   step(params: ParameterSet, state: Float64Array, inputs: Real, logits: Float64Array, values: Float64Array): void {
     const { nHidden: H, nInputs, nOutputs } = this.dims;
     const S = values.length;
+    checkLength('state', state, S * H);
+    checkLength('inputs', inputs, S * nInputs);
+    checkLength('logits', logits, S * nOutputs);
     this.reserveStep(S);
     this.loadWeights(params);
     const statePtr = this.stepPtr;
@@ -342,6 +349,10 @@ export class GruWasmKernel {
     if (this.f64.buffer !== this.wasm.memory.buffer) this.f64 = new Float64Array(this.wasm.memory.buffer);
     return this.f64;
   }
+}
+
+function checkLength(name: string, array: ArrayLike<number>, expected: number): void {
+  if (array.length !== expected) throw new ConfigError([`${name} must have length ${expected}, got ${array.length}`]);
 }
 
 function sameValues(values: Real, copy: Float64Array): boolean {

@@ -141,7 +141,7 @@ export function configure(h: i32, nIn: i32, nOut: i32, weights: usize, scratch: 
 
 /**
  * e^{−y} for y in [0, 87] (callers clamp): −y = n ln2 + f with |f| <= ln2/2 (ln2 split in two so
- * n·ln2hi is exact), e^f by its degree-7 Taylor polynomial (truncation < 3e-9 relative), 2^n
+ * n·ln2hi is exact), e^f by its degree-7 Taylor polynomial (truncation < 1e-8 relative), 2^n
  * built in the exponent bits (n >= −126, so 2^n is a normal float32). n is rounded by adding
  * 1.5·2^23, which leaves it in the low mantissa bits: cheaper on x86 than nearest + trunc_sat.
  */
