@@ -384,6 +384,42 @@ export function step(nSessions: i32, state: usize, inputs: usize, logits: usize,
 }
 
 /**
+ * For t in [from, n): Σ d[t]·v[t] of three gate gradients (at gates + t·dStride + offset) and one
+ * vector (at v + t·vStride), lanes added in float64 into out0, out1, out2.
+ */
+@inline function addGateProducts(
+  gates: usize, dStride: usize, offset0: usize, offset1: usize, offset2: usize,
+  v: usize, vStride: usize, from: i32, n: i32, out0: usize, out1: usize, out2: usize,
+): void {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  for (let t = from; t < n; t++) {
+    const dt = gates + <usize>t * dStride;
+    const vt = vec(v + <usize>t * vStride);
+    a0 = madd(a0, vec(dt + offset0), vt);
+    a1 = madd(a1, vec(dt + offset1), vt);
+    a2 = madd(a2, vec(dt + offset2), vt);
+  }
+  addLaneSum(a0, out0);
+  addLaneSum(a1, out1);
+  addLaneSum(a2, out2);
+}
+
+/** Σ_t d[t] into bias and Σ_t d[t] h_{t+1}[i] into weights[i], d at dFirst + t·dStride, for the group's n trials. */
+function addReadoutProducts(dFirst: usize, dStride: usize, hFirst: usize, n: i32, bias: usize, weights: usize): void {
+  const h = H;
+  let sb = f32x4.splat(0);
+  for (let t = 0; t < n; t++) sb = f32x4.add(sb, vec(dFirst + <usize>t * dStride));
+  addLaneSum(sb, bias);
+  for (let i = 0; i < h; i++) {
+    let s = f32x4.splat(0);
+    for (let t = 0; t < n; t++) s = madd(s, vec(dFirst + <usize>t * dStride), vec(hFirst + (<usize>(t * h + i) << 4)));
+    addLaneSum(s, weights + (<usize>i << 3));
+  }
+}
+
+/**
  * Exact BPTT over the packed forward buffers. Output gradients are float64 session-major (0 = none):
  * dLogits B×T×NOUT, dValues B×T, dAct B×T×H (on h_{t+1}); with logitsPacked ≠ 0 the logit gradients
  * are already in DL (from `crossEntropy`) and dLogits is ignored. Writes (overwrites) the float64
@@ -513,66 +549,25 @@ export function backward(
       addLaneSum(sZ, gBhz + b);
       addLaneSum(sC, gBic + b);
       addLaneSum(sHc, gBhc + b);
+      const gates = dFirst + q;
       for (let k = 0; k < nIn; k++) {
-        let aR = f32x4.splat(0);
-        let aZ = f32x4.splat(0);
-        let aC = f32x4.splat(0);
-        for (let t = 0; t < nTrials; t++) {
-          const dt = dFirst + <usize>t * dStride + q;
-          const uk = vec(uFirst + (<usize>(t * nIn + k) << 4));
-          aR = madd(aR, vec(dt), uk);
-          aZ = madd(aZ, vec(dt + vh), uk);
-          aC = madd(aC, vec(dt + 2 * vh), uk);
-        }
         const w = <usize>(i * nIn + k) << 3;
-        addLaneSum(aR, gWir + w);
-        addLaneSum(aZ, gWiz + w);
-        addLaneSum(aC, gWic + w);
+        addGateProducts(gates, dStride, 0, vh, 2 * vh, uFirst + (<usize>k << 4), <usize>nIn << 4, 0, nTrials, gWir + w, gWiz + w, gWic + w);
       }
       // h_t = h_{t−1} of Hs for t >= 1 (h_0 = 0 adds nothing)
       for (let j = 0; j < h; j++) {
-        let aR = f32x4.splat(0);
-        let aZ = f32x4.splat(0);
-        let aHc = f32x4.splat(0);
-        for (let t = 1; t < nTrials; t++) {
-          const dt = dFirst + <usize>t * dStride + q;
-          const hj = vec(hFirst + (<usize>((t - 1) * h + j) << 4));
-          aR = madd(aR, vec(dt), hj);
-          aZ = madd(aZ, vec(dt + vh), hj);
-          aHc = madd(aHc, vec(dt + 3 * vh), hj);
-        }
         const w = <usize>(i * h + j) << 3;
-        addLaneSum(aR, gWhr + w);
-        addLaneSum(aZ, gWhz + w);
-        addLaneSum(aHc, gWhc + w);
+        addGateProducts(gates, dStride, 0, vh, 3 * vh, hFirst + (<usize>j << 4) - vh, vh, 1, nTrials, gWhr + w, gWhz + w, gWhc + w);
       }
     }
+    // The readouts': Σ_t d_t and Σ_t d_t h_{t+1}, for each logit and the value.
     if (hasLogits) {
       const dlFirst = dl + (<usize>(first * nOut) << 4);
       for (let o = 0; o < nOut; o++) {
-        let sb = f32x4.splat(0);
-        for (let t = 0; t < nTrials; t++) sb = f32x4.add(sb, vec(dlFirst + (<usize>(t * nOut + o) << 4)));
-        addLaneSum(sb, gBout + (<usize>o << 3));
-        for (let i = 0; i < h; i++) {
-          let s = f32x4.splat(0);
-          for (let t = 0; t < nTrials; t++) {
-            s = madd(s, vec(dlFirst + (<usize>(t * nOut + o) << 4)), vec(hFirst + (<usize>(t * h + i) << 4)));
-          }
-          addLaneSum(s, gWout + (<usize>(o * h + i) << 3));
-        }
+        addReadoutProducts(dlFirst + (<usize>o << 4), <usize>nOut << 4, hFirst, nTrials, gBout + (<usize>o << 3), gWout + (<usize>(o * h) << 3));
       }
     }
-    if (dValues !== 0) {
-      const dvFirst = dv + (<usize>first << 4);
-      let sb = f32x4.splat(0);
-      for (let t = 0; t < nTrials; t++) sb = f32x4.add(sb, vec(dvFirst + (<usize>t << 4)));
-      addLaneSum(sb, gBval);
-      for (let i = 0; i < h; i++) {
-        let s = f32x4.splat(0);
-        for (let t = 0; t < nTrials; t++) s = madd(s, vec(dvFirst + (<usize>t << 4)), vec(hFirst + (<usize>(t * h + i) << 4)));
-        addLaneSum(s, gWval + (<usize>i << 3));
-      }
-    }
+    if (dValues !== 0) addReadoutProducts(dv + (<usize>first << 4), 16, hFirst, nTrials, gBval, gWval);
   }
 }
 
