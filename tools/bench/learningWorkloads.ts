@@ -12,12 +12,12 @@
 import { performance } from 'node:perf_hooks';
 import { BrainInspiredRNN, type LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 import { validateDevelopmentalConfig } from '../../src/model/config.js';
-import { TinyGRU } from '../../src/model/tinyGru.js';
+import { TinyGRU, type TinyGRUKernelName } from '../../src/model/tinyGru.js';
 import { createRandom } from '../../src/random.js';
 import { ReversalLearningTask } from '../../src/tasks/reversal.js';
 import { A2CTrainer } from '../../src/training/a2cTrainer.js';
 import { playEpisode } from '../../src/training/playEpisode.js';
-import { Trainer } from '../../src/training/trainer.js';
+import { Trainer, type GradientEngine } from '../../src/training/trainer.js';
 
 export interface LearningWorkloadResult {
   median_s: number;
@@ -59,11 +59,16 @@ export function a2cWorkload({ kernel, dtype, repeats = 20, warmup = 3 }: { kerne
 }
 
 /**
- * The `gru_fit` workload: a TinyGRU's full-batch supervised step.
+ * The `gru_fit` workload: a TinyGRU's full-batch supervised step, by default on the float64 js
+ * kernel; `{ kernel: 'wasm', dtype: 'float32' }` measures the WebAssembly SIMD float32 kernel, and
+ * `fusedLoss: true` has the Trainer take its gradients from `TinyGRU.crossEntropyGradients` (the
+ * loss fused into the kernel) instead of forward, maskedCrossEntropy and backward in turn.
  * @example
- * const { trial_steps_per_s } = gruFitWorkload();
+ * const { trial_steps_per_s } = gruFitWorkload({ kernel: 'wasm', dtype: 'float32', fusedLoss: true });
  */
-export function gruFitWorkload({ repeats = 20, warmup = 3 }: { repeats?: number; warmup?: number } = {}): LearningWorkloadResult {
+export function gruFitWorkload({ kernel = 'js', dtype = 'float64', fusedLoss = false, repeats = 20, warmup = 3 }: {
+  kernel?: TinyGRUKernelName; dtype?: 'float32' | 'float64'; fusedLoss?: boolean; repeats?: number; warmup?: number;
+} = {}): LearningWorkloadResult {
   const B = 128, T = 200, nIn = 4;
   const rng = createRandom(4);
   const inputs = new Float64Array(B * T * nIn);
@@ -83,8 +88,11 @@ export function gruFitWorkload({ repeats = 20, warmup = 3 }: { repeats?: number;
       targets[row] = rng.uniform() < 0.1 ? -1 : action;
     }
   }
-  const model = new TinyGRU({ nHidden: 4, nInputs: nIn, nOutputs: 2, seed: 4 });
-  const trainer = new Trainer(model, { learningRate: 1e-2, clipNorm: 1, nEpochs: 1, batchSize: B, regularize: false });
+  const model = new TinyGRU({ nHidden: 4, nInputs: nIn, nOutputs: 2, seed: 4, kernel, dtype });
+  const gradientEngine: GradientEngine | undefined = fusedLoss
+    ? { model, accumulate: (batch, _scale, gradients) => ({ taskLoss: model.crossEntropyGradients(batch, gradients).meanNll }) }
+    : undefined;
+  const trainer = new Trainer(model, { learningRate: 1e-2, clipNorm: 1, nEpochs: 1, batchSize: B, regularize: false }, { gradientEngine });
   const batch = { nSessions: B, nTrials: T, nInputs: nIn, inputs, targets };
   const step = timed(repeats, warmup, () => trainer.step(batch, 0));
   return { median_s: step, trial_steps_per_s: (B * T) / step };
