@@ -4,6 +4,7 @@
  * stopping on validation NLL with best-weights restore. Every step is a handful of kernel calls.
  */
 import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
+import { TinyGRU } from '../model/tinyGru.js';
 import { LowRankWasmForward } from '../model/kernels/lowRankWasmKernel.js';
 import type { ParameterSet } from '../model/parameters.js';
 import type { RecurrentModel, SequenceBatch } from '../model/recurrentModel.js';
@@ -129,6 +130,9 @@ export class Trainer {
   /** The default GradientEngine: the whole batch on the calling thread. */
   private accumulate(batch: SequenceBatch, regularizerScale: number, gradients: ParameterSet): StepGradients {
     const { model } = this;
+    // The TinyGRU's wasm kernel fuses forward, masked cross-entropy and BPTT into one call (about a
+    // third off a fit's step); on the js kernel this is the same three steps as below.
+    if (model instanceof TinyGRU) return { taskLoss: model.crossEntropyGradients(batch, gradients).meanNll };
     const forward = model.forward(batch);
     const task = maskedCrossEntropy(batch, forward.logits, model.nOutputs, { gradient: true });
     let regularizers: DevelopmentalLossTerms | undefined;

@@ -57,7 +57,7 @@ const TARGETS: Record<string, { ratio: number; variants: string[] }> = {
   train: { ratio: 5, variants: ['train', `train${TWO_THREADS.label}`] },
   online: { ratio: 2, variants: ['online'] },
   a2c: { ratio: 5, variants: ['a2c', `a2c${TWO_THREADS.label}`] },
-  gru_fit: { ratio: 5, variants: ['gru_fit'] },
+  gru_fit: { ratio: 5, variants: ['gru_fit', 'gru_fit (wasm simd float32)'] },
 };
 
 function frameworkName({ kernel, dtype }: Variant, loop: string): string {
@@ -148,13 +148,14 @@ const ours: Record<string, { trial_steps_per_s: number }> = {};
 const targetRows: TargetRow[] = [];
 const a2c = (variant: Variant) => ({ workload: `a2c${variant.label}`, framework: frameworkName(variant, 'rollout + A2C update, 1 thread'), B: 64, T: 150, N, rank: 5, ...a2cWorkload(variant) });
 const gruFit = () => ({ workload: 'gru_fit', framework: 'brain-inspired-rnn (TinyGRU, js kernel, float64, 1 thread)', B: 128, T: 200, H: 4, ...gruFitWorkload() });
+const gruFitSimd = () => ({ workload: 'gru_fit (wasm simd float32)', framework: 'brain-inspired-rnn (TinyGRU, wasm simd kernel, float32, fused loss, 1 thread)', B: 128, T: 200, H: 4, ...gruFitWorkload({ kernel: 'wasm', dtype: 'float32' }) });
 const withTorch = torchAvailable();
 const torch: Record<string, { trial_steps_per_s: number }> = {};
 const groups: [string, (() => Promise<{ workload: string; trial_steps_per_s: number }> | { workload: string; trial_steps_per_s: number })[]][] = [
   ['train', [() => trainWorkload(MAIN), () => trainWorkload(TWO_THREADS), () => trainWorkload(REFERENCE)]],
   ['online', [() => onlineWorkload(MAIN), () => onlineWorkload(REFERENCE)]],
   ['a2c', [() => a2c(MAIN), async () => ({ workload: `a2c${TWO_THREADS.label}`, framework: 'brain-inspired-rnn (ParallelA2C: 4 shards of 16 sessions, 2 threads)', B: 64, T: 150, N, rank: 5, ...(await parallelA2CWorkload({ threads: 2 })) }), () => a2c(REFERENCE)]],
-  ['gru_fit', [gruFit]],
+  ['gru_fit', [gruFitSimd, gruFit]],
 ];
 for (const [workload, runs] of groups) {
   for (const run of runs) {
