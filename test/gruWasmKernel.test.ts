@@ -220,7 +220,7 @@ describe.runIf(gruSimdAvailable())('TinyGRU kernel option', () => {
     }
   });
 
-  it('a 30-step Trainer fit of a float32 TinyGRU on the wasm kernel (the Trainer's fused crossEntropyGradients path) reaches the NLL of the float64 js kernel to 1e-4', () => {
+  it('a 30-step Trainer fit of a float32 TinyGRU on the wasm kernel (through the fused crossEntropyGradients path of the Trainer) reaches the NLL of the float64 js kernel to 1e-4', () => {
     const rng = createRandom(11);
     const nSessions = 22;
     const nTrials = 40;
