@@ -45,7 +45,7 @@ export { wasmSimdAvailable } from './model/kernels/lowRankSimdModule.js';
 export { LowRankWasmKernel, LowRankWasmForward } from './model/kernels/lowRankWasmKernel.js';
 export type { LowRankOutputGradients } from './model/kernels/lowRankWasmKernel.js';
 export { TinyGRU, MAX_TINY_GRU_HIDDEN } from './model/tinyGru.js';
-export type { TinyGRUOptions } from './model/tinyGru.js';
+export type { TinyGRUOptions, TinyGRUKernelName } from './model/tinyGru.js';
 export type { RecurrentModelOptions } from './model/modelOptions.js';
 export { serializeCheckpoint, parseCheckpoint, modelFromJSON } from './model/checkpoint.js';
 export type { Checkpoint } from './model/checkpoint.js';
