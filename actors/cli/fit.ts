@@ -14,6 +14,9 @@ import { compareModels, type ModelComparison } from '../../src/experiments/compa
 import type { FitInputEncoding } from '../../src/experiments/conjunctiveInputs.js';
 import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecurrent.js';
 import { defaultModelSpecs, parseModelSpecs } from '../../src/experiments/modelSpec.js';
+import { analyzeReversalAdaptation } from '../../src/analysis/reversalAdaptation.js';
+import { columnsFromTrialsSessions } from '../../src/analysis/behaviourColumns.js';
+import { CV_UNITS, splitIntoEpisodes, MIN_UNITS_FOR_DEFAULT, RESET_ON_VALUES, type CvUnit, type ResetOn } from '../../src/data/episodes.js';
 import { OutputFolder } from '../io/outputFolder.js';
 
 export interface FitCommandOptions {
@@ -22,6 +25,10 @@ export interface FitCommandOptions {
   /** Model entries; default: the task's defaults (defaultModelSpecs). */
   models?: string[];
   folds: number;
+  /** What a fold holds out; default by the data's shape (defaultCvUnit). */
+  cv?: CvUnit;
+  /** Where learners restart; default by the data (defaultResetOn). */
+  resetOn?: ResetOn;
   /** Network initialisation seeds per fold. */
   seeds: number;
   seed: number;
@@ -46,11 +53,59 @@ function fixed(value: number | undefined, digits = 4): string {
   return value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
 }
 
+/** The CV unit and the episode boundary of a comparison, each with why when it was the default. */
+export function describeSplit(result: Pick<ModelComparison, 'cv' | 'resetOn' | 'nUnits' | 'nSubjects' | 'nSessions' | 'task'>, given: { cv?: CvUnit; resetOn?: ResetOn }): string {
+  const { cv, resetOn, nUnits, nSubjects, nSessions } = result;
+  const cvWhy =
+    given.cv !== undefined
+      ? ''
+      : cv === 'subject'
+        ? `; default: >= ${MIN_UNITS_FOR_DEFAULT} subjects`
+        : cv === 'session'
+          ? `; default: ${nSubjects} subjects < ${MIN_UNITS_FOR_DEFAULT}, ${nSessions} sessions`
+          : `; default: ${nSubjects} subjects and ${nSessions} sessions, both < ${MIN_UNITS_FOR_DEFAULT}`;
+  const resetWhy =
+    given.resetOn !== undefined
+      ? ''
+      : resetOn === 'block'
+        ? ' (default: the block column has values)'
+        : result.task === 'two_stage'
+          ? ' (default for two-stage data; --reset-on block restarts at each block)'
+          : ' (default: no block column)';
+  return `CV over ${cv}s (${nUnits}${cvWhy}), learners restart at each ${resetOn}${resetWhy}`;
+}
+
+/**
+ * The reversal-aligned behaviour of reversal data whose `reversal` column flags reversals, over
+ * episodes (no pair crosses a restart); the better option is inferred per phase from reward rates.
+ */
+function reversalBehaviour(sessions: Parameters<typeof splitIntoEpisodes>[0], resetOn: ResetOn) {
+  if (sessions[0]?.task !== 'reversal' || !sessions.some((s) => s.reversal.some((r) => r === 1))) return undefined;
+  const adaptation = analyzeReversalAdaptation(columnsFromTrialsSessions(splitIntoEpisodes(sessions, resetOn)));
+  const { curve, nReversals, meanTrialsToCriterion, winStay, loseShift, recovery } = adaptation;
+  const at = (k: number) => curve.pBetter[curve.offsets.indexOf(k)];
+  const line =
+    `behaviour: ${nReversals} reversals (from the reversal column; better option inferred from reward rates): P(better) ${fixed(at(-1), 3)} before, ` +
+    `${fixed(at(0), 3)} at, ${fixed(at(10), 3)} 10 trials after; recovery tau ${fixed(recovery.tau, 2)} trials; trials to criterion ${fixed(meanTrialsToCriterion, 2)}; ` +
+    `win-stay ${fixed(winStay, 3)}, lose-shift ${fixed(loseShift, 3)}`;
+  const summary = {
+    nReversals,
+    offsets: Array.from(curve.offsets),
+    pBetter: Array.from(curve.pBetter),
+    counts: Array.from(curve.counts),
+    recovery,
+    meanTrialsToCriterion,
+    winStay,
+    loseShift,
+  };
+  return { line, summary };
+}
+
 /** The comparison as a markdown table, best model first. */
 export function formatComparisonTable(result: ModelComparison): string {
   const byLabel = new Map(result.models.map((m) => [m.label, m]));
   const nFolds = result.folds.length;
-  const header = ['model', 'held-out NLL / choice', ...Array.from({ length: nFolds }, (_, f) => `fold ${f}`), `Δ vs ${result.winner} (± SE)`, 'subjects better'];
+  const header = ['model', 'held-out NLL / choice', ...Array.from({ length: nFolds }, (_, f) => `fold ${f}`), `Δ vs ${result.winner} (± SE)`, `${result.cv ?? 'subject'}s better`];
   const rows = result.ranking.map((label) => {
     const m = byLabel.get(label)!;
     const paired = m.versusWinner;
@@ -76,7 +131,7 @@ export function formatComparisonTable(result: ModelComparison): string {
  * runFitCommand({ data: 'data.csv', models: ['tiny_gru:2', 'daw_hybrid'], folds: 5, seeds: 3, seed: 1, restarts: 5, objective: 'stage1', outputDir: 'out' });
  */
 export function runFitCommand(options: FitCommandOptions): ModelComparison {
-  const { data, folds, seeds, seed, nEpochs, restarts, objective, encoding = 'task', force = false, progress = true } = options;
+  const { data, folds, cv, resetOn, seeds, seed, nEpochs, restarts, objective, encoding = 'task', force = false, progress = true } = options;
   const print = options.print ?? ((text: string) => process.stdout.write(text));
   const outputDir = options.outputDir ?? join('fit-results', basename(data, extname(data)));
   const folder = new OutputFolder(outputDir, {
@@ -100,6 +155,8 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   try {
     result = compareModels(table.sessions, specs, {
       folds,
+      cv,
+      resetOn,
       seed,
       seeds,
       training,
@@ -123,12 +180,17 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   for (const warning of result.warnings) process.stderr.write(`brain-rnn fit: warning: ${warning}\n`);
   const seconds = (Date.now() - started) / 1000;
   const markdown = formatComparisonTable(result);
-  const heading = `${basename(data)}: ${table.task}, ${result.nSubjects} subjects, ${result.nChoices} first-stage choices, ${folds}-fold CV over subjects (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
+  const episodes = result.nEpisodes !== result.nSessions ? `${result.nEpisodes} episodes, ` : '';
+  const heading =
+    `${basename(data)}: ${table.task}, ${result.nSubjects} subjects, ${result.nSessions} sessions, ${episodes}${result.nChoices} first-stage choices, ` +
+    `${folds}-fold ${describeSplit(result, { cv, resetOn })} (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
+  const behaviour = reversalBehaviour(table.sessions, result.resetOn);
+  if (behaviour) print(`${behaviour.line}\n`);
   print(`${heading}\n\n${markdown}\n\nwinner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice), ${seconds.toFixed(1)} s\n`);
-  const settings = { data, task: table.task, models: specs.map((s) => s.label), folds, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
+  const settings = { data, task: table.task, models: specs.map((s) => s.label), folds, cv: result.cv, resetOn: result.resetOn, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
   // One set, written atomically with manifest.json last (io/outputFolder.ts).
   folder.writeAll([
-    ['results.json', `${JSON.stringify({ command: 'fit', options: settings, seconds, comparison: result }, null, 1)}\n`],
+    ['results.json', `${JSON.stringify({ command: 'fit', options: settings, seconds, comparison: result, ...(behaviour ? { behaviour: behaviour.summary } : {}) }, null, 1)}\n`],
     ['table.md', `${heading}\n\n${markdown}\n`],
   ]);
   if (progress) process.stderr.write(`wrote ${join(outputDir, 'results.json')} and ${join(outputDir, 'table.md')}\n`);
@@ -141,7 +203,9 @@ export function registerFitCommand(program: Command): void {
     .description('cross-validate recurrent networks and cognitive models on a trials CSV; held-out NLL per choice per model')
     .requiredOption('--data <file>', 'trials CSV (the format of ../shared/data/README.md)')
     .option('--models <entries...>', 'e.g. tiny_gru:1,2,4 low_rank:1,2@8 q_learning daw_hybrid; aliases such as tinygru, lowrank, hybrid, wsls work too (default: per task; docs/models.md)')
-    .option('--folds <n>', 'folds over subjects', integerFlag('folds', 2), 5)
+    .option('--folds <n>', 'cross-validation folds', integerFlag('folds', 2), 5)
+    .option('--cv <unit>', `what a fold holds out: subject | session | block (default: subject with >= ${MIN_UNITS_FOR_DEFAULT} subjects, else session with >= ${MIN_UNITS_FOR_DEFAULT} sessions, else block)`)
+    .option('--reset-on <boundary>', 'where networks and cognitive models restart: session | block (default: block for reversal data whose block column has values)')
     .option('--seeds <n>', 'network initialisation seeds per fold (best inner-validation NLL kept)', integerFlag('seeds', 1), 5)
     .option('--seed <n>', 'seed of the folds, splits and initialisations', integerFlag('seed', 0), 1)
     .option('--n-epochs <n>', `maximum epochs per network run (default ${RECURRENT_FIT_TRAINING.nEpochs})`, integerFlag('n-epochs', 1))
@@ -156,6 +220,10 @@ export function registerFitCommand(program: Command): void {
       }
       if (options.encoding !== 'task' && options.encoding !== 'conjunctive') {
         throw new Error(`--encoding must be task or conjunctive, got ${JSON.stringify(options.encoding)}`);
+      }
+      if (options.cv !== undefined && !CV_UNITS.includes(options.cv)) throw new Error(`--cv must be subject, session or block, got ${JSON.stringify(options.cv)}`);
+      if (options.resetOn !== undefined && !RESET_ON_VALUES.includes(options.resetOn)) {
+        throw new Error(`--reset-on must be session or block, got ${JSON.stringify(options.resetOn)}`);
       }
       runFitCommand(options);
     });
