@@ -150,6 +150,31 @@ describe('compareModels on few subjects with many blocks', () => {
   });
 });
 
+describe('compareModels --level', () => {
+  it('compareModels(level individual | hierarchical) fits each subject in each fold and on all data; whole-subject folds are refused', () => {
+    const individual = compareModels(small.sessions, parseModelSpecs('q_learning'), { folds: 3, seed: 2, restarts: 1, level: 'individual' });
+    const fit = individual.models[0].levelFit!;
+    expect(fit).toMatchObject({ level: 'individual', nChoices: 480 });
+    expect(fit.subjects.map((s) => s.subject)).toEqual(['animal0', 'animal1']);
+    expect(fit.bic! - fit.aic!).toBeCloseTo(2 * 3 * Math.log(240) - 2 * 2 * 3, 6);
+    expect(Object.keys(individual.models[0].cognitive!.folds[0].subjectParameters!)).toEqual(['animal0', 'animal1']);
+    const hierarchical = compareModels(small.sessions, parseModelSpecs('q_learning'), { folds: 3, seed: 2, restarts: 1, level: 'hierarchical', iBicSamples: 50 });
+    expect(hierarchical.models[0].levelFit).toMatchObject({ level: 'hierarchical', iBicSamples: 50 });
+    expect(Number.isFinite(hierarchical.models[0].levelFit!.iBic)).toBe(true);
+    const prl = parseTrialsCsv(readSharedData('hbayesdm_prl.csv')).sessions.slice(0, 6);
+    expect(() => compareModels(prl, parseModelSpecs('q_learning'), { folds: 3, level: 'individual' })).toThrow(
+      "--level individual fits each subject's own parameters, which a held-out subject does not have; pass --cv session or --cv block, or --level hierarchical",
+    );
+    // Whole subjects held out: scored with their parameters integrated over the fold's group prior.
+    const bySubject = compareModels(prl, parseModelSpecs('q_learning'), { folds: 3, seed: 1, restarts: 1, level: 'hierarchical', iBicSamples: 200 });
+    const population = compareModels(prl, parseModelSpecs('q_learning'), { folds: 3, seed: 1, restarts: 1 });
+    expect(bySubject.cv).toBe('subject');
+    expect(bySubject.models[0].nllPerChoice).toBeGreaterThan(0.4);
+    expect(bySubject.models[0].nllPerChoice).toBeLessThan(Math.LN2);
+    expect(Math.abs(bySubject.models[0].nllPerChoice - population.models[0].nllPerChoice)).toBeLessThan(0.05);
+  });
+});
+
 describe('inferBetterAction', () => {
   it('inferBetterAction recovers the better option from reward rates per phase; the reversal curve of real-shaped data follows the truth', () => {
     const inferred = inferBetterAction(animal.sessions);

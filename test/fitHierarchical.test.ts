@@ -10,6 +10,7 @@ import { fromUnbounded, vectorFromUnbounded } from '../src/cognitive/parameterTr
 import { simulateBlockedReversal } from '../src/cognitive/simulateBlockedReversal.js';
 import { winStayLoseShift } from '../src/analysis/reversalAdaptation.js';
 import { columnsFromTrialsSessions } from '../src/analysis/behaviourColumns.js';
+import { splitIntoEpisodes } from '../src/data/episodes.js';
 import { createRandom } from '../src/random.js';
 
 function correlation(a: readonly number[], b: readonly number[]): number {
@@ -34,7 +35,8 @@ function simulateGroup(nSubjects: number, blocksPerSession: number, seed: number
     Object.fromEntries(qModel.parameters.map((spec, p) => [spec.name, fromUnbounded(spec, groupMean[p] + groupSd[p] * rng.normal())])),
   );
   const { sessions } = simulateBlockedReversal({ model: qModel, subjects: truth, sessionsPerSubject: 1, blocksPerSession, rng: rng.split(1)[0], idPrefix: 's' });
-  return { truth, sessions };
+  // Each block restarts the learner: fitted as episodes.
+  return { truth, sessions: splitIntoEpisodes(sessions, 'block') };
 }
 
 describe('laplace', () => {
@@ -76,14 +78,14 @@ describe('fitHierarchical', () => {
     const truthOf = (name: string) => truth.map((t) => t[name]);
     const r = Object.fromEntries(['alpha', 'beta', 'kappa'].map((n) => [n, correlation(truthOf(n), recovered(n))]));
     const bias = Object.fromEntries(['alpha', 'beta', 'kappa'].map((n) => [n, recovered(n).reduce((s, v, i) => s + v - truthOf(n)[i], 0) / truth.length]));
-    // Figures of this seed (docs/fitting.md): r = 0.86, 0.91, 0.53; bias +0.07, −0.43, +0.00.
-    expect(r.alpha).toBeGreaterThan(0.8);
-    expect(r.beta).toBeGreaterThan(0.85);
+    // Figures of this seed (docs/fitting.md): r = 0.94, 0.97, 0.56; bias −0.006, +0.32, −0.05.
+    expect(r.alpha).toBeGreaterThan(0.9);
+    expect(r.beta).toBeGreaterThan(0.9);
     expect(r.kappa).toBeGreaterThan(0.4);
-    expect(Math.abs(bias.alpha)).toBeLessThan(0.1);
-    expect(Math.abs(bias.beta)).toBeLessThan(0.6);
-    expect(Math.abs(bias.kappa)).toBeLessThan(0.05);
-    expect(Math.abs(fit.groupMean.beta - groupMean[1])).toBeLessThan(0.15);
+    expect(Math.abs(bias.alpha)).toBeLessThan(0.05);
+    expect(Math.abs(bias.beta)).toBeLessThan(0.5);
+    expect(Math.abs(bias.kappa)).toBeLessThan(0.1);
+    expect(Math.abs(fit.groupMean.beta - groupMean[1])).toBeLessThan(0.2);
     expect(Math.abs(fit.groupMean.kappa - groupMean[2])).toBeLessThan(0.1);
     expect(Math.abs(fit.logMarginal - fit.laplaceLogMarginal)).toBeLessThan(0.005 * Math.abs(fit.laplaceLogMarginal));
     expect(fit.iBic).toBeCloseTo(-2 * fit.logMarginal + 6 * Math.log(12 * 320), 8);
@@ -91,6 +93,8 @@ describe('fitHierarchical', () => {
     const ml = fitSubjects(qModel, sessions, { objective: 'stage1', restarts: 2, seed: 1 });
     const spread = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + (x - v.reduce((a, b) => a + b, 0) / v.length) ** 2, 0) / v.length);
     expect(spread(recovered('beta'))).toBeLessThan(spread(ml.map((m) => m.fit.parameters.beta)));
+    // ... and here they track the truth better (ML: r 0.89 for beta).
+    expect(r.beta).toBeGreaterThan(correlation(truthOf('beta'), ml.map((m) => m.fit.parameters.beta)));
   });
 
   it('fitHierarchical refuses one subject', () => {

@@ -16,6 +16,7 @@ import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecur
 import { defaultModelSpecs, parseModelSpecs } from '../../src/experiments/modelSpec.js';
 import { analyzeReversalAdaptation } from '../../src/analysis/reversalAdaptation.js';
 import { columnsFromTrialsSessions } from '../../src/analysis/behaviourColumns.js';
+import { FIT_LEVELS, type FitLevel } from '../../src/experiments/cognitiveLevel.js';
 import { CV_UNITS, splitIntoEpisodes, MIN_UNITS_FOR_DEFAULT, RESET_ON_VALUES, type CvUnit, type ResetOn } from '../../src/data/episodes.js';
 import { OutputFolder } from '../io/outputFolder.js';
 
@@ -29,6 +30,8 @@ export interface FitCommandOptions {
   cv?: CvUnit;
   /** Where learners restart; default by the data (defaultResetOn). */
   resetOn?: ResetOn;
+  /** Level of the cognitive models' parameters: population (default) | individual | hierarchical. */
+  level?: FitLevel;
   /** Network initialisation seeds per fold. */
   seeds: number;
   seed: number;
@@ -101,6 +104,29 @@ function reversalBehaviour(sessions: Parameters<typeof splitIntoEpisodes>[0], re
   return { line, summary };
 }
 
+/**
+ * The cognitive models fitted per subject to all data (`--level individual | hierarchical`):
+ * summed AIC and BIC, or iBIC with the group prior, and the typical subject's parameters.
+ */
+export function formatLevelTable(result: ModelComparison): string | undefined {
+  const fits = result.models.flatMap((m) => (m.levelFit ? [m.levelFit] : []));
+  if (fits.length === 0) return undefined;
+  const hierarchical = result.level === 'hierarchical';
+  const show = (values: Record<string, number> | undefined) => (values ? Object.entries(values).map(([k, v]) => `${k} ${v.toPrecision(3)}`).join(', ') : '-');
+  const header = hierarchical
+    ? ['model', 'NLL at MAP', `iBIC (${fits[0].iBicSamples} prior samples)`, 'group mean (natural units)', 'group mean / variance (unbounded)']
+    : ['model', 'NLL', 'AIC (sum)', 'BIC (sum)', 'median subject'];
+  const rows = [...fits]
+    .sort((a, b) => (hierarchical ? a.iBic! - b.iBic! : a.bic! - b.bic!))
+    .map((f) =>
+      hierarchical
+        ? [f.model, f.nll.toFixed(1), f.iBic!.toFixed(1), show(f.typical), Object.keys(f.groupMean!).map((k) => `${k} ${f.groupMean![k].toFixed(2)} / ${f.groupVariance![k].toFixed(3)}`).join(', ')]
+        : [f.model, f.nll.toFixed(1), f.aic!.toFixed(1), f.bic!.toFixed(1), show(f.typical)],
+    );
+  const title = `${hierarchical ? 'Hierarchical (EM, Laplace; Huys et al. 2011)' : 'Individual (maximum likelihood per subject)'} fits of the cognitive models to all data, ${result.nSubjects} subjects, best first:`;
+  return [title, '', `| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
 /** The comparison as a markdown table, best model first. */
 export function formatComparisonTable(result: ModelComparison): string {
   const byLabel = new Map(result.models.map((m) => [m.label, m]));
@@ -131,7 +157,7 @@ export function formatComparisonTable(result: ModelComparison): string {
  * runFitCommand({ data: 'data.csv', models: ['tiny_gru:2', 'daw_hybrid'], folds: 5, seeds: 3, seed: 1, restarts: 5, objective: 'stage1', outputDir: 'out' });
  */
 export function runFitCommand(options: FitCommandOptions): ModelComparison {
-  const { data, folds, cv, resetOn, seeds, seed, nEpochs, restarts, objective, encoding = 'task', force = false, progress = true } = options;
+  const { data, folds, cv, resetOn, level = 'population', seeds, seed, nEpochs, restarts, objective, encoding = 'task', force = false, progress = true } = options;
   const print = options.print ?? ((text: string) => process.stdout.write(text));
   const outputDir = options.outputDir ?? join('fit-results', basename(data, extname(data)));
   const folder = new OutputFolder(outputDir, {
@@ -157,6 +183,7 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
       folds,
       cv,
       resetOn,
+      level,
       seed,
       seeds,
       training,
@@ -186,12 +213,13 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
     `${folds}-fold ${describeSplit(result, { cv, resetOn })} (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
   const behaviour = reversalBehaviour(table.sessions, result.resetOn);
   if (behaviour) print(`${behaviour.line}\n`);
-  print(`${heading}\n\n${markdown}\n\nwinner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice), ${seconds.toFixed(1)} s\n`);
-  const settings = { data, task: table.task, models: specs.map((s) => s.label), folds, cv: result.cv, resetOn: result.resetOn, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
+  const levels = formatLevelTable(result);
+  print(`${heading}\n\n${markdown}\n\n${levels ? `${levels}\n\n` : ''}winner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice), ${seconds.toFixed(1)} s\n`);
+  const settings = { data, task: table.task, models: specs.map((s) => s.label), folds, cv: result.cv, resetOn: result.resetOn, level, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
   // One set, written atomically with manifest.json last (io/outputFolder.ts).
   folder.writeAll([
     ['results.json', `${JSON.stringify({ command: 'fit', options: settings, seconds, comparison: result, ...(behaviour ? { behaviour: behaviour.summary } : {}) }, null, 1)}\n`],
-    ['table.md', `${heading}\n\n${markdown}\n`],
+    ['table.md', `${heading}\n\n${markdown}\n${levels ? `\n${levels}\n` : ''}`],
   ]);
   if (progress) process.stderr.write(`wrote ${join(outputDir, 'results.json')} and ${join(outputDir, 'table.md')}\n`);
   return result;
@@ -205,6 +233,7 @@ export function registerFitCommand(program: Command): void {
     .option('--models <entries...>', 'e.g. tiny_gru:1,2,4 low_rank:1,2@8 q_learning daw_hybrid; aliases such as tinygru, lowrank, hybrid, wsls work too (default: per task; docs/models.md)')
     .option('--folds <n>', 'cross-validation folds', integerFlag('folds', 2), 5)
     .option('--cv <unit>', `what a fold holds out: subject | session | block (default: subject with >= ${MIN_UNITS_FOR_DEFAULT} subjects, else session with >= ${MIN_UNITS_FOR_DEFAULT} sessions, else block)`)
+    .option('--level <level>', 'cognitive models: population (one parameter set) | individual (ML per subject; AIC, BIC) | hierarchical (EM with a group prior; iBIC)', 'population')
     .option('--reset-on <boundary>', 'where networks and cognitive models restart: session | block (default: block for reversal data whose block column has values)')
     .option('--seeds <n>', 'network initialisation seeds per fold (best inner-validation NLL kept)', integerFlag('seeds', 1), 5)
     .option('--seed <n>', 'seed of the folds, splits and initialisations', integerFlag('seed', 0), 1)
@@ -224,6 +253,9 @@ export function registerFitCommand(program: Command): void {
       if (options.cv !== undefined && !CV_UNITS.includes(options.cv)) throw new Error(`--cv must be subject, session or block, got ${JSON.stringify(options.cv)}`);
       if (options.resetOn !== undefined && !RESET_ON_VALUES.includes(options.resetOn)) {
         throw new Error(`--reset-on must be session or block, got ${JSON.stringify(options.resetOn)}`);
+      }
+      if (options.level !== undefined && !FIT_LEVELS.includes(options.level)) {
+        throw new Error(`--level must be population, individual or hierarchical, got ${JSON.stringify(options.level)}`);
       }
       runFitCommand(options);
     });

@@ -207,6 +207,32 @@ function positiveDefinite(H: number[][], variance: Float64Array): number[][] {
   }
 }
 
+/**
+ * log p(D | μ, σ²) of one subject's sessions, the subject's own parameters integrated out over the
+ * group prior by sampling: log (1/S) Σₛ p(D | uₛ), uₛ ~ N(μ, σ²). A held-out subject's predictive
+ * likelihood under a hierarchical fit.
+ * @example
+ * const fit = fitHierarchical(model, training);
+ * -priorPredictiveLogLikelihood(model, heldOut, fit, { rng: createRandom(1) }); // held-out NLL
+ */
+export function priorPredictiveLogLikelihood(
+  model: CognitiveModel,
+  sessions: readonly TrialsSession[],
+  prior: Pick<HierarchicalFitResult, 'groupMean' | 'groupVariance' | 'objective'>,
+  options: { rng: ReturnType<typeof createRandom>; samples?: number },
+): number {
+  const { rng, samples = 1000 } = options;
+  const specs = model.parameters;
+  const natural = new Float64Array(specs.length);
+  const nll = (own: readonly TrialsSession[], u: Float64Array) => {
+    vectorFromUnbounded(specs, u, natural);
+    return objectiveOf(sessionsNegLogLikelihood(model.bind(natural), own), prior.objective).nll;
+  };
+  const mean = Float64Array.from(specs, (p) => prior.groupMean[p.name]);
+  const variance = Float64Array.from(specs, (p) => prior.groupVariance[p.name]);
+  return sampledLogMarginal([sessions], nll, mean, variance, samples, rng);
+}
+
 /** Σᵢ log (1/S) Σₛ exp(−NLLᵢ(uₛ)), uₛ ~ N(mean, diag variance), the same S draws for every subject. */
 function sampledLogMarginal(
   groups: readonly (readonly TrialsSession[])[],

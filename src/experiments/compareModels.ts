@@ -11,6 +11,7 @@ import { checkFitData } from './checkFitData.js';
 import type { FitInputEncoding } from './conjunctiveInputs.js';
 import { crossValidateCognitiveSubjects, type CognitiveSubjectsResult } from './crossValidateCognitiveSubjects.js';
 import { crossValidateRecurrent, type RecurrentCrossValidationResult } from './crossValidateRecurrent.js';
+import { checkLevelUnit, fitAtLevel, type FitLevel, type LevelSummary } from './cognitiveLevel.js';
 import type { FitModelSpec } from './modelSpec.js';
 import { pairedDifference, type PairedDifference } from './pairedDifference.js';
 import type { SubjectScore } from './sessionNll.js';
@@ -38,6 +39,13 @@ export interface CompareModelsOptions {
   restarts?: number;
   /** Which choices cognitive models are fitted to. Default `stage1`, as the networks. */
   objective?: FitObjective;
+  /**
+   * Level of the cognitive models' parameters (cognitiveLevel.ts). Default `population`. The
+   * others fit each subject in each fold and also fit every subject on all data (AIC/BIC, iBIC).
+   */
+  level?: FitLevel;
+  /** Prior samples for the hierarchical iBIC. Default 1000. */
+  iBicSamples?: number;
   /** Progress of the whole comparison, in work units (one network run or one cognitive fold fit). */
   onProgress?: (progress: ModelComparisonProgress) => void;
 }
@@ -65,6 +73,8 @@ export interface ModelComparisonEntry {
   versusWinner: PairedDifference | null;
   recurrent?: Omit<RecurrentCrossValidationResult, 'subjects'>;
   cognitive?: Omit<CognitiveSubjectsResult, 'subjects'>;
+  /** Cognitive models at `level` individual or hierarchical: the fit to all data. */
+  levelFit?: LevelSummary;
 }
 
 export interface ModelComparison {
@@ -81,6 +91,8 @@ export interface ModelComparison {
   nChoices: number;
   /** Units held out in each fold. */
   folds: string[][];
+  /** Level of the cognitive models' parameters. */
+  level: FitLevel;
   /** NLL per choice of a coin flip, ln 2. */
   chanceNllPerChoice: number;
   /** In the order given. */
@@ -104,7 +116,7 @@ export interface ModelComparison {
  * result.winner; result.models[0].nllPerChoice;
  */
 export function compareModels(sessions: readonly TrialsSession[], specs: readonly FitModelSpec[], options: CompareModelsOptions = {}): ModelComparison {
-  const { folds = 5, seed = 0, seeds = 5, validationFraction = 0.2, inputEncoding = 'task', training = {}, restarts = 5, objective = 'stage1', onProgress } = options;
+  const { folds = 5, seed = 0, seeds = 5, validationFraction = 0.2, inputEncoding = 'task', training = {}, restarts = 5, objective = 'stage1', level = 'population', iBicSamples = 1000, onProgress } = options;
   if (specs.length === 0) throw new ConfigError(['specs must hold at least one model, got 0']);
   if (sessions.length === 0) throw new ConfigError(['sessions must hold at least one session, got 0']);
   // Before any fold is fitted: no choices, or no outcomes for a model that learns from them, is refused.
@@ -118,6 +130,7 @@ export function compareModels(sessions: readonly TrialsSession[], specs: readonl
   const episodes = splitIntoEpisodes(sessions, resetOn);
   const subjectFolds = splitSubjectsIntoFolds(episodes, { folds, seed, unit: cv });
   if (specs.some((s) => s.kind === 'recurrent')) checkInnerValidation(subjectFolds, episodes);
+  if (specs.some((s) => s.kind === 'cognitive')) checkLevelUnit(level, cv);
   const unitsOf = (spec: FitModelSpec) => folds * (spec.kind === 'recurrent' ? seeds : 1);
   const unitsTotal = specs.reduce((sum, s) => sum + unitsOf(s), 0);
   let unitsBefore = 0;
@@ -143,9 +156,11 @@ export function compareModels(sessions: readonly TrialsSession[], specs: readonl
         seed,
         restarts,
         objective,
+        level,
         onFold: (fold) => onProgress?.({ label, unitsDone: unitsBefore + fold + 1, unitsTotal, fold }),
       });
-      entries.push({ ...summary(label, 'cognitive', rest, subjects), cognitive: rest });
+      const levelFit = level === 'population' ? undefined : fitAtLevel(model, episodes, level, { objective, restarts, seed, iBicSamples });
+      entries.push({ ...summary(label, 'cognitive', rest, subjects), cognitive: rest, ...(levelFit ? { levelFit } : {}) });
     }
     unitsBefore += unitsOf(spec);
     onProgress?.({ label, unitsDone: unitsBefore, unitsTotal, fold: folds - 1 });
@@ -156,7 +171,7 @@ export function compareModels(sessions: readonly TrialsSession[], specs: readonl
   const nChoices = entries[0].heldOutChoices;
   const nSubjects = new Set(sessions.map((s) => s.subject)).size;
   const nUnits = subjectFolds.subjects.length;
-  return { task, cv, resetOn, nSubjects, nSessions: sessions.length, nEpisodes: episodes.length, nUnits, nChoices, folds: subjectFolds.testSubjects, chanceNllPerChoice: Math.LN2, models, ranking, winner: winner.label, warnings };
+  return { task, cv, resetOn, nSubjects, nSessions: sessions.length, nEpisodes: episodes.length, nUnits, level, nChoices, folds: subjectFolds.testSubjects, chanceNllPerChoice: Math.LN2, models, ranking, winner: winner.label, warnings };
 }
 
 function summary(
