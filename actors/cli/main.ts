@@ -9,6 +9,8 @@ import { registerLiveCommand } from './live.js';
 import { registerReplayCommand } from './replay.js';
 import { registerFitCommand } from './fit.js';
 import { registerRunCommand } from './run.js';
+import { registerExportCommand } from './export.js';
+import { registerImportCommand } from './import.js';
 
 const program = new Command()
   .name('brain-rnn')
@@ -20,6 +22,8 @@ registerLiveCommand(program);
 registerReplayCommand(program);
 registerFitCommand(program);
 registerRunCommand(program);
+registerExportCommand(program);
+registerImportCommand(program);
 
 try {
   await program.parseAsync(normalizeFlags(process.argv.slice(2)), { from: 'user' });

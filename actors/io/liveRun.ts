@@ -3,6 +3,7 @@
  * without the terminal (tests and scripts call it directly).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Recorder, type RecordingError } from './recorder.js';
 import { createRecordingHeader } from './recordingHeader.js';
 import { parseScenarioText, type Scenario } from '../system/scenario.js';
@@ -36,7 +37,12 @@ export function loadScenarioFile(path: string, seed?: number, options: { maxMemo
   } catch (error) {
     throw new Error(`cannot read scenario ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const scenario = parseScenarioText(bytes, path, options);
+  const parsed = parseScenarioText(bytes, path, options);
+  // A checkpoint path is relative to the scenario file, like an import.
+  const agents = parsed.agents.map((agent) =>
+    'checkpoint' in agent.model && agent.model.checkpoint !== undefined ? { ...agent, model: { ...agent.model, checkpoint: resolve(dirname(path), agent.model.checkpoint) } } : agent,
+  );
+  const scenario = { ...parsed, agents };
   return seed === undefined ? scenario : { ...scenario, seed };
 }
 
