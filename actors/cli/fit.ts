@@ -9,7 +9,7 @@ import { basename, extname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { integerFlag } from './argv.js';
-import { parseTrialsCsv } from '../../src/data/trialsCsv.js';
+import { parseChoiceData } from '../../src/data/parseChoiceData.js';
 import { compareModels, type ModelComparison } from '../../src/experiments/compareModels.js';
 import type { FitInputEncoding } from '../../src/experiments/conjunctiveInputs.js';
 import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecurrent.js';
@@ -164,7 +164,11 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
     command: 'fit', ownedFiles: OUTPUT_FILES, force, refuse: ([path]) => new Error(`${path} already exists; pass --force to overwrite it`),
     warn: (message) => process.stderr.write(`${message}\n`),
   });
-  const table = parseTrialsCsv(readFileSync(data));
+  const table = parseChoiceData(readFileSync(data));
+  if (table.format === 'hbayesdm') {
+    const ignored = table.ignored.length > 0 ? `; not used: ${table.ignored.join(', ')}` : '';
+    process.stderr.write(`brain-rnn fit: ${basename(data)} read as hBayesDM data (${table.task}): ${table.mapping.join('; ')}${ignored}\n`);
+  }
   const specs = options.models && options.models.length > 0 ? parseModelSpecs(options.models, table.task) : defaultModelSpecs(table.task);
   folder.ensureWritable();
   const training = { ...RECURRENT_FIT_TRAINING, ...(nEpochs === undefined ? {} : { nEpochs }) };
@@ -215,7 +219,7 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   if (behaviour) print(`${behaviour.line}\n`);
   const levels = formatLevelTable(result);
   print(`${heading}\n\n${markdown}\n\n${levels ? `${levels}\n\n` : ''}winner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice), ${seconds.toFixed(1)} s\n`);
-  const settings = { data, task: table.task, models: specs.map((s) => s.label), folds, cv: result.cv, resetOn: result.resetOn, level, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
+  const settings = { data, format: table.format, ...(table.format === 'hbayesdm' ? { mapping: table.mapping } : {}), task: table.task, models: specs.map((s) => s.label), folds, cv: result.cv, resetOn: result.resetOn, level, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
   // One set, written atomically with manifest.json last (io/outputFolder.ts).
   folder.writeAll([
     ['results.json', `${JSON.stringify({ command: 'fit', options: settings, seconds, comparison: result, ...(behaviour ? { behaviour: behaviour.summary } : {}) }, null, 1)}\n`],
@@ -229,7 +233,7 @@ export function registerFitCommand(program: Command): void {
   program
     .command('fit')
     .description('cross-validate recurrent networks and cognitive models on a trials CSV; held-out NLL per choice per model')
-    .requiredOption('--data <file>', 'trials CSV (the format of ../shared/data/README.md)')
+    .requiredOption('--data <file>', "trials CSV (the format of ../shared/data/README.md) or hBayesDM's tab-separated example data")
     .option('--models <entries...>', 'e.g. tiny_gru:1,2,4 low_rank:1,2@8 q_learning daw_hybrid; aliases such as tinygru, lowrank, hybrid, wsls work too (default: per task; docs/models.md)')
     .option('--folds <n>', 'cross-validation folds', integerFlag('folds', 2), 5)
     .option('--cv <unit>', `what a fold holds out: subject | session | block (default: subject with >= ${MIN_UNITS_FOR_DEFAULT} subjects, else session with >= ${MIN_UNITS_FOR_DEFAULT} sessions, else block)`)
