@@ -10,6 +10,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { integerFlag } from './argv.js';
 import { parseChoiceData } from '../../src/data/parseChoiceData.js';
+import { modelFromJSON, serializeCheckpoint } from '../../src/model/checkpoint.js';
 import { compareModels, type ModelComparison } from '../../src/experiments/compareModels.js';
 import type { FitInputEncoding } from '../../src/experiments/conjunctiveInputs.js';
 import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecurrent.js';
@@ -127,6 +128,22 @@ export function formatLevelTable(result: ModelComparison): string | undefined {
   return [title, '', `| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+/**
+ * Each network's chosen run of each fold as a checkpoint `checkpoint-<label>-fold<k>.json`
+ * (`brain-rnn export` or a scenario's `model.checkpoint` can load it).
+ */
+export function foldCheckpoints(result: ModelComparison, metadata: Record<string, unknown>): [string, string][] {
+  return result.models.flatMap((entry) =>
+    (entry.recurrent?.folds ?? []).map((fold, k): [string, string] => [
+      `checkpoint-${entry.label.replace(/[^A-Za-z0-9_.-]/g, '_')}-fold${k}.json`,
+      serializeCheckpoint(modelFromJSON(fold.model), {
+        ...metadata, command: 'fit', model: entry.label, fold: k, cv: result.cv, resetOn: result.resetOn, testUnits: fold.testSubjects,
+        validationNll: fold.runs[fold.chosenRun].validationNll, heldOutNllPerChoice: fold.nllPerChoice, inputEncoding: entry.recurrent!.inputEncoding,
+      }),
+    ]),
+  );
+}
+
 /** The comparison as a markdown table, best model first. */
 export function formatComparisonTable(result: ModelComparison): string {
   const byLabel = new Map(result.models.map((m) => [m.label, m]));
@@ -222,10 +239,12 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   const settings = { data, format: table.format, ...(table.format === 'hbayesdm' ? { mapping: table.mapping } : {}), task: table.task, models: specs.map((s) => s.label), folds, cv: result.cv, resetOn: result.resetOn, level, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
   // One set, written atomically with manifest.json last (io/outputFolder.ts).
   folder.writeAll([
+    ...foldCheckpoints(result, { data, seed }),
     ['results.json', `${JSON.stringify({ command: 'fit', options: settings, seconds, comparison: result, ...(behaviour ? { behaviour: behaviour.summary } : {}) }, null, 1)}\n`],
     ['table.md', `${heading}\n\n${markdown}\n${levels ? `\n${levels}\n` : ''}`],
   ]);
-  if (progress) process.stderr.write(`wrote ${join(outputDir, 'results.json')} and ${join(outputDir, 'table.md')}\n`);
+  const nCheckpoints = result.models.reduce((n, m) => n + (m.recurrent?.folds.length ?? 0), 0);
+  if (progress) process.stderr.write(`wrote ${join(outputDir, 'results.json')}, ${join(outputDir, 'table.md')} and ${nCheckpoints} fold checkpoint(s)\n`);
   return result;
 }
 
