@@ -106,6 +106,7 @@ describe('defaultCvUnit and defaultResetOn', () => {
     expect(defaultCvUnit(prl)).toBe('subject');
     expect(defaultCvUnit(animal.sessions)).toBe('session');
     expect(defaultCvUnit(small.sessions)).toBe('block');
+    expect(defaultCvUnit(prl.slice(0, 4))).toBe('subject');
     expect(defaultResetOn(animal.sessions)).toBe('block');
     expect(defaultResetOn(prl)).toBe('session');
     // Hartley's four blocks are rests inside one two-step task: no restart by default.

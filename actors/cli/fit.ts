@@ -63,11 +63,13 @@ export function describeSplit(result: Pick<ModelComparison, 'cv' | 'resetOn' | '
   const cvWhy =
     given.cv !== undefined
       ? ''
-      : cv === 'subject'
-        ? `; default: >= ${MIN_UNITS_FOR_DEFAULT} subjects`
-        : cv === 'session'
-          ? `; default: ${nSubjects} subjects < ${MIN_UNITS_FOR_DEFAULT}, ${nSessions} sessions`
-          : `; default: ${nSubjects} subjects and ${nSessions} sessions, both < ${MIN_UNITS_FOR_DEFAULT}`;
+      : cv === 'block'
+        ? `; default: ${nSubjects} subjects and ${nSessions} sessions, both < ${MIN_UNITS_FOR_DEFAULT}`
+        : nSubjects >= MIN_UNITS_FOR_DEFAULT
+          ? `; default: >= ${MIN_UNITS_FOR_DEFAULT} subjects`
+          : cv === 'session' && nSessions >= MIN_UNITS_FOR_DEFAULT
+            ? `; default: ${nSubjects} subjects < ${MIN_UNITS_FOR_DEFAULT}, ${nSessions} sessions`
+            : `; default: fewer than ${MIN_UNITS_FOR_DEFAULT} subjects and sessions and no blocks`;
   const resetWhy =
     given.resetOn !== undefined
       ? ''

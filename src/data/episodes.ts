@@ -98,7 +98,8 @@ export function countUnits(sessions: readonly TrialsSession[]): Record<CvUnit, n
 
 /**
  * `subject` where there are at least 5 subjects, else `session` where there are at least 5
- * sessions, else `block`.
+ * sessions, else `block` where blocks are marked; data with neither (a few subjects, a session
+ * each) keep the largest unit they have, `subject` unless subjects have several sessions.
  * @example
  * defaultCvUnit(table.sessions); // 'session' for 2 monkeys × 3 sessions
  */
@@ -106,7 +107,8 @@ export function defaultCvUnit(sessions: readonly TrialsSession[]): CvUnit {
   const counts = countUnits(sessions);
   if (counts.subject >= MIN_UNITS_FOR_DEFAULT) return 'subject';
   if (counts.session >= MIN_UNITS_FOR_DEFAULT) return 'session';
-  return 'block';
+  if (hasBlocks(sessions)) return 'block';
+  return counts.session > counts.subject ? 'session' : 'subject';
 }
 
 /** `subjects`, `sessions`, `blocks` (singular for one). */
