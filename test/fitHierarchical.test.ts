@@ -11,19 +11,8 @@ import { simulateBlockedReversal } from '../src/cognitive/simulateBlockedReversa
 import { winStayLoseShift } from '../src/analysis/reversalAdaptation.js';
 import { columnsFromTrialsSessions } from '../src/analysis/behaviourColumns.js';
 import { splitIntoEpisodes } from '../src/data/episodes.js';
+import { parameterRecovery, pearsonCorrelation } from '../src/experiments/parameterRecovery.js';
 import { createRandom } from '../src/random.js';
-
-function correlation(a: readonly number[], b: readonly number[]): number {
-  const ma = a.reduce((x, y) => x + y, 0) / a.length;
-  const mb = b.reduce((x, y) => x + y, 0) / b.length;
-  let sab = 0, saa = 0, sbb = 0;
-  a.forEach((v, i) => {
-    sab += (v - ma) * (b[i] - mb);
-    saa += (v - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  });
-  return sab / Math.sqrt(saa * sbb);
-}
 
 const qModel = createQLearningModel();
 const groupMean = [-0.6, 1.1, 0.4];
@@ -38,6 +27,15 @@ function simulateGroup(nSubjects: number, blocksPerSession: number, seed: number
   // Each block restarts the learner: fitted as episodes.
   return { truth, sessions: splitIntoEpisodes(sessions, 'block') };
 }
+
+describe('parameterRecovery', () => {
+  it('pearsonCorrelation and parameterRecovery give r and mean bias per parameter', () => {
+    expect(pearsonCorrelation([1, 2, 3], [2, 4, 6])).toBeCloseTo(1, 12);
+    expect(pearsonCorrelation([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1, 12);
+    // numpy.corrcoef([1, 2, 3, 4], [1, 3, 2, 5])[0, 1] = 0.8315218406202999.
+    expect(parameterRecovery([{ a: 1 }, { a: 2 }, { a: 3 }, { a: 4 }], [{ a: 1 }, { a: 3 }, { a: 2 }, { a: 5 }]).a).toEqual({ correlation: expect.closeTo(0.8315218406202999, 12), bias: 0.25 });
+  });
+});
 
 describe('laplace', () => {
   it('hessianByFiniteDifferences matches the closed-form Hessian of the win-stay-lose-shift NLL in logit space', () => {
@@ -76,8 +74,9 @@ describe('fitHierarchical', () => {
     expect(fit.converged).toBe(true);
     const recovered = (name: string) => fit.subjects.map((s) => s.parameters[name]);
     const truthOf = (name: string) => truth.map((t) => t[name]);
-    const r = Object.fromEntries(['alpha', 'beta', 'kappa'].map((n) => [n, correlation(truthOf(n), recovered(n))]));
-    const bias = Object.fromEntries(['alpha', 'beta', 'kappa'].map((n) => [n, recovered(n).reduce((s, v, i) => s + v - truthOf(n)[i], 0) / truth.length]));
+    const recovery = parameterRecovery(truth, fit.subjects.map((s) => s.parameters));
+    const r = Object.fromEntries(Object.entries(recovery).map(([n, v]) => [n, v.correlation]));
+    const bias = Object.fromEntries(Object.entries(recovery).map(([n, v]) => [n, v.bias]));
     // Figures of this seed (docs/fitting.md): r = 0.94, 0.97, 0.56; bias −0.006, +0.32, −0.05.
     expect(r.alpha).toBeGreaterThan(0.9);
     expect(r.beta).toBeGreaterThan(0.9);
@@ -94,7 +93,7 @@ describe('fitHierarchical', () => {
     const spread = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + (x - v.reduce((a, b) => a + b, 0) / v.length) ** 2, 0) / v.length);
     expect(spread(recovered('beta'))).toBeLessThan(spread(ml.map((m) => m.fit.parameters.beta)));
     // ... and here they track the truth better (ML: r 0.89 for beta).
-    expect(r.beta).toBeGreaterThan(correlation(truthOf('beta'), ml.map((m) => m.fit.parameters.beta)));
+    expect(r.beta).toBeGreaterThan(pearsonCorrelation(truthOf('beta'), ml.map((m) => m.fit.parameters.beta)));
   });
 
   it('fitHierarchical refuses one subject', () => {

@@ -11,23 +11,12 @@ import { createQLearningModel } from '../src/cognitive/models/qLearning.js';
 import { fromUnbounded } from '../src/cognitive/parameterTransform.js';
 import { simulateBlockedReversal } from '../src/cognitive/simulateBlockedReversal.js';
 import { splitIntoEpisodes } from '../src/data/episodes.js';
+import { parameterRecovery } from '../src/experiments/parameterRecovery.js';
 import { createRandom } from '../src/random.js';
 
 /** Group prior in the unbounded space: logit α, log β, κ. */
 const GROUP_MEAN = [-0.6, 1.1, 0.4];
 const GROUP_SD = [0.6, 0.35, 0.25];
-
-function correlation(a: number[], b: number[]): number {
-  const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
-  const [ma, mb] = [mean(a), mean(b)];
-  let sab = 0, saa = 0, sbb = 0;
-  a.forEach((v, i) => {
-    sab += (v - ma) * (b[i] - mb);
-    saa += (v - ma) ** 2;
-    sbb += (b[i] - mb) ** 2;
-  });
-  return sab / Math.sqrt(saa * sbb);
-}
 
 const [nSubjects = 40, nBlocks = 10] = process.argv.slice(2, 4).map(Number);
 const seeds = (process.argv[4] ?? '1,2,3').split(',').map(Number);
@@ -43,17 +32,13 @@ for (const seed of seeds) {
   const episodes = splitIntoEpisodes(sessions, 'block');
   const hierarchical = fitHierarchical(model, episodes, { objective: 'stage1', seed: 1 });
   const individual = fitSubjects(model, episodes, { objective: 'stage1', restarts: 3, seed: 1 });
-  const rows: [string, (name: string) => number[], string, string][] = [
-    ['hierarchical', (n) => hierarchical.subjects.map((s) => s.parameters[n]),
+  const rows: [string, ReturnType<typeof parameterRecovery>, string, string][] = [
+    ['hierarchical', parameterRecovery(truth, hierarchical.subjects.map((s) => s.parameters)),
       Object.values(hierarchical.groupMean).map((v) => v.toFixed(2)).join(', '), Object.values(hierarchical.groupVariance).map((v) => v.toFixed(3)).join(', ')],
-    ['individual ML', (n) => individual.map((s) => s.fit.parameters[n]), '-', '-'],
+    ['individual ML', parameterRecovery(truth, individual.map((s) => s.fit.parameters)), '-', '-'],
   ];
-  for (const [method, estimates, mean, variance] of rows) {
-    const cells = model.parameters.flatMap(({ name }) => {
-      const t = truth.map((s) => s[name]);
-      const e = estimates(name);
-      return [correlation(t, e).toFixed(3), (e.reduce((s, v, i) => s + v - t[i], 0) / t.length).toFixed(3)];
-    });
+  for (const [method, recovery, mean, variance] of rows) {
+    const cells = model.parameters.flatMap(({ name }) => [recovery[name].correlation.toFixed(3), recovery[name].bias.toFixed(3)]);
     console.log(`| ${seed} | ${method} | ${cells.join(' | ')} | ${mean} | ${variance} |`);
   }
   console.log(`<!-- seed ${seed}: ${hierarchical.iterations} EM iterations, converged ${hierarchical.converged}, iBIC ${hierarchical.iBic.toFixed(1)} (${hierarchical.iBicSamples} samples), Laplace log marginal ${hierarchical.laplaceLogMarginal.toFixed(1)}, sampled ${hierarchical.logMarginal.toFixed(1)} -->`);
