@@ -15,7 +15,7 @@ import type { FitInputEncoding } from '../../src/experiments/conjunctiveInputs.j
 import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecurrent.js';
 import { defaultModelSpecs, parseModelSpecs } from '../../src/experiments/modelSpec.js';
 import { FIT_LEVELS, type FitLevel } from '../../src/experiments/cognitiveLevel.js';
-import { CV_UNITS, MIN_UNITS_FOR_DEFAULT, RESET_ON_VALUES, type CvUnit, type ResetOn } from '../../src/data/episodes.js';
+import { CV_UNITS, hasBlocks, MIN_UNITS_FOR_DEFAULT, RESET_ON_VALUES, type CvUnit, type ResetOn } from '../../src/data/episodes.js';
 import { describeSplit, fixed, foldCheckpoints, formatComparisonTable, formatLevelTable, reversalBehaviour } from './fitReport.js';
 
 export { describeSplit, foldCheckpoints, formatComparisonTable, formatLevelTable } from './fitReport.js';
@@ -117,7 +117,7 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   const episodes = result.nEpisodes !== result.nSessions ? `${result.nEpisodes} episodes, ` : '';
   const heading =
     `${basename(data)}: ${table.task}, ${result.nSubjects} subjects, ${result.nSessions} sessions, ${episodes}${result.nChoices} first-stage choices, ` +
-    `${folds}-fold ${describeSplit(result, { cv, resetOn })} (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
+    `${folds}-fold ${describeSplit(result, { cv, resetOn, hasBlocks: hasBlocks(table.sessions) })} (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
   const behaviour = reversalBehaviour(table.sessions, result.resetOn);
   if (behaviour) print(`${behaviour.line}\n`);
   const levels = formatLevelTable(result);

@@ -14,7 +14,7 @@ export function fixed(value: number | undefined, digits = 4): string {
 }
 
 /** The CV unit and the episode boundary of a comparison, each with why when it was the default. */
-export function describeSplit(result: Pick<ModelComparison, 'cv' | 'resetOn' | 'nUnits' | 'nSubjects' | 'nSessions' | 'task'>, given: { cv?: CvUnit; resetOn?: ResetOn }): string {
+export function describeSplit(result: Pick<ModelComparison, 'cv' | 'resetOn' | 'nUnits' | 'nSubjects' | 'nSessions' | 'task'>, given: { cv?: CvUnit; resetOn?: ResetOn; hasBlocks?: boolean }): string {
   const { cv, resetOn, nUnits, nSubjects, nSessions } = result;
   const cvWhy =
     given.cv !== undefined
@@ -31,7 +31,7 @@ export function describeSplit(result: Pick<ModelComparison, 'cv' | 'resetOn' | '
       ? ''
       : resetOn === 'block'
         ? ' (default: the block column has values)'
-        : result.task === 'two_stage'
+        : result.task === 'two_stage' && given.hasBlocks
           ? ' (default for two-stage data; --reset-on block restarts at each block)'
           : ' (default: no block column)';
   return `CV over ${cv}s (${nUnits}${cvWhy}), learners restart at each ${resetOn}${resetWhy}`;
