@@ -196,6 +196,27 @@ export type { SubjectScore } from './experiments/sessionNll.js';
 export { conjunctiveInputSize, toConjunctiveInputs } from './experiments/conjunctiveInputs.js';
 export type { FitInputEncoding } from './experiments/conjunctiveInputs.js';
 
+// Data as labs have it (issue 15): episodes and CV units, per-subject and hierarchical fits,
+// hBayesDM input, PyTorch interop
+export { CV_UNITS, RESET_ON_VALUES, countUnits, cvUnitOf, defaultCvUnit, defaultResetOn, hasBlocks, splitIntoEpisodes } from './data/episodes.js';
+export type { CvUnit, ResetOn } from './data/episodes.js';
+export { checkInnerValidation } from './experiments/subjectFolds.js';
+export { isHbayesdmText, parseHbayesdmTable } from './data/hbayesdmTable.js';
+export type { HbayesdmTable } from './data/hbayesdmTable.js';
+export { parseChoiceData } from './data/parseChoiceData.js';
+export type { ChoiceData } from './data/parseChoiceData.js';
+export { inferBetterAction } from './analysis/inferBetterAction.js';
+export { simulateBlockedReversal } from './cognitive/simulateBlockedReversal.js';
+export type { BlockedReversalOptions, BlockedReversalData } from './cognitive/simulateBlockedReversal.js';
+export { fitHierarchical, priorPredictiveLogLikelihood } from './cognitive/fitHierarchical.js';
+export type { HierarchicalFitOptions, HierarchicalFitResult, SubjectPosterior } from './cognitive/fitHierarchical.js';
+export { hessianByFiniteDifferences, invertSpd } from './cognitive/laplace.js';
+export { FIT_LEVELS, fitAtLevel } from './experiments/cognitiveLevel.js';
+export type { FitLevel, LevelSummary, SubjectLevelOptions } from './experiments/cognitiveLevel.js';
+export { encodeSafetensors, decodeSafetensors } from './model/safetensors.js';
+export type { NamedTensor, SafetensorsFile } from './model/safetensors.js';
+export { toTorchTensors, fromTorchTensors } from './model/torchTensors.js';
+
 // The developmental comparison (premature vs mature), supervised and online routes
 export { COMPARISON_METRICS, STAGES, runDevelopmentalComparison, toComparisonResults } from './experiments/developmentalComparison.js';
 export type { ComparisonMetric, StageName, EvaluationOptions, DevelopmentalComparisonProgress, DevelopmentalComparisonOptions, SeedRun, StageResults, DevelopmentalComparisonResults } from './experiments/developmentalComparison.js';

@@ -9,11 +9,16 @@ import { basename, extname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { integerFlag } from './argv.js';
-import { parseTrialsCsv } from '../../src/data/trialsCsv.js';
+import { parseChoiceData } from '../../src/data/parseChoiceData.js';
 import { compareModels, type ModelComparison } from '../../src/experiments/compareModels.js';
 import type { FitInputEncoding } from '../../src/experiments/conjunctiveInputs.js';
 import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecurrent.js';
 import { defaultModelSpecs, parseModelSpecs } from '../../src/experiments/modelSpec.js';
+import { FIT_LEVELS, type FitLevel } from '../../src/experiments/cognitiveLevel.js';
+import { CV_UNITS, hasBlocks, MIN_UNITS_FOR_DEFAULT, RESET_ON_VALUES, type CvUnit, type ResetOn } from '../../src/data/episodes.js';
+import { describeSplit, fixed, foldCheckpoints, formatComparisonTable, formatLevelTable, reversalBehaviour } from './fitReport.js';
+
+export { describeSplit, foldCheckpoints, formatComparisonTable, formatLevelTable } from './fitReport.js';
 import { OutputFolder } from '../io/outputFolder.js';
 
 export interface FitCommandOptions {
@@ -22,6 +27,12 @@ export interface FitCommandOptions {
   /** Model entries; default: the task's defaults (defaultModelSpecs). */
   models?: string[];
   folds: number;
+  /** What a fold holds out; default by the data's shape (defaultCvUnit). */
+  cv?: CvUnit;
+  /** Where learners restart; default by the data (defaultResetOn). */
+  resetOn?: ResetOn;
+  /** Level of the cognitive models' parameters: population (default) | individual | hierarchical. */
+  level?: FitLevel;
   /** Network initialisation seeds per fold. */
   seeds: number;
   seed: number;
@@ -42,33 +53,6 @@ export interface FitCommandOptions {
 
 const OUTPUT_FILES = ['results.json', 'table.md'] as const;
 
-function fixed(value: number | undefined, digits = 4): string {
-  return value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
-}
-
-/** The comparison as a markdown table, best model first. */
-export function formatComparisonTable(result: ModelComparison): string {
-  const byLabel = new Map(result.models.map((m) => [m.label, m]));
-  const nFolds = result.folds.length;
-  const header = ['model', 'held-out NLL / choice', ...Array.from({ length: nFolds }, (_, f) => `fold ${f}`), `Δ vs ${result.winner} (± SE)`, 'subjects better'];
-  const rows = result.ranking.map((label) => {
-    const m = byLabel.get(label)!;
-    const paired = m.versusWinner;
-    return [
-      label === result.winner ? `**${label}** (winner)` : label,
-      fixed(m.nllPerChoice),
-      ...m.foldNllPerChoice.map((v) => fixed(v)),
-      paired ? `${paired.meanDifference >= 0 ? '+' : ''}${fixed(paired.meanDifference)} ± ${fixed(paired.standardError)}` : '-',
-      paired ? `${paired.nBetter}/${paired.nSubjects}` : '-',
-    ];
-  });
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
-
 /**
  * Run the comparison and write its files; returns the comparison. Refuses to overwrite
  * results.json or table.md without `force`, before any fitting starts.
@@ -76,14 +60,18 @@ export function formatComparisonTable(result: ModelComparison): string {
  * runFitCommand({ data: 'data.csv', models: ['tiny_gru:2', 'daw_hybrid'], folds: 5, seeds: 3, seed: 1, restarts: 5, objective: 'stage1', outputDir: 'out' });
  */
 export function runFitCommand(options: FitCommandOptions): ModelComparison {
-  const { data, folds, seeds, seed, nEpochs, restarts, objective, encoding = 'task', force = false, progress = true } = options;
+  const { data, folds, cv, resetOn, level = 'population', seeds, seed, nEpochs, restarts, objective, encoding = 'task', force = false, progress = true } = options;
   const print = options.print ?? ((text: string) => process.stdout.write(text));
   const outputDir = options.outputDir ?? join('fit-results', basename(data, extname(data)));
   const folder = new OutputFolder(outputDir, {
     command: 'fit', ownedFiles: OUTPUT_FILES, force, refuse: ([path]) => new Error(`${path} already exists; pass --force to overwrite it`),
     warn: (message) => process.stderr.write(`${message}\n`),
   });
-  const table = parseTrialsCsv(readFileSync(data));
+  const table = parseChoiceData(readFileSync(data));
+  if (table.format === 'hbayesdm') {
+    const ignored = table.ignored.length > 0 ? `; not used: ${table.ignored.join(', ')}` : '';
+    process.stderr.write(`brain-rnn fit: ${basename(data)} read as hBayesDM data (${table.task}): ${table.mapping.join('; ')}${ignored}\n`);
+  }
   const specs = options.models && options.models.length > 0 ? parseModelSpecs(options.models, table.task) : defaultModelSpecs(table.task);
   folder.ensureWritable();
   const training = { ...RECURRENT_FIT_TRAINING, ...(nEpochs === undefined ? {} : { nEpochs }) };
@@ -100,6 +88,9 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   try {
     result = compareModels(table.sessions, specs, {
       folds,
+      cv,
+      resetOn,
+      level,
       seed,
       seeds,
       training,
@@ -123,15 +114,23 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   for (const warning of result.warnings) process.stderr.write(`brain-rnn fit: warning: ${warning}\n`);
   const seconds = (Date.now() - started) / 1000;
   const markdown = formatComparisonTable(result);
-  const heading = `${basename(data)}: ${table.task}, ${result.nSubjects} subjects, ${result.nChoices} first-stage choices, ${folds}-fold CV over subjects (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
-  print(`${heading}\n\n${markdown}\n\nwinner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice), ${seconds.toFixed(1)} s\n`);
-  const settings = { data, task: table.task, models: specs.map((s) => s.label), folds, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
+  const episodes = result.nEpisodes !== result.nSessions ? `${result.nEpisodes} episodes, ` : '';
+  const heading =
+    `${basename(data)}: ${table.task}, ${result.nSubjects} subjects, ${result.nSessions} sessions, ${episodes}${result.nChoices} first-stage choices, ` +
+    `${folds}-fold ${describeSplit(result, { cv, resetOn, hasBlocks: hasBlocks(table.sessions) })} (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
+  const behaviour = reversalBehaviour(table.sessions, result.resetOn);
+  if (behaviour) print(`${behaviour.line}\n`);
+  const levels = formatLevelTable(result);
+  print(`${heading}\n\n${markdown}\n\n${levels ? `${levels}\n\n` : ''}winner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice), ${seconds.toFixed(1)} s\n`);
+  const settings = { data, format: table.format, ...(table.format === 'hbayesdm' ? { mapping: table.mapping } : {}), task: table.task, models: specs.map((s) => s.label), folds, cv: result.cv, resetOn: result.resetOn, level, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
   // One set, written atomically with manifest.json last (io/outputFolder.ts).
   folder.writeAll([
-    ['results.json', `${JSON.stringify({ command: 'fit', options: settings, seconds, comparison: result }, null, 1)}\n`],
-    ['table.md', `${heading}\n\n${markdown}\n`],
+    ...foldCheckpoints(result, { data, seed }),
+    ['results.json', `${JSON.stringify({ command: 'fit', options: settings, seconds, comparison: result, ...(behaviour ? { behaviour: behaviour.summary } : {}) }, null, 1)}\n`],
+    ['table.md', `${heading}\n\n${markdown}\n${levels ? `\n${levels}\n` : ''}`],
   ]);
-  if (progress) process.stderr.write(`wrote ${join(outputDir, 'results.json')} and ${join(outputDir, 'table.md')}\n`);
+  const nCheckpoints = result.models.reduce((n, m) => n + (m.recurrent?.folds.length ?? 0), 0);
+  if (progress) process.stderr.write(`wrote ${join(outputDir, 'results.json')}, ${join(outputDir, 'table.md')} and ${nCheckpoints} fold checkpoint(s)\n`);
   return result;
 }
 
@@ -139,9 +138,12 @@ export function registerFitCommand(program: Command): void {
   program
     .command('fit')
     .description('cross-validate recurrent networks and cognitive models on a trials CSV; held-out NLL per choice per model')
-    .requiredOption('--data <file>', 'trials CSV (the format of ../shared/data/README.md)')
+    .requiredOption('--data <file>', "trials CSV (the format of ../shared/data/README.md) or hBayesDM's tab-separated example data")
     .option('--models <entries...>', 'e.g. tiny_gru:1,2,4 low_rank:1,2@8 q_learning daw_hybrid; aliases such as tinygru, lowrank, hybrid, wsls work too (default: per task; docs/models.md)')
-    .option('--folds <n>', 'folds over subjects', integerFlag('folds', 2), 5)
+    .option('--folds <n>', 'cross-validation folds', integerFlag('folds', 2), 5)
+    .option('--cv <unit>', `what a fold holds out: subject | session | block (default: subject with >= ${MIN_UNITS_FOR_DEFAULT} subjects, else session with >= ${MIN_UNITS_FOR_DEFAULT} sessions, else block)`)
+    .option('--level <level>', 'cognitive models: population (one parameter set) | individual (ML per subject; AIC, BIC) | hierarchical (EM with a group prior; iBIC)', 'population')
+    .option('--reset-on <boundary>', 'where networks and cognitive models restart: session | block (default: block for reversal data whose block column has values)')
     .option('--seeds <n>', 'network initialisation seeds per fold (best inner-validation NLL kept)', integerFlag('seeds', 1), 5)
     .option('--seed <n>', 'seed of the folds, splits and initialisations', integerFlag('seed', 0), 1)
     .option('--n-epochs <n>', `maximum epochs per network run (default ${RECURRENT_FIT_TRAINING.nEpochs})`, integerFlag('n-epochs', 1))
@@ -156,6 +158,13 @@ export function registerFitCommand(program: Command): void {
       }
       if (options.encoding !== 'task' && options.encoding !== 'conjunctive') {
         throw new Error(`--encoding must be task or conjunctive, got ${JSON.stringify(options.encoding)}`);
+      }
+      if (options.cv !== undefined && !CV_UNITS.includes(options.cv)) throw new Error(`--cv must be subject, session or block, got ${JSON.stringify(options.cv)}`);
+      if (options.resetOn !== undefined && !RESET_ON_VALUES.includes(options.resetOn)) {
+        throw new Error(`--reset-on must be session or block, got ${JSON.stringify(options.resetOn)}`);
+      }
+      if (options.level !== undefined && !FIT_LEVELS.includes(options.level)) {
+        throw new Error(`--level must be population, individual or hierarchical, got ${JSON.stringify(options.level)}`);
       }
       runFitCommand(options);
     });

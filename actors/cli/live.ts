@@ -21,6 +21,8 @@ interface LiveFlags extends ServeFlags {
   force?: boolean;
   /** --max-memory, e.g. "8GB". */
   maxMemory?: string;
+  /** --save-models DIR: each network agent's final weights as a checkpoint. */
+  saveModels?: string;
 }
 
 export function registerLiveCommand(program: Command): void {
@@ -32,6 +34,7 @@ export function registerLiveCommand(program: Command): void {
     .option('--seed <n>', 'override the scenario seed', integerFlag('seed', 0, 2 ** 31 - 1))
     .option('--force', 'overwrite an existing recording')
     .option('--exit', 'exit as soon as the run ends')
+    .option('--save-models <dir>', "write each network agent's final weights to DIR/<agent id>.json (checkpoints a scenario or `brain-rnn export` can load)")
     .option('--max-memory <size>', "refuse a scenario estimated to need more memory than this (e.g. 8GB; default 60% of this machine's)");
   addServeOptions(command)
     .action(async (path: string, flags: LiveFlags) => {
@@ -50,6 +53,7 @@ export function registerLiveCommand(program: Command): void {
         result = await runLive(scenario, {
           record: flags.record,
           force: flags.force,
+          saveModels: flags.saveModels,
           onProgress: (played, total) => {
             if (!started) bar.start(total, 0, { name: scenario.name, rewards: '' });
             started = true;
@@ -84,6 +88,7 @@ export function registerLiveCommand(program: Command): void {
       if (result.status === 'stopped') process.stderr.write(`run stopped after ${result.cursor.trialsPlayed} trials\n`);
       process.stdout.write(formatSummary(result.metrics, scenario.analyzer.recoveryTrials));
       if (flags.record) process.stderr.write(`recorded to ${flags.record}\n`);
+      if (flags.saveModels) process.stderr.write(`saved the networks' final weights to ${flags.saveModels}\n`);
       // A run stopped with Ctrl-C means "quit": do not keep serving.
       await finishViewer(viewer, flags.exit === true || result.status !== 'completed');
       if (flags.exit) process.exit(process.exitCode ?? 0);

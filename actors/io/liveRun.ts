@@ -2,7 +2,11 @@
  * A live run from a scenario file, with an optional recording: what `brain-rnn live` does,
  * without the terminal (tests and scripts call it directly).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { serializeCheckpoint } from '../../src/model/checkpoint.js';
+import type { RecurrentModel } from '../../src/model/recurrentModel.js';
+import { writeAtomically } from './outputFolder.js';
 import { Recorder, type RecordingError } from './recorder.js';
 import { createRecordingHeader } from './recordingHeader.js';
 import { parseScenarioText, type Scenario } from '../system/scenario.js';
@@ -22,6 +26,8 @@ export interface LiveRunOptions extends Pick<RunSystemOptions, 'onAnalysis' | 'o
   startedAt?: string;
   /** Receives every event after the recorder (the viewer), from `run.started` on. */
   onEvent?: (event: RunEvent) => void;
+  /** Folder to write each network agent's final weights to, as `<agent id>.json` checkpoints. */
+  saveModels?: string;
 }
 
 /**
@@ -36,7 +42,12 @@ export function loadScenarioFile(path: string, seed?: number, options: { maxMemo
   } catch (error) {
     throw new Error(`cannot read scenario ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const scenario = parseScenarioText(bytes, path, options);
+  const parsed = parseScenarioText(bytes, path, options);
+  // A checkpoint path is relative to the scenario file, like an import.
+  const agents = parsed.agents.map((agent) =>
+    'checkpoint' in agent.model && agent.model.checkpoint !== undefined ? { ...agent, model: { ...agent.model, checkpoint: resolve(dirname(path), agent.model.checkpoint) } } : agent,
+  );
+  const scenario = { ...parsed, agents };
   return seed === undefined ? scenario : { ...scenario, seed };
 }
 
@@ -48,7 +59,7 @@ export function loadScenarioFile(path: string, seed?: number, options: { maxMemo
  * const result = await runLive(loadScenarioFile('scenarios/volatile-reward.json'), { record: 'run.ndjson.gz' });
  */
 export async function runLive(scenario: Scenario, options: LiveRunOptions = {}): Promise<RunResult> {
-  const { record, force, seed, onStart, startedAt, onEvent, ...rest } = options;
+  const { record, force, seed, onStart, startedAt, onEvent, saveModels, ...rest } = options;
   const chosen = seed === undefined ? scenario : { ...scenario, seed };
   let system: RunSystem | undefined;
   // The tick in progress also sees the error (its drain rejects); this stops a paused run too.
@@ -63,6 +74,7 @@ export async function runLive(scenario: Scenario, options: LiveRunOptions = {}):
     });
     onStart?.(system);
     result = await system.done;
+    if (saveModels !== undefined) saveAgentModels(saveModels, system.models, { scenario: chosen.name, seed: chosen.seed, status: result.status, trialsPlayed: result.cursor.trialsPlayed });
   } finally {
     await recorder?.close();
   }
@@ -71,4 +83,17 @@ export async function runLive(scenario: Scenario, options: LiveRunOptions = {}):
     throw new Error(`${recorder.error.message} (the run was stopped after ${result.cursor.trialsPlayed} trials${kept})`, { cause: recorder.error });
   }
   return result;
+}
+
+/**
+ * Each network agent's weights as a checkpoint `<dir>/<agent id>.json` (cognitive agents have
+ * none); `metadata` says which run they end.
+ */
+export function saveAgentModels(dir: string, models: ReadonlyMap<string, RecurrentModel>, metadata: Record<string, unknown>): string[] {
+  mkdirSync(dir, { recursive: true });
+  return [...models].map(([id, model]) => {
+    const name = `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+    writeAtomically(dir, name, serializeCheckpoint(model, { ...metadata, agent: id }));
+    return name;
+  });
 }

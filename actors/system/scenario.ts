@@ -52,9 +52,11 @@ const lowRankSchema = z
     overrides: zRecord().optional(),
     // float32 runs on the WebAssembly SIMD kernel (several times faster); float64 on the exact JS kernel.
     precision: zEnum(['float32', 'float64']).optional(),
+    // Start from these weights (a checkpoint file, e.g. from `brain-rnn import`) instead of a fresh initialisation.
+    checkpoint: zString().optional(),
   })
   .strict();
-const tinyGruSchema = z.object({ kind: z.literal('tiny_gru'), nHidden: zInteger(1, 32) }).strict();
+const tinyGruSchema = z.object({ kind: z.literal('tiny_gru'), nHidden: zInteger(1, 32), checkpoint: zString().optional() }).strict();
 const modelSchema = z.preprocess(
   canonicalNames,
   z.discriminatedUnion('kind', [lowRankSchema, tinyGruSchema, cognitiveObject], {

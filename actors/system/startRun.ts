@@ -5,6 +5,7 @@
  * where an error inside any actor goes (to the run machine, which ends in `failed` and publishes
  * `run.failed`, naming the agent, its role and the phase).
  */
+import type { RecurrentModel } from '../../src/model/recurrentModel.js';
 import { createActor, type ActorOptions, type AnyActorLogic, type AnyActorRef } from 'xstate';
 import type { Subscription } from 'rxjs';
 import type { AgentMetrics, AnalyzerOutput } from '../../src/analysis/online/analyzerState.js';
@@ -66,6 +67,8 @@ export interface RunSystem {
   fail(role: ActorRole, error: unknown): void;
   /** Resolves when the run completes, is stopped or fails. */
   done: Promise<RunResult>;
+  /** Each network agent's model (trained in place), by agent id: what `live --save-models` keeps. */
+  models: ReadonlyMap<string, RecurrentModel>;
 }
 
 /**
@@ -106,9 +109,11 @@ export function startRun(scenario: Scenario, options: RunSystemOptions = {}): Ru
   const streams = runStreams(scenario.seed, scenario.agents.map((a) => a.id));
   const lanes: Lane[] = [];
   const infos: AgentInfo[] = [];
+  const models = new Map<string, RecurrentModel>();
   for (const spec of scenario.agents) {
     const id = spec.id;
     const built = buildAgent(spec.model, taskType, scenario.task.options, streams.init(id));
+    if (built.model) models.set(id, built.model);
     const teacher = spec.trainer.mode === 'imitation' ? buildCognitiveAgent(spec.trainer.teacher, taskType, scenario.task.options).agent : undefined;
     const environment = watch(createActor(machines.environment, {
       input: { agent: id, taskType, taskOptions: scenario.task.options, nSessions: spec.nSessions, publish },
@@ -170,7 +175,7 @@ export function startRun(scenario: Scenario, options: RunSystemOptions = {}): Ru
   });
   run.start();
   return {
-    bus, run, metrics, done,
+    bus, run, metrics, done, models,
     pause: () => run!.send({ type: 'run.pause' }),
     resume: () => run!.send({ type: 'run.resume' }),
     stop: (reason) => run!.send({ type: 'run.stop', reason }),

@@ -4,6 +4,7 @@
  * session are contiguous; a trial-to-trial pair is only formed inside one session.
  */
 import type { TrialsSession } from '../data/trialsCsv.js';
+import { inferBetterAction } from './inferBetterAction.js';
 import type { TrialOutcome } from '../tasks/cohortTask.js';
 import { ConfigError } from '../validation.js';
 
@@ -48,10 +49,14 @@ export function sameSession(sessionIds: ArrayLike<number> | undefined, t: number
 }
 
 /**
- * Concatenate parsed sessions (trials CSV) into columns, session ids 0, 1, 2, ...
+ * Concatenate parsed sessions (trials CSV) into columns, session ids 0, 1, 2, ... Pass episodes
+ * (`splitIntoEpisodes(sessions, 'block')`) for data whose blocks are independent: each gets its own
+ * id, so no stay pair crosses a block boundary. Where the `reversal` column has values, the better
+ * option is estimated per phase (inferBetterAction.ts) for the reversal-aligned analyses.
  * @example
  * const columns = columnsFromTrialsSessions(parseTrialsCsv(text).sessions);
  * analyzeTwoStageSignatures(columns).stayTable;
+ * analyzeReversalAdaptation(columnsFromTrialsSessions(splitIntoEpisodes(animal.sessions, 'block'))).curve;
  */
 export function columnsFromTrialsSessions(sessions: readonly TrialsSession[]): BehaviourColumns {
   const total = sessions.reduce((sum, s) => sum + s.nTrials, 0);
@@ -71,7 +76,17 @@ export function columnsFromTrialsSessions(sessions: readonly TrialsSession[]): B
     sessionIds.fill(id, offset, offset + s.nTrials);
     offset += s.nTrials;
   });
-  return { choices, rewards, sessionIds, stage2States, common, reversal };
+  const columns: BehaviourColumns = { choices, rewards, sessionIds, stage2States, common, reversal };
+  if (sessions.some((s) => s.reversal.some((r) => r === 1))) {
+    const betterAction = new Int8Array(total);
+    let at = 0;
+    for (const better of inferBetterAction(sessions)) {
+      betterAction.set(better, at);
+      at += better.length;
+    }
+    columns.betterAction = betterAction;
+  }
+  return columns;
 }
 
 /**

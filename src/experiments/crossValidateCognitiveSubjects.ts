@@ -6,8 +6,12 @@
  */
 import type { CognitiveModel, ParameterValues } from '../cognitive/cognitiveModel.js';
 import { fitMaximumLikelihood, type FitObjective } from '../cognitive/fit.js';
+import { priorPredictiveLogLikelihood } from '../cognitive/fitHierarchical.js';
 import { sessionsNegLogLikelihood } from '../cognitive/negLogLikelihood.js';
+import { createRandom } from '../random.js';
+import { checkLevelUnit, fitAtLevel, subjectVectors, type FitLevel } from './cognitiveLevel.js';
 import type { SubjectScore } from './sessionNll.js';
+import { ConfigError } from '../validation.js';
 import { sessionsOfSubjects, trainingSubjects, type SubjectFolds } from './subjectFolds.js';
 
 export interface CognitiveSubjectsOptions {
@@ -17,13 +21,23 @@ export interface CognitiveSubjectsOptions {
   restarts?: number;
   /** Which choices the fit maximises the likelihood of. Default `stage1`, the networks' target. */
   objective?: FitObjective;
+  /**
+   * `population` (default): one parameter set per fold; `individual` / `hierarchical`: each
+   * subject's own (cognitiveLevel.ts), fitted to its training units and scored on its held-out
+   * ones. A subject held out whole is scored, hierarchically, with its parameters integrated
+   * over the fold's group prior (individual fits refuse such folds).
+   */
+  level?: FitLevel;
   /** Called after each fold's fit. */
   onFold?: (fold: number) => void;
 }
 
 export interface CognitiveFoldFit {
   testSubjects: string[];
+  /** The population fit's parameters; per-subject levels: the typical subject's. */
   parameters: ParameterValues;
+  /** Per-subject levels: each subject's parameters in this fold. */
+  subjectParameters?: Record<string, ParameterValues>;
   /** Training NLL of the fit's objective, and the number of choices it counts. */
   trainNll: number;
   trainChoices: number;
@@ -53,28 +67,45 @@ export function crossValidateCognitiveSubjects(
   subjectFolds: SubjectFolds,
   options: CognitiveSubjectsOptions = {},
 ): CognitiveSubjectsResult {
-  const { seed = 0, restarts = 5, objective = 'stage1', onFold } = options;
+  const { seed = 0, restarts = 5, objective = 'stage1', level = 'population', onFold } = options;
+  checkLevelUnit(level, subjectFolds.unit);
   const folds: CognitiveFoldFit[] = [];
   const subjects: SubjectScore[] = [];
   subjectFolds.testSubjects.forEach((testSubjects, f) => {
     const train = sessionsOfSubjects(subjectFolds, trainingSubjects(subjectFolds, f));
-    const fit = fitMaximumLikelihood(model, train, { restarts, objective, seed: seed + 1 + f });
-    const kernel = model.bind(fit.vector);
+    const fit = level === 'population' ? fitMaximumLikelihood(model, train, { restarts, objective, seed: seed + 1 + f }) : undefined;
+    const perSubject = level === 'population' ? undefined : fitAtLevel(model, train, level, { objective, restarts, seed: seed + 1 + f });
+    const vectors = perSubject ? subjectVectors(model, perSubject) : undefined;
+    const predictive = createRandom(seed + 1 + f);
+    const score = (unit: string) => {
+      const own = subjectFolds.sessionsOf.get(unit) ?? [];
+      if (fit) return sessionsNegLogLikelihood(model.bind(fit.vector), own);
+      const owner = own[0].subject;
+      const vector = vectors!.get(owner);
+      if (vector !== undefined) return sessionsNegLogLikelihood(model.bind(vector), own);
+      if (perSubject!.prior === undefined) {
+        throw new ConfigError([`fold ${f} holds out every unit of subject ${JSON.stringify(owner)}, which an individual fit cannot score; use fewer folds, --cv block or --level hierarchical`]);
+      }
+      // A subject the fold never saw: its parameters integrated over the group prior.
+      const stage1Choices = own.reduce((n, s) => n + s.valid.reduce((a, v) => a + v, 0), 0);
+      return { stage1Nll: -priorPredictiveLogLikelihood(model, own, { ...perSubject!.prior, objective: 'stage1' }, { rng: predictive }), stage1Choices };
+    };
     let heldOutNll = 0;
     let heldOutChoices = 0;
     for (const subject of testSubjects) {
-      const result = sessionsNegLogLikelihood(kernel, subjectFolds.sessionsOf.get(subject) ?? []);
+      const result = score(subject);
       subjects.push({ subject, fold: f, nll: result.stage1Nll, nChoices: result.stage1Choices, nllPerChoice: result.stage1Nll / result.stage1Choices });
       heldOutNll += result.stage1Nll;
       heldOutChoices += result.stage1Choices;
     }
     folds.push({
       testSubjects: [...testSubjects],
-      parameters: fit.parameters,
-      trainNll: fit.nll,
-      trainChoices: fit.nChoices,
-      evaluations: fit.evaluations,
-      converged: fit.converged,
+      parameters: fit ? fit.parameters : perSubject!.typical,
+      ...(perSubject ? { subjectParameters: Object.fromEntries(perSubject.subjects.map((s) => [s.subject, s.parameters])) } : {}),
+      trainNll: fit ? fit.nll : perSubject!.nll,
+      trainChoices: fit ? fit.nChoices : perSubject!.nChoices,
+      evaluations: fit ? fit.evaluations : 0,
+      converged: fit ? fit.converged : perSubject!.converged,
       heldOutNll,
       heldOutChoices,
       nllPerChoice: heldOutNll / heldOutChoices,

@@ -142,6 +142,7 @@ export function crossValidateRecurrent(
       const j = rng.integer(0, i);
       [pool[i], pool[j]] = [pool[j], pool[i]];
     }
+    if (pool.length < 2) throw new ConfigError([`fold ${f} trains on ${pool.length} unit(s), but early stopping needs at least 2 (some held out for validation); use fewer folds or smaller units`]);
     const nValidation = Math.min(pool.length - 1, Math.max(1, Math.round(validationFraction * pool.length)));
     const validationSubjects = pool.slice(0, nValidation);
     const train = encode(sessionsOfSubjects(subjectFolds, pool.slice(nValidation)), task, inputEncoding);
