@@ -1,4 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { RecurrentAgent } from '../src/agents/recurrentAgent.js';
+import { serializeCheckpoint } from '../src/model/checkpoint.js';
+import { TinyGRU } from '../src/model/tinyGru.js';
+import { SimulatedParticipant } from '../src/agents/simulatedParticipant.js';
+import { simulateSessions } from '../src/cognitive/simulateSessions.js';
+import { createLiveCognitiveModel } from '../src/registry/cognitiveModels.js';
 import { participantTrialsSession } from '../src/data/participantTrials.js';
 import { formatTrialsCsv, parseTrialsCsv } from '../src/data/trialsCsv.js';
 import { createRandom } from '../src/random.js';
@@ -81,5 +87,43 @@ describe('trials CSV with reaction times', () => {
     expect(() => parseTrialsCsv(`${header},rt,rt2\nreversal,p,p,0,1,,,0,0,0,412,3\n`)).toThrow('line 2, column "rt2": a reversal file has one stage');
     expect(() => parseTrialsCsv(`${header},rt\nreversal,p,p,0,1,,,0,0,0,-4\n`)).toThrow('line 2, column "rt": expected a reaction time in ms (a number >= 0) or empty, got "-4"');
     expect(() => parseTrialsCsv(`${header},rt2,rt\nreversal,p,p,0,1,,,0,0,0,4,4\n`)).toThrow('then common, rt and rt2 optional, in that order');
+  });
+});
+
+describe('SimulatedParticipant', () => {
+  it('SimulatedParticipant(q_learning) makes the choices simulateSessions makes with the same agent, task seed and choice seed', () => {
+    const parameters = { alpha: 0.35, beta: 4, kappa: 0.2 };
+    const participant = new ParticipantTask({ task: 'reversal', seed: 21, nTrials: 80 });
+    const agent = new SimulatedParticipant({ kind: 'cognitive', model: 'q_learning', parameters }, { task: 'reversal', rng: createRandom(9) });
+    while (!participant.done) agent.play(participant);
+    const [expected] = simulateSessions(createLiveCognitiveModel('q_learning', 'reversal').createAgent(parameters), createTask('reversal', { nSessions: 1, rng: createRandom(21) }), { nTrials: 80, rng: createRandom(9) });
+    expect(participant.trials.map((t) => t.choice)).toEqual(Array.from(expected.choice));
+    expect(participant.trials.map((t) => t.reward)).toEqual(Array.from(expected.reward));
+  });
+
+  it('SimulatedParticipant(daw_hybrid) plays both stages as simulateSessions does on the two-stage task', () => {
+    const parameters = { alpha1: 0.5, alpha2: 0.5, lambda: 0.6, beta1: 4, beta2: 4, w: 0.5, perseveration: 0.1 };
+    const participant = new ParticipantTask({ task: 'two_stage', seed: 4, nTrials: 60 });
+    const agent = new SimulatedParticipant({ kind: 'cognitive', model: 'hybrid', parameters }, { task: 'two_stage', rng: createRandom(5) });
+    while (!participant.done) agent.play(participant);
+    const [expected] = simulateSessions(createLiveCognitiveModel('daw_hybrid', 'two_stage').createAgent(parameters), new TwoStageTask({ nSessions: 1, rng: createRandom(4) }), { nTrials: 60, rng: createRandom(5) });
+    expect(participant.trials.map((t) => [t.choice, t.stage2State, t.stage2Choice, t.reward])).toEqual(
+      Array.from({ length: 60 }, (_, t) => [expected.choice[t], expected.stage2State[t], expected.stage2Choice[t], expected.reward[t]]),
+    );
+  });
+
+  it('SimulatedParticipant(checkpoint) plays a TinyGRU checkpoint as simulateSessions plays the network itself', () => {
+    const network = new TinyGRU({ nHidden: 2, nInputs: 4, nOutputs: 2, rng: createRandom(8) });
+    const participant = new ParticipantTask({ task: 'reversal', seed: 2, nTrials: 50 });
+    const agent = new SimulatedParticipant({ kind: 'checkpoint', checkpoint: serializeCheckpoint(network) }, { task: 'reversal', rng: createRandom(3) });
+    while (!participant.done) agent.play(participant);
+    const [expected] = simulateSessions(new RecurrentAgent(network), createTask('reversal', { nSessions: 1, rng: createRandom(2) }), { nTrials: 50, rng: createRandom(3) });
+    expect(participant.trials.map((t) => t.choice)).toEqual(Array.from(expected.choice));
+  });
+
+  it('SimulatedParticipant refuses an unknown kind and a model that cannot play the task', () => {
+    const rng = createRandom(1);
+    expect(() => new SimulatedParticipant({ kind: 'oracle' } as never, { task: 'reversal', rng })).toThrow('simulated participant kind must be "cognitive" or "checkpoint", got "oracle"');
+    expect(() => new SimulatedParticipant({ kind: 'cognitive', model: 'q_learning', parameters: {} }, { task: 'two_stage', rng })).toThrow('cannot play task "two_stage"');
   });
 });

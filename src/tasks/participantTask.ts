@@ -87,6 +87,11 @@ export class ParticipantTask {
     this.task = createTask(this.type, { nSessions: 1, rng: createRandom(seed), options: options as Record<string, unknown> });
   }
 
+  /** The task's trial-0 input (1×nInputs), for an agent that plays the session. */
+  initialInputs(): Float64Array {
+    return this.task.initialInputs();
+  }
+
   /** Whether every trial has been played. */
   get done(): boolean {
     return this.trials.length >= this.nTrials;

@@ -28,10 +28,10 @@ export const TRIAL_STYLE = `
 .brain-rnn-task .option .name { font-size: 22px; font-weight: 600; }
 .brain-rnn-task .option[disabled] { cursor: default; }
 .brain-rnn-task .option.chosen { border-width: 8px; background: #f1f5ff; }
-.brain-rnn-task .option.faded { opacity: 0.35; }
+.brain-rnn-task .option.faded { opacity: 0.6; }
 .brain-rnn-task.state-0 .option { border-color: #8a1c1c; }
 .brain-rnn-task.state-1 .option { border-color: #4b2a82; }
-.brain-rnn-task .banner { margin: 28px auto 0; max-width: 720px; padding: 16px 24px; border-radius: 12px; font-size: 26px; font-weight: 700; min-height: 1.5em; }
+.brain-rnn-task .banner { margin: 28px auto 0; max-width: 960px; padding: 16px 24px; border-radius: 12px; font-size: 26px; font-weight: 700; min-height: 1.5em; }
 .brain-rnn-task .banner.reward { background: var(--good-bg); color: var(--good); border: 3px solid var(--good); }
 .brain-rnn-task .banner.no-reward { background: var(--none-bg); color: #222; border: 3px solid #555; }
 .brain-rnn-task .banner.transition { background: #fff; border: 3px dashed var(--line); font-weight: 600; }
