@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './io/cli.js';
+import { participantTrialsSession } from '../src/data/participantTrials.js';
+import { formatTrialsCsv } from '../src/data/trialsCsv.js';
+import { ParticipantTask } from '../src/tasks/participantTask.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-play-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,5 +27,29 @@ describe('brain-rnn play (bad input)', () => {
     expect(existing.stderr).toContain(`${out} already exists; pass --force to overwrite it (--out)`);
     expect(readFileSync(out, 'utf8')).toBe('kept\n');
     for (const result of [unknown, zero, existing]) expect(result.stdout).toBe('');
+  });
+});
+
+describe("brain-rnn fit and convert-jspsych on one participant's files", () => {
+  it("brain-rnn fit --data (one participant's play file) says what one participant allows instead of a fold error; convert-jspsych writes a loadable trials CSV and names the mapped columns", async () => {
+    const session = new ParticipantTask({ task: 'reversal', seed: 1, nTrials: 60 });
+    for (let t = 0; t < 60; t++) session.play(t % 3 === 0 ? 1 : 0, undefined, 350);
+    const csv = join(dir, 'one.csv');
+    writeFileSync(csv, formatTrialsCsv([participantTrialsSession(session.trials, { task: 'reversal', subject: 'P01' })], { includeReactionTimes: true }));
+    const rows = session.trials.map((t) => ({ trial_type: 'brain-rnn-reversal', task: 'reversal', subject_id: 'P01', trial: t.trial, choice: t.choice, reward: t.reward, block: t.block, reversal: t.reversal, rt: t.rt }));
+    const json = join(dir, 'jspsych.json');
+    writeFileSync(json, JSON.stringify([{ trial_type: 'html-keyboard-response', rt: 900 }, ...rows]));
+    const converted = join(dir, 'converted.csv');
+    const [fit, convert] = await Promise.all([
+      runCli(['fit', '--data', csv, '--output-dir', join(dir, 'fit')]),
+      runCli(['convert-jspsych', json, '--out', converted]),
+    ]);
+    expect(fit.status).toBe(1);
+    expect(fit.stderr).toContain('one.csv holds one participant ("P01": 1 session(s), 60 choices');
+    expect(fit.stderr).toContain('compared by AIC/BIC (`--level individual`)');
+    expect(convert.status).toBe(0);
+    expect(convert.stderr).toContain('columns: task, subject ← subject_id, trial, choice, reward, block, reversal, rt');
+    expect(convert.stderr).toContain('60 plugin rows used, 1 other rows left out');
+    expect(readFileSync(converted, 'utf8')).toBe(readFileSync(csv, 'utf8'));
   });
 });

@@ -14,6 +14,7 @@ import { compareModels, type ModelComparison } from '../../src/experiments/compa
 import type { FitInputEncoding } from '../../src/experiments/conjunctiveInputs.js';
 import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecurrent.js';
 import { defaultModelSpecs, parseModelSpecs } from '../../src/experiments/modelSpec.js';
+import { singleParticipantMessage } from '../../src/experiments/singleParticipantFit.js';
 import { OutputFolder } from '../io/outputFolder.js';
 
 export interface FitCommandOptions {
@@ -84,6 +85,8 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
     warn: (message) => process.stderr.write(`${message}\n`),
   });
   const table = parseTrialsCsv(readFileSync(data));
+  const single = singleParticipantMessage(table, basename(data));
+  if (single) throw new Error(single);
   const specs = options.models && options.models.length > 0 ? parseModelSpecs(options.models, table.task) : defaultModelSpecs(table.task);
   folder.ensureWritable();
   const training = { ...RECURRENT_FIT_TRAINING, ...(nEpochs === undefined ? {} : { nEpochs }) };

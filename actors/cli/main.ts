@@ -10,6 +10,7 @@ import { registerReplayCommand } from './replay.js';
 import { registerFitCommand } from './fit.js';
 import { registerRunCommand } from './run.js';
 import { registerPlayCommand } from './play.js';
+import { registerConvertJsPsychCommand } from './convertJsPsych.js';
 
 const program = new Command()
   .name('brain-rnn')
@@ -22,6 +23,7 @@ registerReplayCommand(program);
 registerFitCommand(program);
 registerRunCommand(program);
 registerPlayCommand(program);
+registerConvertJsPsychCommand(program);
 
 try {
   await program.parseAsync(normalizeFlags(process.argv.slice(2)), { from: 'user' });

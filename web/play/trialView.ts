@@ -99,7 +99,16 @@ export class TrialView {
     }
   };
 
-  constructor(private readonly root: HTMLElement, private readonly onPhase: (phase: TrialPhase) => void = () => {}) {
+  /**
+   * Draws into `root`; `onPhase` hears each part of the trial as it shows (the second stage with
+   * the state reached); keys are read from `keyTarget` (default the document; a jsPsych trial
+   * passes its display container, where jsPsych's simulated key presses land).
+   */
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly onPhase: (phase: TrialPhase, state?: number) => void = () => {},
+    private readonly keyTarget: EventTarget = root.ownerDocument,
+  ) {
     root.classList.add('brain-rnn-task');
     root.innerHTML = MARKUP;
     const style = root.ownerDocument.createElement('style');
@@ -109,12 +118,12 @@ export class TrialView {
     this.banner = root.querySelector('[data-part="banner"]')!;
     this.buttons = [...root.querySelectorAll<HTMLButtonElement>('.option')];
     this.buttons.forEach((button, choice) => button.addEventListener('click', () => this.take(choice)));
-    root.ownerDocument.addEventListener('keydown', this.onKey);
+    keyTarget.addEventListener('keydown', this.onKey as EventListener);
   }
 
   /** Stop listening to the keyboard (the jsPsych trial ended). */
   dispose(): void {
-    this.root.ownerDocument.removeEventListener('keydown', this.onKey);
+    this.keyTarget.removeEventListener('keydown', this.onKey as EventListener);
   }
 
   /** Play the session's next trial with a person's choices; resolves once its outcome has shown. */
@@ -129,7 +138,7 @@ export class TrialView {
       this.show(`${LABELS.rockets[first.choice].name} flew to the <span class="planet-${state}">${PLANETS[state]}</span> (${common ? 'its usual route' : 'a rare route'})`, 'transition');
       await delay(timing.transitionMs);
       this.root.classList.add(`state-${state}`);
-      const second = await this.ask(`<span class="planet-${state}">${PLANETS[state]}</span>: choose an alien`, LABELS.aliens[state], 'stage2');
+      const second = await this.ask(`<span class="planet-${state}">${PLANETS[state]}</span>: choose an alien`, LABELS.aliens[state], 'stage2', state);
       result = session.chooseSecond(second.choice, second.rt);
     }
     const trial = (result as { trial: ParticipantTrial }).trial;
@@ -141,7 +150,7 @@ export class TrialView {
     return trial;
   }
 
-  private async ask(prompt: string, labels: OptionLabel[], phase: TrialPhase): Promise<{ choice: number; rt: number }> {
+  private async ask(prompt: string, labels: OptionLabel[], phase: TrialPhase, state?: number): Promise<{ choice: number; rt: number }> {
     this.prompt.innerHTML = prompt;
     this.banner.hidden = true;
     this.buttons.forEach((button, i) => {
@@ -151,8 +160,8 @@ export class TrialView {
       button.disabled = false;
       button.setAttribute('aria-label', `${labels[i].name} (key ${i === 0 ? 'F' : 'J'})`);
     });
-    this.onPhase(phase);
     const shown = performance.now();
+    this.onPhase(phase, state);
     const choice = await new Promise<number>((resolve) => (this.resolveChoice = resolve));
     const rt = Math.round((performance.now() - shown) * 10) / 10;
     this.buttons.forEach((button, i) => {
