@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { runCli } from '../io/cli.js';
 import { CHROMIUM, hasChromium, launchChromium, type LaunchedChromium } from './chromium.js';
 import { startPlaySession, type PlaySessionOptions } from '../../actors/io/playSession.js';
 import { runReplay } from '../../actors/io/replayRun.js';
@@ -143,5 +145,59 @@ describe.skipIf(!hasChromium)('brain-rnn play in a real browser (chromium)', () 
     expect(lines.some((line) => line.includes('closed or reloaded after 3 of 6 trials'))).toBe(true);
     expect(await play.stop()).toEqual({ status: 'stopped', trials: 3 });
     await again.close();
+  });
+});
+
+describe.skipIf(!hasChromium)('brain-rnn play as a command (chromium)', () => {
+  it('brain-rnn play --task probabilistic_reward --record prints the page URL, stores 3 played trials, keeps the viewer until Ctrl-C; brain-rnn replay replays the recording', async () => {
+    const browser = await launchChromium({ width: 1280, height: 720 });
+    const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-play-cli-'));
+    try {
+      const out = join(dir, 'p.csv');
+      const record = join(dir, 'p.ndjson');
+      let child!: ChildProcess;
+      let resolveUrl!: (url: string) => void;
+      const url = new Promise<string>((resolve) => (resolveUrl = resolve));
+      const finished = runCli(['play', '--task', 'probabilistic_reward', '--trials', '3', '--seed', '2', '--participant', 'P 7', '--out', out, '--record', record], {
+        onSpawn: (spawned) => {
+          child = spawned;
+          spawned.stdout!.on('data', (chunk: Buffer) => {
+            const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=\w+/.exec(chunk.toString());
+            if (match) resolveUrl(match[0]);
+          });
+        },
+      });
+      void finished.then((result) => resolveUrl(`about:blank#exited-early:${result.stderr}`));
+      const page = await browser.context.newPage();
+      await page.goto(await url);
+      await page.waitForFunction(() => document.body.dataset.state === 'instructions');
+      await page.keyboard.press(' ');
+      for (let t = 0; t < 3; t++) {
+        await waitFor(page, 'choice', t, 3);
+        await page.keyboard.press(key(choiceAt(t)));
+      }
+      await page.waitForFunction(() => document.body.dataset.state === 'end', undefined, { timeout: 10_000 });
+      await new Promise<void>((resolve) => {
+        const poll = () => (existsSync(out) && parseTrialsCsv(readFileSync(out)).sessions[0].nTrials === 3 ? resolve() : setTimeout(poll, 50));
+        poll();
+      });
+      child.kill('SIGINT');
+      const result = await finished;
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain('probabilistic_reward, 3 trials, seed 2, participant "P 7"');
+      expect(result.stderr).toMatch(/viewer: http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+      expect(result.stderr).toContain(`done: 3 trials in ${out}`);
+      const [session] = parseTrialsCsv(readFileSync(out)).sessions;
+      const node = createTask('probabilistic_reward', { nSessions: 1, rng: createRandom(2) });
+      expect(Array.from(session.reward)).toEqual([0, 1, 2].map((t) => node.step([choiceAt(t)]).rewards[0]));
+      expect(session.subject).toBe('P 7');
+      const replay = await runCli(['replay', record, '--no-serve', '--exit']);
+      expect(replay.status).toBe(0);
+      expect(replay.stderr).toContain('replayed 8 events of play probabilistic_reward (P 7) (seed 2');
+      expect(replay.stdout).toContain('participant P 7');
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
