@@ -47,7 +47,7 @@ export interface PlaySession {
   viewerUrl?: string;
   /** The server's copy of the session. */
   session: ParticipantTask;
-  /** Settles when the last trial is stored (or `stop()` was called). */
+  /** Settles when the last trial is stored (or `stop()` was called); the viewer stays until `stop()`. */
   done: Promise<PlaySessionResult>;
   /** End early (Ctrl-C): what was stored stays; the recording ends with run.stopped. */
   stop(reason?: string): Promise<PlaySessionResult>;
@@ -65,11 +65,6 @@ export async function startPlaySession(options: PlaySessionOptions): Promise<Pla
   const scenario = participantScenario({ task, taskOptions, seed, nTrials: trials, participant });
   let viewer: { hub: ViewerHub; server: ViewerServer } | undefined;
   let run: ParticipantRun | undefined;
-  if (record) {
-    const hub = new ViewerHub({ mode: 'live' });
-    run = new ParticipantRun({ scenario, record, force, onEvent: (event) => hub.event(event), onAnalysis: (output) => hub.analysis(output) });
-    viewer = { hub, server: await startViewerServer({ hub, port: 0 }) };
-  }
   const store = (trial: ParticipantTrial) => {
     const csv = formatTrialsCsv([participantTrialsSession(session.trials, { task, subject: participant })], { includeReactionTimes: true });
     writeAtomically(dirname(out), basename(out), csv);
@@ -101,12 +96,25 @@ export async function startPlaySession(options: PlaySessionOptions): Promise<Pla
     onFinished: () => void end('completed'),
     onLeft: (n) => log(`the task page was closed or reloaded after ${n} of ${trials} trials; ${out} holds them. Reopen the URL to go on, or press Ctrl-C to end.`),
   });
+  // The page is served first: a busy --port then leaves no recording behind. No trial can arrive
+  // before the URL (with its token) is returned.
+  if (record) {
+    try {
+      const hub = new ViewerHub({ mode: 'live' });
+      run = new ParticipantRun({ scenario, record, force, onEvent: (event) => hub.event(event), onAnalysis: (output) => hub.analysis(output) });
+      viewer = { hub, server: await startViewerServer({ hub, port: 0 }) };
+    } catch (error) {
+      await server.close();
+      await run?.end('stopped', 'the viewer could not start').catch(() => {});
+      throw error;
+    }
+  }
   const closeViewer = async () => viewer?.server.close();
   return {
     url: server.url,
     viewerUrl: viewer?.server.controlUrl,
     session,
-    done: done.finally(() => (record ? undefined : closeViewer())),
+    done,
     stop: async (reason = 'stopped before the last trial') => {
       const result = await end('stopped', reason);
       await closeViewer();
