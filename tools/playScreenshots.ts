@@ -21,42 +21,24 @@ const state = (page: Page, s: string) => page.waitForFunction((want) => document
 try {
   // Long pauses so each state can be caught on screen.
   const timing = { feedbackMs: 1500, transitionMs: 1500 };
-  const bandit = await startPlaySession({ task: 'reversal', trials: 2, seed: 7, participant: 'demo', out: join(dir, 'r.csv'), timing });
-  let page = await browser.context.newPage();
-  await page.goto(bandit.url);
-  await state(page, 'instructions');
-  await shot(page, 'instructions');
-  await page.keyboard.press(' ');
-  await state(page, 'choice');
-  await shot(page, 'choice');
-  await page.keyboard.press('f');
-  await state(page, 'feedback');
-  await shot(page, 'feedback');
-  await state(page, 'choice');
-  await page.keyboard.press('j');
-  await state(page, 'end');
-  await shot(page, 'end');
-  await bandit.done;
-  await page.close();
-
-  const twoStage = await startPlaySession({ task: 'two_stage', trials: 1, seed: 2, participant: 'demo', out: join(dir, 't.csv'), timing });
-  page = await browser.context.newPage();
-  await page.goto(twoStage.url);
-  await state(page, 'instructions');
-  await shot(page, 'two-stage-instructions');
-  await page.keyboard.press(' ');
-  await state(page, 'choice');
-  await shot(page, 'two-stage-choice');
-  await page.keyboard.press('j');
-  await state(page, 'transition');
-  await shot(page, 'two-stage-transition');
-  await state(page, 'stage2');
-  await shot(page, 'two-stage-stage2');
-  await page.keyboard.press('f');
-  await state(page, 'feedback');
-  await shot(page, 'two-stage-feedback');
-  await twoStage.done;
-  await page.close();
+  // Each step: a key to press, a state to wait for, or a screenshot to take.
+  const sessions: [Parameters<typeof startPlaySession>[0]['task'], number, string[]][] = [
+    ['reversal', 2, ['=instructions', '#instructions', ' ', '=choice', '#choice', 'f', '=feedback', '#feedback', '=choice', 'j', '=end', '#end']],
+    ['two_stage', 1, ['=instructions', '#two-stage-instructions', ' ', '=choice', '#two-stage-choice', 'j', '=transition', '#two-stage-transition', '=stage2', '#two-stage-stage2', 'f', '=feedback', '#two-stage-feedback']],
+  ];
+  let page!: Page;
+  for (const [task, trials, steps] of sessions) {
+    const play = await startPlaySession({ task, trials, seed: task === 'reversal' ? 7 : 2, participant: 'demo', out: join(dir, `${task}.csv`), timing });
+    page = await browser.context.newPage();
+    await page.goto(play.url);
+    for (const step of steps) {
+      if (step.startsWith('=')) await state(page, step.slice(1));
+      else if (step.startsWith('#')) await shot(page, step.slice(1));
+      else await page.keyboard.press(step);
+    }
+    await play.done;
+    await page.close();
+  }
 
   // The viewer showing a person live: 60 two-stage trials pressed by keys (a fixed pattern).
   const watched = await startPlaySession({ task: 'two_stage', trials: 60, seed: 5, participant: 'demo', out: join(dir, 'v.csv'), record: join(dir, 'v.ndjson'), timing: { feedbackMs: 10, transitionMs: 10 } });

@@ -9,15 +9,25 @@ import { emptyTrialsSession, type TrialsSession, type TrialsTask } from './trial
 
 /** The fields of one trial that the trials CSV holds; -1 (or NaN for times) where missing. */
 export interface TrialFields {
+  /** 0-based trial index. */
   trial: number;
+  /** First-stage (or only) choice, 0 or 1. */
   choice: number;
+  /** Two-stage: state reached, 0 or 1; -1 for the bandit tasks. */
   stage2State: number;
+  /** Two-stage: second-stage choice, 0 or 1; -1 for the bandit tasks. */
   stage2Choice: number;
+  /** 1 rewarded, 0 not. */
   reward: number;
+  /** Reversals (or rich-state swaps, or jumps) before this trial: the index of its block. */
   block: number;
+  /** 1 on the first trial after a reversal, otherwise 0. */
   reversal: number;
+  /** Two-stage: 1 common transition, 0 rare; -1 for the bandit tasks. */
   common: number;
+  /** Milliseconds from the options' appearance to the first-stage choice; NaN if unknown. */
   rt: number;
+  /** Two-stage: milliseconds from the second-stage options to that choice; NaN otherwise. */
   rt2: number;
 }
 

@@ -5,6 +5,7 @@
  * gives an agent. Each finished trial becomes a row of the trials CSV (../shared/data/README.md)
  * with its reaction times.
  */
+import type { TrialFields } from '../data/participantTrials.js';
 import { createRandom } from '../random.js';
 import { checkInteger, checkNumber, ConfigError, showValue } from '../validation.js';
 import { TaskType, type CohortTask, type TrialOutcome } from './cohortTask.js';
@@ -23,28 +24,8 @@ export interface ParticipantTaskOptions {
   options?: TaskOptions | Record<string, unknown>;
 }
 
-/** One finished trial, in the fields of the trials CSV plus reaction times. */
-export interface ParticipantTrial {
-  /** 0-based trial index. */
-  trial: number;
-  /** First-stage (or only) choice, 0 or 1. */
-  choice: number;
-  /** Two-stage: state reached, 0 or 1; -1 for the bandit tasks. */
-  stage2State: number;
-  /** Two-stage: second-stage choice, 0 or 1; -1 for the bandit tasks. */
-  stage2Choice: number;
-  /** 1 rewarded, 0 not. */
-  reward: number;
-  /** Reversals (or rich-state swaps, or jumps) before this trial: the index of its block. */
-  block: number;
-  /** 1 on the first trial after a reversal, otherwise 0. */
-  reversal: number;
-  /** Two-stage: 1 common transition, 0 rare; -1 for the bandit tasks. */
-  common: number;
-  /** Milliseconds from the options' appearance to the first-stage choice; NaN if unknown. */
-  rt: number;
-  /** Two-stage: milliseconds from the second-stage options to that choice; NaN otherwise. */
-  rt2: number;
+/** One finished trial: its trials-CSV fields and reaction times (-1 / NaN where a field does not apply), and the task's outcome. */
+export interface ParticipantTrial extends TrialFields {
   /** The task's own outcome (latent reward probabilities, better action), for events. */
   outcome: TrialOutcome;
 }
