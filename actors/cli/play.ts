@@ -53,12 +53,12 @@ async function checkFlags(flags: PlayFlags): Promise<Record<string, unknown>> {
 export function registerPlayCommand(program: Command): void {
   program
     .command('play')
-    .description('serve a task page on 127.0.0.1 for a person to play; each trial is appended to a trials CSV')
+    .description('serve a task page on 127.0.0.1 for a person to play; each trial is stored in a trials CSV at once')
     .requiredOption('--task <type>', 'reversal | two_stage | probabilistic_reward')
-    .option('--trials <n>', `trials to play (default ${DEFAULT_TRIALS})`, integerFlag('trials', 1, 100_000), DEFAULT_TRIALS)
+    .option('--trials <n>', 'trials to play', integerFlag('trials', 1, 100_000), DEFAULT_TRIALS)
     .option('--seed <n>', 'seed of the reward schedule (default: a fresh one, printed)', integerFlag('seed', 0, 2 ** 31 - 1))
     .option('--participant <id>', 'participant id written in the subject and session columns', 'participant')
-    .option('--port <n>', 'port of the task page (default 0: any free port)', integerFlag('port', 0, 65535), 0)
+    .option('--port <n>', 'port of the task page (0: any free port)', integerFlag('port', 0, 65535), 0)
     .requiredOption('--out <file>', 'trials CSV to write (rewritten after every trial)')
     .option('--record <file>', 'also record the trials as run events (replay them with brain-rnn replay) and serve the live viewer')
     .option('--task-options <json>', 'task options as a JSON object, e.g. \'{"rewardMode":"state"}\'')

@@ -18,7 +18,7 @@ interface SessionInfo {
   played: { choice: number; stage2Choice: number; rt: number | null; rt2: number | null }[];
 }
 
-type PageState = 'loading' | 'instructions' | TrialPhase | 'saving' | 'end' | 'error';
+type PageState = 'loading' | 'instructions' | TrialPhase | 'end' | 'error';
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
 const api = (path: string) => `${path}?token=${encodeURIComponent(token)}`;
