@@ -73,6 +73,13 @@ class HttpError extends Error {
   }
 }
 
+/** The page's task and the server's disagree: the page runs other code; the session cannot go on. */
+class Disagreement extends HttpError {
+  constructor(message: string) {
+    super(409, `${message}; the session stops here (reload the page; if it happens again, the page's code differs from the server's)`);
+  }
+}
+
 async function readJson(request: IncomingMessage): Promise<unknown> {
   if (!(request.headers['content-type'] ?? '').startsWith('application/json')) throw new HttpError(415, 'expected content-type application/json');
   const chunks: Buffer[] = [];
@@ -103,7 +110,7 @@ function witness(session: ParticipantTask, body: unknown): ParticipantTrial {
     throw new HttpError(400, (error as Error).message);
   }
   if (trial.reward !== post.reward || (trial.stage2State >= 0 && trial.stage2State !== post.stage2State)) {
-    throw new HttpError(409, `trial ${expected}: the page's task gave state ${post.stage2State}, reward ${post.reward}; the server's gave ${trial.stage2State}, ${trial.reward}`);
+    throw new Disagreement(`trial ${expected}: the page's task gave state ${post.stage2State}, reward ${post.reward}; the server's gave ${trial.stage2State}, ${trial.reward}`);
   }
   return trial;
 }
@@ -119,6 +126,8 @@ export async function startPlayServer(options: PlayServerOptions): Promise<PlayS
   if (token.length < MIN_TOKEN_LENGTH) throw new Error(`token must be at least ${MIN_TOKEN_LENGTH} characters, got ${token.length}`);
   const assets = await pageAssets('play/index.html', 'play/play.ts');
   let guard!: RequestGuard;
+  /** Set once the page and the witness disagreed: the witness has played a trial the file does not hold. */
+  let broken: Disagreement | undefined;
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const send = (status: number, type: string, body: string) => {
@@ -141,6 +150,7 @@ export async function startPlayServer(options: PlayServerOptions): Promise<PlayS
     }
     if (path !== '/session' && path !== '/trial' && path !== '/left') return send(404, 'text/plain', 'not found\n');
     if (!sameToken(url.searchParams.get('token') ?? '', token)) return json(403, { error: 'this address lacks the session token; open the URL brain-rnn play printed' });
+    if (broken) throw broken;
     if (path === '/session' && request.method === 'GET') {
       const played = session.trials.map(({ choice, stage2Choice, rt, rt2 }) => ({ choice, stage2Choice, rt, rt2 }));
       return json(200, { task: session.type, seed: session.seed, nTrials: session.nTrials, options: taskOptions, participant, timing, played });
@@ -151,7 +161,13 @@ export async function startPlayServer(options: PlayServerOptions): Promise<PlayS
       response.writeHead(204);
       return void response.end();
     }
-    const trial = witness(session, await readJson(request));
+    let trial: ParticipantTrial;
+    try {
+      trial = witness(session, await readJson(request));
+    } catch (error) {
+      if (error instanceof Disagreement) broken = error;
+      throw error;
+    }
     try {
       onTrial(trial);
     } catch (error) {

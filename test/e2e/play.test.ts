@@ -72,7 +72,10 @@ describe.skipIf(!hasChromium)('brain-rnn play in a real browser (chromium)', () 
     expect([table.task, session.subject, session.nTrials]).toEqual(['reversal', 'P01', 20]);
     expect(Array.from(session.choice)).toEqual(Array.from({ length: 20 }, (_, t) => choiceAt(t)));
     const node = createTask('reversal', { nSessions: 1, rng: createRandom(7) });
-    expect(Array.from(session.reward)).toEqual(Array.from({ length: 20 }, (_, t) => node.step([choiceAt(t)]).rewards[0]));
+    const nodeRewards = Array.from({ length: 20 }, (_, t) => node.step([choiceAt(t)]).rewards[0]);
+    expect(Array.from(session.reward)).toEqual(nodeRewards);
+    // The task bundled into the page paid the same, before the server checked it.
+    expect(await page.evaluate(() => (window as unknown as { __pageTrials: { reward: number }[] }).__pageTrials.map((t) => t.reward))).toEqual(nodeRewards);
     expect(session.rt!.every((rt) => rt >= 0 && Number.isFinite(rt))).toBe(true);
 
     // The viewer drew the person's 20 trials from the live events.
@@ -111,6 +114,8 @@ describe.skipIf(!hasChromium)('brain-rnn play in a real browser (chromium)', () 
     expect(Array.from(session.stage2Choice)).toEqual(expected.map((o) => o.latent.stage2Actions![0]));
     expect(Array.from(session.common)).toEqual(expected.map((o) => o.latent.common![0]));
     expect(Array.from(session.reward)).toEqual(expected.map((o) => o.rewards[0]));
+    const pageTrials = await page.evaluate(() => (window as unknown as { __pageTrials: { state: number; reward: number }[] }).__pageTrials);
+    expect(pageTrials).toEqual(expected.map((o) => ({ state: o.latent.stage2States![0], reward: o.rewards[0] })));
     expect(session.rt2!.every((rt) => rt >= 0)).toBe(true);
     // The transition the person saw names the planet the task drew.
     const planets = ['Red planet', 'Purple planet'];

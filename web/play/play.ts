@@ -20,6 +20,9 @@ interface SessionInfo {
 
 type PageState = 'loading' | 'instructions' | TrialPhase | 'end' | 'error';
 
+const pageTrials: { state: number; reward: number }[] = [];
+(window as unknown as { __pageTrials: typeof pageTrials }).__pageTrials = pageTrials;
+
 const token = new URLSearchParams(location.search).get('token') ?? '';
 const api = (path: string) => `${path}?token=${encodeURIComponent(token)}`;
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -93,6 +96,8 @@ async function main(): Promise<void> {
     showProgress(session.trials.length, info.nTrials);
     // The outcome stays on screen while the trial is stored; the next trial waits for both.
     const trial = await view.play(session, { ...info.timing, feedbackMs: 0 });
+    // What the page's own task gave, for the browser tests (the server checks it too).
+    pageTrials.push({ state: trial.stage2State, reward: trial.reward });
     await Promise.all([post(trial), delay(info.timing.feedbackMs)]);
   }
   view.dispose();
