@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startPlaySession } from '../actors/io/playSession.js';
-import { launchChromium } from '../test/e2e/chromium.js';
+import { launchChromium } from '../test/e2e/launchChromium.js';
+import { openPage } from '../test/e2e/taskPage.js';
 import { serveStatic } from '../test/e2e/staticServer.js';
 import { buildJsPsychBundle } from './buildJsPsych.js';
 
 const figures = new URL('../docs/figures/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-shots-'));
-const browser = await launchChromium({ width: 1280, height: 720 });
+const browser = await launchChromium();
 const shot = (page: Page, name: string) => page.screenshot({ path: join(figures, `play-${name}.png`) });
 const state = (page: Page, s: string) => page.waitForFunction((want) => document.body.dataset.state === want, s);
 
@@ -29,7 +30,7 @@ try {
   let page!: Page;
   for (const [task, trials, steps] of sessions) {
     const play = await startPlaySession({ task, trials, seed: task === 'reversal' ? 7 : 2, participant: 'demo', out: join(dir, `${task}.csv`), timing });
-    page = await browser.context.newPage();
+    page = await openPage(browser);
     await page.goto(play.url);
     for (const step of steps) {
       if (step.startsWith('=')) await state(page, step.slice(1));
@@ -42,10 +43,10 @@ try {
 
   // The viewer showing a person live: 60 two-stage trials pressed by keys (a fixed pattern).
   const watched = await startPlaySession({ task: 'two_stage', trials: 60, seed: 5, participant: 'demo', out: join(dir, 'v.csv'), record: join(dir, 'v.ndjson'), timing: { feedbackMs: 10, transitionMs: 10 } });
-  const viewer = await browser.context.newPage();
+  const viewer = await openPage(browser);
   await viewer.setViewportSize({ width: 1400, height: 1000 });
   await viewer.goto(watched.viewerUrl!);
-  page = await browser.context.newPage();
+  page = await openPage(browser);
   await page.goto(watched.url);
   await state(page, 'instructions');
   await page.keyboard.press(' ');
@@ -66,7 +67,7 @@ try {
   await buildJsPsychBundle(dist);
   const site = await serveStatic({ '/dist/': dist, '/': new URL('../web/jspsych/', import.meta.url).pathname });
   try {
-    page = await browser.context.newPage();
+    page = await openPage(browser);
     await page.goto(`${site.url}/example.html?task=two_stage&trials=20&seed=4&simulate=visual`);
     await page.waitForFunction(() => document.querySelector('.brain-rnn-task.state-0, .brain-rnn-task.state-1') !== null, undefined, { timeout: 20_000 });
     await page.waitForTimeout(400);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, hasChromium, launchChromium, type LaunchedChromium } from './chromium.js';
+import { CHROMIUM, hasChromium, launchChromium } from './launchChromium.js';
+import { openPage, type Browser } from './taskPage.js';
 import { serveStatic, type StaticServer } from './staticServer.js';
 import { buildJsPsychBundle } from '../../tools/buildJsPsych.js';
 import { SimulatedParticipant } from '../../src/agents/simulatedParticipant.js';
@@ -19,7 +20,7 @@ if (!hasChromium) console.warn(`test/e2e/jspsych.test.ts skipped: ${CHROMIUM} is
 const exampleDir = fileURLToPath(new URL('../../web/jspsych/', import.meta.url));
 
 describe.skipIf(!hasChromium)('the jsPsych plugins in a real browser (chromium)', () => {
-  let browser: LaunchedChromium;
+  let browser: Browser;
   let server: StaticServer;
   let dist: string;
 
@@ -27,7 +28,7 @@ describe.skipIf(!hasChromium)('the jsPsych plugins in a real browser (chromium)'
     dist = mkdtempSync(join(tmpdir(), 'brain-rnn-jspsych-'));
     await buildJsPsychBundle(dist);
     server = await serveStatic({ '/dist/': dist, '/': exampleDir });
-    browser = await launchChromium({ width: 1280, height: 720 });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -41,7 +42,7 @@ describe.skipIf(!hasChromium)('the jsPsych plugins in a real browser (chromium)'
   }
 
   async function simulateBoth(query: string): Promise<{ json: string; csv: string }> {
-    const page = await browser.context.newPage();
+    const page = await openPage(browser);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { runCli } from '../io/cli.js';
-import { CHROMIUM, hasChromium, launchChromium, type LaunchedChromium } from './chromium.js';
+import { CHROMIUM, hasChromium, launchChromium } from './launchChromium.js';
+import { openPage, type Browser } from './taskPage.js';
 import { startPlaySession, type PlaySessionOptions } from '../../actors/io/playSession.js';
 import { runReplay } from '../../actors/io/replayRun.js';
 import { parseTrialsCsv } from '../../src/data/trialsCsv.js';
@@ -29,11 +30,11 @@ async function waitFor(page: Page, state: string, trial: number, nTrials: number
 }
 
 describe.skipIf(!hasChromium)('brain-rnn play in a real browser (chromium)', () => {
-  let browser: LaunchedChromium;
+  let browser: Browser;
   let dir: string;
 
   beforeAll(async () => {
-    browser = await launchChromium({ width: 1280, height: 720 });
+    browser = await launchChromium();
     dir = mkdtempSync(join(tmpdir(), 'brain-rnn-play-'));
   });
   afterAll(async () => {
@@ -48,8 +49,8 @@ describe.skipIf(!hasChromium)('brain-rnn play in a real browser (chromium)', () 
     const out = join(dir, 'reversal.csv');
     const record = join(dir, 'reversal.ndjson');
     const play = await start({ task: 'reversal', trials: 20, seed: 7, out, record });
-    const page = await browser.context.newPage();
-    const viewer = await browser.context.newPage();
+    const page = await openPage(browser);
+    const viewer = await openPage(browser);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await viewer.goto(play.viewerUrl!);
@@ -92,7 +93,7 @@ describe.skipIf(!hasChromium)('brain-rnn play in a real browser (chromium)', () 
   it('10 two-stage trials by key presses, both stages: states and rewards equal TwoStageTask.step for the seed and choices', async () => {
     const out = join(dir, 'two-stage.csv');
     const play = await start({ task: 'two_stage', trials: 10, seed: 12, out });
-    const page = await browser.context.newPage();
+    const page = await openPage(browser);
     await page.goto(play.url);
     await page.waitForFunction(() => document.body.dataset.state === 'instructions');
     await page.click('#start');
@@ -127,7 +128,7 @@ describe.skipIf(!hasChromium)('brain-rnn play in a real browser (chromium)', () 
     const out = join(dir, 'closed.csv');
     const lines: string[] = [];
     const play = await start({ task: 'two_stage', trials: 6, seed: 3, out, log: (line) => lines.push(line) });
-    const page = await browser.context.newPage();
+    const page = await openPage(browser);
     await page.goto(play.url);
     await page.waitForFunction(() => document.body.dataset.state === 'instructions');
     await page.keyboard.press(' ');
@@ -143,7 +144,7 @@ describe.skipIf(!hasChromium)('brain-rnn play in a real browser (chromium)', () 
     await page.close({ runBeforeUnload: true });
     const table = parseTrialsCsv(readFileSync(out));
     expect(table.sessions[0].nTrials).toBe(3);
-    const again = await browser.context.newPage();
+    const again = await openPage(browser);
     await again.goto(play.url);
     await again.waitForFunction(() => document.body.dataset.state === 'instructions');
     expect(await again.textContent('#instructions-text')).toContain('you have played 3 of 6 trials');
@@ -155,7 +156,7 @@ describe.skipIf(!hasChromium)('brain-rnn play in a real browser (chromium)', () 
 
 describe.skipIf(!hasChromium)('brain-rnn play as a command (chromium)', () => {
   it('brain-rnn play --task probabilistic_reward --record prints the page URL, stores 3 played trials, keeps the viewer until Ctrl-C; brain-rnn replay replays the recording', async () => {
-    const browser = await launchChromium({ width: 1280, height: 720 });
+    const browser = await launchChromium();
     const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-play-cli-'));
     try {
       const out = join(dir, 'p.csv');
@@ -173,7 +174,7 @@ describe.skipIf(!hasChromium)('brain-rnn play as a command (chromium)', () => {
         },
       });
       void finished.then((result) => resolveUrl(`about:blank#exited-early:${result.stderr}`));
-      const page = await browser.context.newPage();
+      const page = await openPage(browser);
       await page.goto(await url);
       await page.waitForFunction(() => document.body.dataset.state === 'instructions');
       await page.keyboard.press(' ');

@@ -1,14 +1,17 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
-import { CHROMIUM, hasChromium, launchChromium, type LaunchedChromium } from './chromium.js';
 import { ViewerHub } from '../../actors/server/viewerHub.js';
 import { startViewerServer, type ViewerServer } from '../../actors/server/viewerServer.js';
 import { parseScenario } from '../../actors/system/scenario.js';
 import { startRun } from '../../actors/system/startRun.js';
 
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`test/e2e/viewer.test.ts skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
 
 /** Four agents at full speed on the two-stage task, long enough to watch for a few seconds. */
@@ -31,19 +34,30 @@ const quantile = (values: number[], q: number) => [...values].sort((a, b) => a -
 describe.skipIf(!hasChromium)('viewer in a real browser (chromium)', () => {
   let context: BrowserContext;
   let server: ViewerServer;
-  let browser: LaunchedChromium;
+  let userDataDir: string;
   const hub = new ViewerHub({ mode: 'live' });
 
   beforeAll(async () => {
-    // A DNS-rebinding name: evil.example resolves to this machine, as an attacker's DNS would make it.
-    browser = await launchChromium({ width: 1400, height: 1000 }, ['--host-resolver-rules=MAP evil.example 127.0.0.1']);
-    context = browser.context;
+    const { chromium } = await import('playwright-core');
+    userDataDir = mkdtempSync(join(tmpdir(), 'brain-rnn-chromium-'));
+    // Playwright refuses --user-data-dir in args: a persistent context takes the directory instead.
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+        // A DNS-rebinding name: evil.example resolves to this machine, as an attacker's DNS would make it.
+        '--host-resolver-rules=MAP evil.example 127.0.0.1',
+      ],
+      viewport: { width: 1400, height: 1000 },
+    });
     server = await startViewerServer({ hub, port: 0 });
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await context?.close();
     await server?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it('the viewer shows a live four-agent run: ≥ 200 trials charted, no console error, redraws measured', async () => {

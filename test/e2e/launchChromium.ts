@@ -1,7 +1,3 @@
-/**
- * Debian's chromium through playwright-core, as every browser test launches it: headless, no
- * sandbox (root in CI), no GPU, nothing fetched in the background, a fresh profile removed on close.
- */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,22 +6,17 @@ import type { BrowserContext } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 
-export interface LaunchedChromium {
-  context: BrowserContext;
-  /** Close the browser and remove its profile. */
-  close(): Promise<void>;
-}
-
-/** Launch chromium with the house flags plus `extraArgs`, at `viewport`. */
-export async function launchChromium(viewport: { width: number; height: number }, extraArgs: string[] = []): Promise<LaunchedChromium> {
+/** Debian's chromium, headless, with a fresh profile (removed by `close`). */
+export async function launchChromium(extraArgs: string[] = []): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const { chromium } = await import('playwright-core');
   const userDataDir = mkdtempSync(join(tmpdir(), 'brain-rnn-chromium-'));
   // Playwright refuses --user-data-dir in args: a persistent context takes the directory instead.
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
+    acceptDownloads: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
-    viewport,
+    viewport: { width: 1400, height: 1000 },
   });
   return {
     context,
