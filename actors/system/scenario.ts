@@ -44,6 +44,8 @@ const cognitiveObject = z
   .object({ kind: z.literal('cognitive'), model: zEnum(COGNITIVE_MODEL_NAMES as [string, ...string[]]), parameters: z.record(z.string(), zNumber()) })
   .strict();
 const cognitiveSchema = z.preprocess(canonicalNames, cognitiveObject);
+/** A person whose choices came from the task page (`brain-rnn play`): recordings name them; `live` cannot run them. */
+const humanSchema = z.object({ kind: z.literal('human'), participant: zString() }).strict();
 const lowRankSchema = z
   .object({
     kind: z.literal('low_rank'),
@@ -55,8 +57,6 @@ const lowRankSchema = z
   })
   .strict();
 const tinyGruSchema = z.object({ kind: z.literal('tiny_gru'), nHidden: zInteger(1, 32) }).strict();
-/** A person whose choices came from the task page (`brain-rnn play`): recordings name them; `live` cannot run them. */
-const humanSchema = z.object({ kind: z.literal('human'), participant: zString() }).strict();
 const modelSchema = z.preprocess(
   canonicalNames,
   z.discriminatedUnion('kind', [lowRankSchema, tinyGruSchema, cognitiveObject, humanSchema], {
