@@ -230,3 +230,15 @@ export { EARLY_REVERSAL_TRIALS, columnsFromEpisode, evaluateBehaviour } from './
 export type { PlayedEvaluation, PlayedStayProbabilities, PlayedStayProbabilities as StayTableCells } from './experiments/closedLoopBehaviour.js';
 export { trainOnline } from './experiments/trainOnline.js';
 export type { OnlineTrainingOptions, OnlineTrainingHistory } from './experiments/trainOnline.js';
+
+// People and simulated participants playing the agents' tasks (brain-rnn play, the jsPsych plugins)
+export { ParticipantTask } from './tasks/participantTask.js';
+export type { ParticipantTaskOptions, ParticipantTrial, ChoiceResult } from './tasks/participantTask.js';
+export type { PendingTwoStageTrial } from './tasks/twoStage.js';
+export { SimulatedParticipant } from './agents/simulatedParticipant.js';
+export type { SimulatedParticipantSpec, SimulatedParticipantOptions } from './agents/simulatedParticipant.js';
+export { participantTrialsSession, trialsTaskOf } from './data/participantTrials.js';
+export type { TrialFields, ParticipantSessionOptions } from './data/participantTrials.js';
+export { convertJsPsychData } from './data/jsPsychTrials.js';
+export type { JsPsychConversion } from './data/jsPsychTrials.js';
+export type { ReactionTimeColumn } from './data/trialsCsv.js';

@@ -22,6 +22,8 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'replay', summary: 'replay a recording into the analyzer (and the viewer) and print its summary', register: async () => (await import('./replay.js')).registerReplayCommand },
   { name: 'fit', summary: 'cross-validate recurrent networks and cognitive models on a trials CSV; held-out NLL per choice per model', register: async () => (await import('./fit.js')).registerFitCommand },
   { name: 'run', summary: 'the developmental comparison over several seeds: results.json and report.md in the output folder', register: async () => (await import('./run.js')).registerRunCommand },
+  { name: 'play', summary: 'serve a task page on 127.0.0.1 for a person to play; each trial is stored in a trials CSV at once', register: async () => (await import('./play.js')).registerPlayCommand },
+  { name: 'convert-jspsych', summary: 'convert jsPsych data (CSV or JSON) of the brain-rnn plugins into a trials CSV', register: async () => (await import('./convertJsPsych.js')).registerConvertJsPsychCommand },
   { name: 'export', summary: "write a checkpoint's network as safetensors with PyTorch's names (load it with interop/python/brain_rnn.py)", register: async () => (await import('./export.js')).registerExportCommand },
   { name: 'import', summary: 'turn a safetensors file (PyTorch nn.GRU + Linear, or an exported network) into a checkpoint that scenarios can play', register: async () => (await import('./import.js')).registerImportCommand },
 ];

@@ -52,12 +52,25 @@ export interface EnvironmentContext extends EnvironmentInput {
   trials: number;
 }
 
-/** The trial event of an outcome: the task's columns and latent truth, the agent's choice. */
-function trialEvent(context: EnvironmentContext, task: CohortTask, outcome: TrialOutcome, choice: Choice): TrialCompletedEvent {
+/** Where a trial event belongs: its agent, phase and episode, and the cohort's size. */
+export interface TrialEventPlace {
+  agent: string;
+  phase: number;
+  episode: number;
+  nSessions: number;
+}
+
+/**
+ * The trial event of an outcome: the task's columns and latent truth, the agent's choice. Also
+ * what `brain-rnn play` publishes for a person.
+ * @example
+ * const event = trialEvent({ agent: 'P01', phase: 0, episode: 0, nSessions: 1 }, task, outcome, { policy, values });
+ */
+export function trialEvent(place: TrialEventPlace, task: Pick<CohortTask, 'nActions'>, outcome: TrialOutcome, choice: Pick<Choice, 'policy' | 'values' | 'learnerPolicy'>): TrialCompletedEvent {
   const { latent } = outcome;
   return {
-    type: 'trial.completed', v: EVENT_VERSION, agent: context.agent, phase: context.phase, episode: context.episode,
-    trial: outcome.trial, nSessions: context.nSessions, nActions: task.nActions,
+    type: 'trial.completed', v: EVENT_VERSION, agent: place.agent, phase: place.phase, episode: place.episode,
+    trial: outcome.trial, nSessions: place.nSessions, nActions: task.nActions,
     actions: outcome.actions, rewards: outcome.rewards, policy: choice.policy, values: choice.values,
     betterAction: latent.betterAction, reversal: latent.reversal, actionRewardProbs: latent.actionRewardProbs,
     ...(choice.learnerPolicy && { learnerPolicy: choice.learnerPolicy }),

@@ -1,7 +1,7 @@
 /**
- * Bundle the viewer (web/viewer.ts and what it imports: Observable Plot, d3, zod) into one ES
- * module in memory with esbuild, once per process: the server serves it without a build step or a
- * CDN.
+ * Bundle a page's script (web/viewer.ts, web/play/play.ts, and what they import: Observable Plot,
+ * d3, zod, the task code of src/) into one ES module in memory with esbuild, once per process and
+ * entry: the servers serve it without a build step or a CDN.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,14 +15,14 @@ export interface ViewerAssets {
 }
 
 const webDir = `${join(packageRoot(), 'web')}/`;
-let cached: Promise<ViewerAssets> | undefined;
+const cached = new Map<string, Promise<ViewerAssets>>();
 
-async function bundle(): Promise<ViewerAssets> {
+async function bundle(htmlPath: string, entry: string): Promise<ViewerAssets> {
   const { build } = await import('esbuild');
   const [html, result] = await Promise.all([
-    readFile(`${webDir}index.html`, 'utf8'),
+    readFile(`${webDir}${htmlPath}`, 'utf8'),
     build({
-      entryPoints: [`${webDir}viewer.ts`], bundle: true, write: false, format: 'esm', platform: 'browser',
+      entryPoints: [`${webDir}${entry}`], bundle: true, write: false, format: 'esm', platform: 'browser',
       target: 'es2022', minify: true, legalComments: 'none', logLevel: 'silent',
     }),
   ]);
@@ -30,13 +30,27 @@ async function bundle(): Promise<ViewerAssets> {
 }
 
 /**
+ * A page of web/ and its bundled script, paths relative to web/.
+ * @example
+ * const { html, script } = await pageAssets('play/index.html', 'play/play.ts');
+ */
+export function pageAssets(htmlPath: string, entry: string): Promise<ViewerAssets> {
+  const key = `${htmlPath}\u0000${entry}`;
+  let assets = cached.get(key);
+  if (!assets) {
+    assets = bundle(htmlPath, entry).catch((error: unknown) => {
+      cached.delete(key);
+      throw new Error(`cannot bundle web/${entry}: ${(error as Error).message}`);
+    });
+    cached.set(key, assets);
+  }
+  return assets;
+}
+
+/**
  * @example
  * const { html, script } = await viewerAssets();
  */
 export function viewerAssets(): Promise<ViewerAssets> {
-  cached ??= bundle().catch((error: unknown) => {
-    cached = undefined;
-    throw new Error(`cannot bundle the viewer (web/viewer.ts): ${(error as Error).message}`);
-  });
-  return cached;
+  return pageAssets('index.html', 'viewer.ts');
 }

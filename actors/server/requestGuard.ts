@@ -24,6 +24,15 @@ export interface Refusal {
   message: string;
 }
 
+/**
+ * Headers every page and script answer carries: never cached, never sniffed; the page's address
+ * holds the token, so it is never sent on as a referrer, and no other site may frame the page.
+ */
+export const PAGE_HEADERS = Object.freeze({
+  'cache-control': 'no-store', 'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY', 'content-security-policy': "frame-ancestors 'none'",
+});
+
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '']);
 /** A Host header (or an Origin's host part): a name, an IPv4 address or a bracketed IPv6 address, and an optional port. */

@@ -24,7 +24,7 @@ import { BoundedLog } from './boundedLog.js';
 import { viewerAssets } from './bundleViewer.js';
 import { ControlGate, type TokenState } from './controlGate.js';
 import { MIN_TOKEN_LENGTH, newControlToken, sameToken } from './controlToken.js';
-import { RequestGuard } from './requestGuard.js';
+import { PAGE_HEADERS, RequestGuard } from './requestGuard.js';
 import { parseClientMessage, PROTOCOL_VERSION, type NoticeMessage } from '../../src/protocol/viewerMessages.js';
 import type { ViewerHub } from './viewerHub.js';
 
@@ -144,11 +144,7 @@ export async function startViewerServer(options: ViewerServerOptions): Promise<V
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0];
     const send = (status: number, type: string, body: string) => {
-      response.writeHead(status, {
-        'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff',
-        // The page's address holds the token: never send it on as a referrer, never show the page in another site's frame.
-        'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY', 'content-security-policy': "frame-ancestors 'none'",
-      });
+      response.writeHead(status, { 'content-type': type, ...PAGE_HEADERS });
       response.end(request.method === 'HEAD' ? undefined : body);
     };
     if (!allowed(request, 'page request')) return send(403, 'text/plain', 'forbidden\n');

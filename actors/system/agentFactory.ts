@@ -13,6 +13,7 @@ import type { Random } from '../../src/random.js';
 import { taskInputSize } from '../../src/tasks/encoding.js';
 import type { TaskType } from '../../src/tasks/cohortTask.js';
 import { createLiveCognitiveModel } from '../../src/registry/cognitiveModels.js';
+import { ConfigError } from '../../src/validation.js';
 import { lowRankConfig, type CognitiveSpec, type AgentModelSpec } from './scenario.js';
 
 export interface BuiltAgent {
@@ -34,6 +35,7 @@ export function buildCognitiveAgent(spec: CognitiveSpec, taskType: TaskType, tas
  */
 export function buildAgent(spec: AgentModelSpec, taskType: TaskType, taskOptions: Record<string, unknown>, init: Random): BuiltAgent {
   const nInputs = taskInputSize(taskType);
+  if (spec.kind === 'human') throw new ConfigError([`agent "${spec.participant}" is a person (model kind "human"): people play through \`brain-rnn play\`, and their recordings replay with \`brain-rnn replay\``]);
   if (spec.kind === 'cognitive') return buildCognitiveAgent(spec, taskType, taskOptions);
   const fresh: RecurrentModel =
     spec.kind === 'low_rank'

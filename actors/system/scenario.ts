@@ -44,6 +44,8 @@ const cognitiveObject = z
   .object({ kind: z.literal('cognitive'), model: zEnum(COGNITIVE_MODEL_NAMES as [string, ...string[]]), parameters: z.record(z.string(), zNumber()) })
   .strict();
 const cognitiveSchema = z.preprocess(canonicalNames, cognitiveObject);
+/** A person whose choices came from the task page (`brain-rnn play`): recordings name them; `live` cannot run them. */
+const humanSchema = z.object({ kind: z.literal('human'), participant: zString() }).strict();
 const lowRankSchema = z
   .object({
     kind: z.literal('low_rank'),
@@ -59,7 +61,7 @@ const lowRankSchema = z
 const tinyGruSchema = z.object({ kind: z.literal('tiny_gru'), nHidden: zInteger(1, 32), checkpoint: zString().optional() }).strict();
 const modelSchema = z.preprocess(
   canonicalNames,
-  z.discriminatedUnion('kind', [lowRankSchema, tinyGruSchema, cognitiveObject], {
+  z.discriminatedUnion('kind', [lowRankSchema, tinyGruSchema, cognitiveObject, humanSchema], {
     error: (issue) => (issue.code === 'invalid_union' ? `${oneOf(MODEL_KINDS)}, got ${showValue((issue.input as { kind?: unknown })?.kind)}` : undefined),
   }),
 );
@@ -191,6 +193,9 @@ export function parseScenario(input: unknown, options: string | ParseScenarioOpt
     if (agent.model.kind === 'cognitive') {
       checkCognitive(agent.model, scenario.task.type, scenario.task.options, `${at}.model`);
       if (agent.trainer.mode !== 'none') throw new ConfigError([`${at}.trainer.mode must be "none" for a cognitive agent, got ${JSON.stringify(agent.trainer.mode)}`]);
+    }
+    if (agent.model.kind === 'human' && agent.trainer.mode !== 'none') {
+      throw new ConfigError([`${at}.trainer.mode must be "none" for a person, got ${JSON.stringify(agent.trainer.mode)}`]);
     }
     if (agent.trainer.mode === 'imitation') checkCognitive(agent.trainer.teacher, scenario.task.type, scenario.task.options, `${at}.trainer.teacher`);
   });

@@ -101,14 +101,15 @@ export function estimateScenarioMemory(scenario: Scenario, what = 'scenario'): S
     const S = agent.nSessions;
     const { model, trainer } = agent;
     const imitation = trainer.mode === 'imitation';
-    const learns = model.kind !== 'cognitive' && trainer.mode !== 'none';
+    const learns = 'nHidden' in model && trainer.mode !== 'none';
     const regularize = trainer.mode !== 'none' && trainer.regularize;
-    const N = model.kind === 'cognitive' ? 0 : model.nHidden;
+    // Cognitive models and people have no hidden units.
+    const N = 'nHidden' in model ? model.nHidden : 0;
     const k = model.kind === 'low_rank' ? lowRankRank(model) + 1 : 0;
     const events = tick * S * (64 + 8 * I + (imitation ? 16 : 0));
     const state = S * (16 * N + 16 * I + 128);
-    const nParameters = model.kind === 'cognitive' ? 0 : model.kind === 'low_rank' ? 2 * k * N + N * (I + A + 1) + A + 1 : 3 * N * (N + I + 1) + N * (A + 1) + A + 1;
-    const weights = 10 * 8 * nParameters + (model.kind === 'cognitive' ? 0 : 3 * 8 * N * N);
+    const nParameters = N === 0 ? 0 : model.kind === 'low_rank' ? 2 * k * N + N * (I + A + 1) + A + 1 : 3 * N * (N + I + 1) + N * (A + 1) + A + 1;
+    const weights = 10 * 8 * nParameters + 3 * 8 * N * N;
     let keptPerStep = 0;
     let transientPerStep = 0;
     let steps = S * T;

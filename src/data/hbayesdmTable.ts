@@ -107,7 +107,7 @@ export function parseHbayesdmTable(input: TextInput): HbayesdmTable {
       : ['choice = choice - 1', 'reward = 1 if outcome > 0, else 0', 'block and reversal empty']),
     ...(inserted > 0 ? [`${inserted} missing trial number(s) inserted as missed trials`] : []),
   ];
-  return { task, hasCommon: twoStage, sessions, mapping, ignored: header.filter((c) => !used.includes(c)) };
+  return { task, hasCommon: twoStage, reactionTimes: [], sessions, mapping, ignored: header.filter((c) => !used.includes(c)) };
 }
 
 function positiveInteger(value: string, line: number, column: string): number {

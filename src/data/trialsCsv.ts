@@ -1,7 +1,9 @@
 /**
  * The "trials CSV" format shared by every real data set in this project (see the data README):
  * one row per trial, columns task, subject, session, trial, choice, stage2_state, stage2_choice,
- * reward, block, reversal and, for two-stage files, common. Parsing works on a file's bytes or
+ * reward, block, reversal and, for two-stage files, common; then optionally the reaction times
+ * `rt` (ms, first stage) and, for two-stage files, `rt2` (ms, second stage), which the task page
+ * writes (brain-rnn play) and nothing fits on. Parsing works on a file's bytes or
  * its text (the library never touches files) and yields one typed-array record per session.
  * Files from spreadsheets are accepted as they come: a UTF-8 byte-order mark, `\r\n` line ends,
  * no final newline; bytes that are not UTF-8 are refused with their line (decodeText.ts).
@@ -35,6 +37,10 @@ export interface TrialsSession {
   common: Int8Array;
   /** 1 where the trial has a first-stage choice (the trials that enter a likelihood or a loss). */
   valid: Uint8Array;
+  /** Reaction time of the first-stage choice in ms, NaN if missing; only when the file has `rt`. */
+  rt?: Float64Array;
+  /** Reaction time of the second-stage choice in ms, NaN if missing; only when the file has `rt2`. */
+  rt2?: Float64Array;
 }
 
 /** A parsed trials CSV: one task, sessions in order of first appearance. */
@@ -42,10 +48,30 @@ export interface TrialsTable {
   task: TrialsTask;
   /** Whether the file has the `common` column. */
   hasCommon: boolean;
+  /** The reaction-time columns the file has after the trial fields: none, `rt`, or `rt` and `rt2`. */
+  reactionTimes: ReactionTimeColumn[];
   sessions: TrialsSession[];
 }
 
 const BASE_COLUMNS = ['task', 'subject', 'session', 'trial', 'choice', 'stage2_state', 'stage2_choice', 'reward', 'block', 'reversal'] as const;
+
+/** Optional trailing columns of reaction times (ms): `rt` for the (first-stage) choice, `rt2` for the second stage. */
+export type ReactionTimeColumn = 'rt' | 'rt2';
+
+/** The columns of a header: the base ones, `common` for two-stage data, then reaction times. */
+function headerColumns(hasCommon: boolean, reactionTimes: readonly ReactionTimeColumn[]): string[] {
+  return [...BASE_COLUMNS, ...(hasCommon ? ['common'] : []), ...reactionTimes];
+}
+
+/** Which of the accepted headers `header` is, or undefined. */
+function readHeader(header: readonly string[]): { hasCommon: boolean; reactionTimes: ReactionTimeColumn[] } | undefined {
+  const hasCommon = header[BASE_COLUMNS.length] === 'common';
+  const rest = header.slice(BASE_COLUMNS.length + (hasCommon ? 1 : 0));
+  const reactionTimes: ReactionTimeColumn[] | undefined = rest.length === 0 ? [] : rest.join(',') === 'rt' ? ['rt'] : rest.join(',') === 'rt,rt2' ? ['rt', 'rt2'] : undefined;
+  if (reactionTimes === undefined) return undefined;
+  const expected = headerColumns(hasCommon, reactionTimes);
+  return header.length === expected.length && header.every((name, i) => name === expected[i]) ? { hasCommon, reactionTimes } : undefined;
+}
 
 class RowError extends ConfigError {}
 
@@ -59,6 +85,14 @@ function binary(value: string, line: number, column: string): number {
   if (value === '0') return 0;
   if (value === '1') return 1;
   return rowError(line, column, `expected 0, 1 or empty, got ${JSON.stringify(value)}`);
+}
+
+/** Parse a reaction time: '' → NaN, else a non-negative number of milliseconds. */
+function reactionTime(value: string, line: number, column: string): number {
+  if (value === '') return NaN;
+  const ms = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(ms)) rowError(line, column, `expected a reaction time in ms (a number >= 0) or empty, got ${JSON.stringify(value)}`);
+  return ms;
 }
 
 function mustBeEmpty(value: string, line: number, column: string, why: string): void {
@@ -116,11 +150,12 @@ export function parseTrialsCsv(input: TextInput): TrialsTable {
   const records = csvRecords(decodeText(input));
   if (records.length === 0) throw new ConfigError(['line 1: expected a header row, got an empty file']);
   const header = records[0].record;
-  const hasCommon = header.length === 11 && header[10] === 'common';
-  const expected = hasCommon ? [...BASE_COLUMNS, 'common'] : [...BASE_COLUMNS];
-  if (header.length !== expected.length || header.some((name, i) => name !== expected[i])) {
-    throw new ConfigError([`line 1: expected header ${expected.join(',')} (common optional), got ${header.join(',')}`]);
+  const layout = readHeader(header);
+  if (layout === undefined) {
+    throw new ConfigError([`line 1: expected header ${BASE_COLUMNS.join(',')} (then common, rt and rt2 optional, in that order), got ${header.join(',')}`]);
   }
+  const { hasCommon, reactionTimes } = layout;
+  const expected = headerColumns(hasCommon, reactionTimes);
 
   let task: TrialsTask | undefined;
   const groups = new Map<string, { subject: string; session: string; rows: PendingRow[] }>();
@@ -134,7 +169,10 @@ export function parseTrialsCsv(input: TextInput): TrialsTable {
     if (rowTask !== 'reversal' && rowTask !== 'two_stage') {
       rowError(line, 'task', `expected "reversal" or "two_stage", got ${JSON.stringify(rowTask)}`);
     }
-    if (task === undefined) task = rowTask;
+    if (task === undefined) {
+      task = rowTask;
+      if (task === 'reversal' && reactionTimes.includes('rt2')) rowError(line, 'rt2', 'a reversal file has one stage, so no rt2 column');
+    }
     else if (rowTask !== task) rowError(line, 'task', `expected ${JSON.stringify(task)} like the rows above, got ${JSON.stringify(rowTask)}`);
     if (fields[1] === '') rowError(line, 'subject', 'expected a subject id, got ""');
     if (fields[2] === '') rowError(line, 'session', 'expected a session id, got ""');
@@ -153,6 +191,7 @@ export function parseTrialsCsv(input: TextInput): TrialsTable {
   for (const { subject, session, rows } of groups.values()) {
     rows.sort((a, b) => a.trial - b.trial);
     const out = emptyTrialsSession(task, subject, session, rows.length);
+    for (const name of reactionTimes) out[name] = new Float64Array(rows.length).fill(NaN);
     for (let t = 0; t < rows.length; t++) {
       const { line, trial, fields } = rows[t];
       if (trial !== t) {
@@ -160,10 +199,11 @@ export function parseTrialsCsv(input: TextInput): TrialsTable {
         rowError(line, 'trial', `${what} in session ${JSON.stringify(session)} (trials must run 0, 1, 2, ... without gaps)`);
       }
       fillRow(out, t, fields, line, task, hasCommon);
+      reactionTimes.forEach((name, i) => (out[name]![t] = reactionTime(fields[expected.length - reactionTimes.length + i], line, name)));
     }
     sessions.push(out);
   }
-  return { task, hasCommon, sessions };
+  return { task, hasCommon, reactionTimes, sessions };
 }
 
 function fillRow(out: TrialsSession, t: number, fields: string[], line: number, task: TrialsTask, hasCommon: boolean): void {
@@ -197,6 +237,11 @@ function field(value: number): string {
   return value < 0 ? '' : String(value);
 }
 
+/** A reaction time to 0.1 ms, '' when missing. */
+function milliseconds(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '' : String(Math.round(value * 10) / 10);
+}
+
 /**
  * Write sessions (e.g. simulated runs) as a trials CSV: header, then each session's trials in
  * order, `\n` line endings, a trailing newline. `common` is written for two-stage data unless
@@ -206,7 +251,8 @@ function field(value: number): string {
  */
 export function formatTrialsCsv(sessions: readonly TrialsSession[], options: FormatTrialsCsvOptions = {}): string {
   const { includeCommon = sessions.some((s) => s.task === 'two_stage') } = options;
-  const header = includeCommon ? [...BASE_COLUMNS, 'common'] : [...BASE_COLUMNS];
+  const reactionTimes: ReactionTimeColumn[] = !options.includeReactionTimes ? [] : sessions.some((s) => s.task === 'two_stage') ? ['rt', 'rt2'] : ['rt'];
+  const header = headerColumns(includeCommon, reactionTimes);
   const lines = [header.join(',')];
   for (const s of sessions) {
     for (const [name, id] of [['subject', s.subject], ['session', s.session]]) {
@@ -226,6 +272,7 @@ export function formatTrialsCsv(sessions: readonly TrialsSession[], options: For
         field(s.reversal[t]),
       ];
       if (includeCommon) fields.push(field(s.common[t]));
+      for (const name of reactionTimes) fields.push(milliseconds(s[name]?.[t]));
       lines.push(fields.join(','));
     }
   }
@@ -235,4 +282,6 @@ export function formatTrialsCsv(sessions: readonly TrialsSession[], options: For
 export interface FormatTrialsCsvOptions {
   /** Write the 11th `common` column. Default: true when any session is two-stage. */
   includeCommon?: boolean;
+  /** Write the reaction-time columns (`rt`, and `rt2` for two-stage data) after the others, empty where a session has none. Default false. */
+  includeReactionTimes?: boolean;
 }

@@ -43,6 +43,16 @@ export interface TwoStageOptions {
   swapProb?: number;
 }
 
+/** A two-stage trial whose transitions are drawn and whose second stage is still to be chosen. */
+export interface PendingTwoStageTrial {
+  /** Second-stage state each session reached (0 or 1), S. */
+  stage2States: Int8Array;
+  /** 1 for a common transition, 0 for a rare one, S. */
+  common: Uint8Array;
+  /** End the trial with the S second-stage choices (omitted: the uniform draws `step` would use). */
+  complete(stage2Actions?: ArrayLike<number>): TrialOutcome;
+}
+
 /**
  * Fold x back into [min, max] by reflection at the bounds, as in the bounded random walks of
  * Daw et al. (2011). Repeats for steps longer than the interval.
@@ -84,6 +94,8 @@ export class TwoStageTask implements CohortTask {
   /** State mode: the rich state of each session. */
   private readonly richState: Int8Array;
   private readonly pendingReversal: Uint8Array;
+  /** A trial begun with `beginTrial` and not yet completed. */
+  private pendingTrial = false;
 
   constructor(options: TwoStageOptions) {
     const {
@@ -152,11 +164,32 @@ export class TwoStageTask implements CohortTask {
     if (stage2Actions !== undefined && typeof stage2Actions !== 'function') {
       checkChoiceColumn('stage2Actions', stage2Actions, S, 2);
     }
+    const pending = this.beginTrial(actions);
+    if (stage2Actions === undefined) return pending.complete();
+    const given = typeof stage2Actions === 'function' ? stage2Actions(pending.stage2States.slice()) : stage2Actions;
+    if (typeof stage2Actions === 'function') checkChoiceColumn('stage2Actions (from the chooser)', given, S, 2);
+    return pending.complete(given);
+  }
+
+  /**
+   * The first half of `step`, for a chooser that cannot answer at once (a person, who sees the
+   * transition before choosing again): draws the transitions and returns the states reached; the
+   * trial ends with `complete(stage2Actions)`. The draws are those of `step`, in the same order,
+   * so a seed gives the same schedule however the second-stage choice arrives. No other trial may
+   * begin before this one completes.
+   * @example
+   * const pending = task.beginTrial([0]);
+   * pending.stage2States; // [1]: a rare transition
+   * const outcome = pending.complete([1]);
+   */
+  beginTrial(actions: ArrayLike<number>): PendingTwoStageTrial {
+    const S = this.nSessions;
+    checkChoiceColumn('actions', actions, S, 2);
+    if (this.pendingTrial) throw new Error(`trial ${this.trialCount} has begun and not completed; complete it before the next one`);
     const played = Int8Array.from(actions);
     const states = new Int8Array(S);
     const chosen2 = new Int8Array(S);
     const common = new Uint8Array(S);
-    const rewards = new Float32Array(S);
     const stage2RewardProbs = Float32Array.from(this.rewardProbs);
     const actionRewardProbs = new Float32Array(S * 2);
     const betterAction = new Int8Array(S);
@@ -176,32 +209,30 @@ export class TwoStageTask implements CohortTask {
       states[s] = isCommon ? played[s] : 1 - played[s];
       chosen2[s] = stream.uniform() < 0.5 ? 0 : 1;
     }
-    if (stage2Actions !== undefined) {
-      const given = typeof stage2Actions === 'function' ? stage2Actions(states.slice()) : stage2Actions;
-      if (typeof stage2Actions === 'function') checkChoiceColumn('stage2Actions (from the chooser)', given, S, 2);
-      for (let s = 0; s < S; s++) chosen2[s] = given[s];
-    }
-    for (let s = 0; s < S; s++) {
-      const stream = this.streams[s];
-      rewards[s] = stream.uniform() < p[s * 4 + states[s] * 2 + chosen2[s]] ? 1 : 0;
-      this.advanceSchedule(s, stream);
-    }
-    const nextInputs = encodeCohortInputs(this.type, played, states, rewards, new Float64Array(S * this.nInputs));
-    return {
-      trial: this.trialCount++,
-      actions: played,
-      rewards,
-      nextInputs,
-      latent: {
-        actionRewardProbs,
-        betterAction,
-        reversal,
-        stage2States: states,
-        stage2Actions: chosen2,
-        common,
-        stage2RewardProbs,
-      },
+    this.pendingTrial = true;
+    const complete = (stage2Actions?: ArrayLike<number>): TrialOutcome => {
+      if (!this.pendingTrial) throw new Error('this trial has already completed');
+      if (stage2Actions !== undefined) {
+        checkChoiceColumn('stage2Actions', stage2Actions, S, 2);
+        for (let s = 0; s < S; s++) chosen2[s] = stage2Actions[s];
+      }
+      this.pendingTrial = false;
+      const rewards = new Float32Array(S);
+      for (let s = 0; s < S; s++) {
+        const stream = this.streams[s];
+        rewards[s] = stream.uniform() < p[s * 4 + states[s] * 2 + chosen2[s]] ? 1 : 0;
+        this.advanceSchedule(s, stream);
+      }
+      const nextInputs = encodeCohortInputs(this.type, played, states, rewards, new Float64Array(S * this.nInputs));
+      return {
+        trial: this.trialCount++,
+        actions: played,
+        rewards,
+        nextInputs,
+        latent: { actionRewardProbs, betterAction, reversal, stage2States: states, stage2Actions: chosen2, common, stage2RewardProbs },
+      };
     };
+    return { stage2States: states.slice(), common: common.slice(), complete };
   }
 
   private advanceSchedule(s: number, stream: Random): void {
