@@ -15,7 +15,8 @@ import { spectrumChart } from './charts/spectrumChart.js';
 import { stayProbabilityChart } from './charts/stayProbabilityChart.js';
 import { weightMetricsChart } from './charts/weightMetricsChart.js';
 import { connectViewer } from './socket.js';
-import { ViewerState, type AgentData, type ChartData } from './viewerState.js';
+import { ViewerState, type ChartData } from './viewerState.js';
+import { lowRankAgents, type ChartView } from './charts/chartHelpers.js';
 
 export interface ViewerStats {
   /** Redraws so far. */
@@ -39,18 +40,23 @@ declare global {
 interface ChartSpec {
   title: string;
   data: ChartData[];
-  render: (agent: AgentData, options: { width: number }) => Element;
+  render: (view: ChartView) => Element;
+  /** Whether the card applies to this run and these agents (default: always); a card that does not is hidden. */
+  applies?: (view: ChartView) => boolean;
 }
 
+const hasLowRank = (view: ChartView) => lowRankAgents(view).length > 0;
 const CHARTS: ChartSpec[] = [
   { title: 'Reward rate and P(better option) over trials', data: ['trials'], render: rewardChart },
   { title: 'Reversal-aligned choice', data: ['phases'], render: reversalCurveChart },
-  { title: 'Two-stage stay probabilities', data: ['phases'], render: stayProbabilityChart },
-  { title: 'Singular-value spectrum (recurrent weights)', data: ['spectra'], render: spectrumChart },
-  { title: 'Effective rank and γ over training', data: ['weights'], render: weightMetricsChart },
-  { title: 'Response heterogeneity over training', data: ['weights'], render: heterogeneityChart },
+  { title: 'Two-stage stay probabilities', data: ['phases'], render: stayProbabilityChart, applies: (view) => view.task === 'two_stage' },
+  { title: 'Singular-value spectrum (recurrent weights)', data: ['spectra'], render: spectrumChart, applies: hasLowRank },
+  { title: 'Effective rank and γ over training', data: ['weights'], render: weightMetricsChart, applies: hasLowRank },
+  { title: 'Response heterogeneity over training', data: ['weights'], render: heterogeneityChart, applies: hasLowRank },
   { title: 'Training losses', data: ['training'], render: lossChart },
 ];
+/** The agent menu's value for the compare view (every agent in one chart). */
+const ALL_AGENTS = '*';
 const MIN_REDRAW_MS = 100;
 /**
  * A redraw stops starting new charts after this many milliseconds and leaves the rest to a
@@ -115,8 +121,26 @@ function syncAgents(): void {
   if (shownRoster === state.roster) return;
   shownRoster = state.roster;
   const previous = agentSelect.value;
-  agentSelect.replaceChildren(...[...state.agents.values()].map(({ info }) => new Option(`${info.id} (${info.label})`, info.id)));
-  if (state.agents.has(previous)) agentSelect.value = previous;
+  agentSelect.replaceChildren(
+    new Option('all agents (compare)', ALL_AGENTS),
+    ...[...state.agents.values()].map(({ info }) => new Option(`${info.id} (${info.label})`, info.id)),
+  );
+  agentSelect.value = state.agents.has(previous) ? previous : ALL_AGENTS;
+}
+
+/** The speed menu shows the replay's speed as the status line reports it (null = max), adding an entry for a value the menu lacks (`--speed 3`). */
+function syncSpeed(speed: number | null | undefined): void {
+  if (speed === undefined || document.activeElement === speedSelect) return;
+  const value = speed === null ? 'max' : String(speed);
+  if (![...speedSelect.options].some((o) => o.value === value)) speedSelect.append(new Option(`${value}×`, value));
+  speedSelect.value = value;
+}
+
+/** The agents the charts draw: the focused one, or all of them in roster order. */
+function chartView(width: number): ChartView {
+  const all = [...state.agents.values()];
+  const focus = state.agents.get(agentSelect.value);
+  return { agents: focus ? [focus] : all, roster: all.map((a) => a.info.id), task: state.status?.task ?? '', width };
 }
 
 function draw(continuation = false): void {
@@ -129,15 +153,19 @@ function draw(continuation = false): void {
   speedSelect.disabled = token === null;
   pauseButton.disabled = token === null || !connected || status?.state !== 'running';
   resumeButton.disabled = token === null || !connected || status?.state !== 'paused';
+  if (status?.mode === 'replay') syncSpeed(status.speed);
   syncAgents();
-  const agent = state.agents.get(agentSelect.value);
-  if (agent) {
+  if (state.agents.size > 0) {
     let drawn = 0;
     for (let k = 0; k < slots.length; k++) {
       const index = (nextSlot + k) % slots.length;
       const slot = slots[index];
       const width = Math.max(280, slot.card.clientWidth - 22);
-      const key = [agent.info.id, width, ...slot.spec.data.map((d) => agent.versions[d])].join('|');
+      const view = chartView(width);
+      const applies = slot.spec.applies?.(view) ?? true;
+      slot.card.hidden = !applies;
+      if (!applies) continue;
+      const key = [agentSelect.value, state.roster, width, ...view.agents.flatMap((a) => slot.spec.data.map((d) => a.versions[d]))].join('|');
       if (key === slot.drawn) continue;
       if (drawn > 0 && performance.now() - start > REDRAW_BUDGET_MS) {
         nextSlot = index;
@@ -145,10 +173,10 @@ function draw(continuation = false): void {
         setTimeout(() => draw(true), 0);
         break;
       }
-      slot.body.replaceChildren(slot.spec.render(agent, { width }));
+      slot.body.replaceChildren(slot.spec.render(view));
       slot.drawn = key;
       drawn += 1;
-      if (index === 0) stats.trialsShown = agent.trials.x.at(-1) ?? 0;
+      if (index === 0) stats.trialsShown = Math.max(0, ...view.agents.map((a) => a.trials.x.at(-1) ?? 0));
     }
   }
   stats.redraws += 1;

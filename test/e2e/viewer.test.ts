@@ -89,7 +89,20 @@ describe.skipIf(!hasChromium)('viewer in a real browser (chromium)', () => {
     expect(status).toContain('trial 3,000 / 3,000');
     // Every chart of the selected low-rank agent drew an SVG (the two-stage bars included).
     expect(await page.locator('#charts svg').count()).toBeGreaterThanOrEqual(7);
-    expect(await page.locator('#agent option').count()).toBe(4);
+    // The compare view (the default) draws every agent in one chart, one legend entry per agent.
+    expect(await page.locator('#agent option').count()).toBe(5);
+    expect(await page.inputValue('#agent')).toBe('*');
+    const rewardCard = page.locator('.card').first();
+    for (const id of ['premature', 'mature', 'gru', 'model-based']) expect(await rewardCard.textContent()).toContain(id);
+    const cardTitles = () => page.locator('.card:not([hidden]) h2').allTextContents();
+    expect(await cardTitles()).toContain('Two-stage stay probabilities');
+    // Focus on the cognitive model: its legend names it alone, and the low-rank cards are not shown.
+    await page.selectOption('#agent', 'model-based');
+    await page.waitForFunction(() => !document.querySelector('.card')!.textContent!.includes('premature'));
+    expect(await rewardCard.textContent()).toContain('model-based');
+    expect(await cardTitles()).not.toContain('Singular-value spectrum (recurrent weights)');
+    await page.selectOption('#agent', '*');
+    await page.waitForFunction(() => document.querySelector('.card')!.textContent!.includes('premature'));
     const durations = stats.durations;
     expect(durations.length).toBeGreaterThan(5);
     console.log(`viewer redraws: ${stats.redraws}, median ${quantile(durations, 0.5).toFixed(1)} ms, ` +
