@@ -8,6 +8,7 @@
  */
 import { PROTOCOL_VERSION, type RunStatus, type ServerMessage } from '../src/protocol/viewerMessages.js';
 import { heterogeneityChart } from './charts/heterogeneityChart.js';
+import { logitDynamicsChart } from './charts/logitDynamicsChart.js';
 import { lossChart } from './charts/lossChart.js';
 import { reversalCurveChart } from './charts/reversalCurveChart.js';
 import { rewardChart } from './charts/rewardChart.js';
@@ -41,6 +42,8 @@ interface ChartSpec {
   title: string;
   data: ChartData[];
   render: (view: ChartView) => Element;
+  /** Spans two grid columns (charts with panels per trial type). */
+  wide?: boolean;
   /** Whether the card applies to this run and these agents (default: always); a card that does not is hidden. */
   applies?: (view: ChartView) => boolean;
 }
@@ -54,6 +57,7 @@ const CHARTS: ChartSpec[] = [
   { title: 'Effective rank and γ over training', data: ['weights'], render: weightMetricsChart, applies: hasLowRank },
   { title: 'Response heterogeneity over training', data: ['weights'], render: heterogeneityChart, applies: hasLowRank },
   { title: 'Training losses', data: ['training'], render: lossChart },
+  { title: 'Logit dynamics', data: ['logits'], render: logitDynamicsChart, wide: true, applies: (view) => view.agents.some((a) => a.info.nActions === 2) },
 ];
 /** The agent menu's value for the compare view (every agent in one chart). */
 const ALL_AGENTS = '*';
@@ -84,7 +88,7 @@ window.__viewerStats = stats;
 const state = new ViewerState();
 const slots = CHARTS.map((spec) => {
   const card = document.createElement('section');
-  card.className = 'card';
+  card.className = spec.wide ? 'card wide' : 'card';
   const title = document.createElement('h2');
   title.textContent = spec.title;
   const body = document.createElement('div');

@@ -4,9 +4,9 @@
  * only the charts whose data changed.
  */
 import { DecimatedSeries } from '../src/protocol/decimatedSeries.js';
-import type { AgentDelta, AgentInfo, AgentView, PhaseSummary, RunStatus, ServerMessage, Spectrum } from '../src/protocol/viewerMessages.js';
+import type { AgentDelta, AgentInfo, AgentView, LogitDynamicsView, PhaseSummary, RunStatus, ServerMessage, Spectrum } from '../src/protocol/viewerMessages.js';
 
-export type ChartData = 'trials' | 'training' | 'weights' | 'spectra' | 'phases';
+export type ChartData = 'trials' | 'training' | 'weights' | 'spectra' | 'phases' | 'logits';
 
 export interface AgentData {
   info: AgentInfo;
@@ -15,6 +15,7 @@ export interface AgentData {
   weights: DecimatedSeries;
   spectra: { first?: Spectrum; last?: Spectrum };
   phases: PhaseSummary[];
+  logitDynamics?: LogitDynamicsView;
   /** Bumped whenever that part of the data changes. */
   versions: Record<ChartData, number>;
 }
@@ -25,7 +26,8 @@ function agentFromView(view: AgentView): AgentData {
   const agent: AgentData = {
     info: view.info, trials: series(['rewardRate', 'pBetter']), training: series(['loss', 'taskLoss', 'policyLoss', 'valueLoss']),
     weights: series(['effectiveRank', 'svDecayGamma', 'responseHeterogeneity']), spectra: view.spectra, phases: view.phases,
-    versions: { trials: 1, training: 1, weights: 1, spectra: 1, phases: 1 },
+    logitDynamics: view.logitDynamics,
+    versions: { trials: 1, training: 1, weights: 1, spectra: 1, phases: 1, logits: 1 },
   };
   agent.trials.append(view.trials);
   agent.training.append(view.training);
@@ -69,6 +71,10 @@ export class ViewerState {
     if (delta.phases) {
       agent.phases = delta.phases;
       agent.versions.phases += 1;
+    }
+    if (delta.logitDynamics) {
+      agent.logitDynamics = delta.logitDynamics;
+      agent.versions.logits += 1;
     }
   }
 }

@@ -6,7 +6,8 @@
  */
 import type { AgentMetrics, TrialsBinnedOutput } from '../../src/analysis/online/analyzerState.js';
 import { DecimatedSeries } from '../../src/protocol/decimatedSeries.js';
-import type { AgentInfo, PhaseSummary, Spectrum } from '../../src/protocol/viewerMessages.js';
+import type { AgentInfo, LogitDynamicsView, PhaseSummary, Spectrum } from '../../src/protocol/viewerMessages.js';
+import type { LogitsMeasuredOutput } from '../../src/analysis/online/analyzerState.js';
 
 const TRIAL_NAMES = ['rewardRate', 'pBetter'] as const;
 const TRAINING_NAMES = ['loss', 'taskLoss', 'policyLoss', 'valueLoss'] as const;
@@ -27,6 +28,8 @@ export interface AgentState {
   spectraChanged: boolean;
   phases: PhaseSummary[];
   phasesChanged: boolean;
+  logitDynamics?: LogitDynamicsView;
+  logitsChanged: boolean;
 }
 
 const finite = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? null : value);
@@ -59,7 +62,7 @@ export function newAgentState(info: AgentInfo, binTrials: number, capacity: numb
     trials: new DecimatedSeries({ names: TRIAL_NAMES, capacity }),
     training: new DecimatedSeries({ names: TRAINING_NAMES, capacity }),
     weights: new DecimatedSeries({ names: WEIGHT_NAMES, capacity }),
-    pending: newPending(), spectra: {}, spectraChanged: false, phases: [], phasesChanged: false,
+    pending: newPending(), spectra: {}, spectraChanged: false, phases: [], phasesChanged: false, logitsChanged: false,
   };
 }
 
@@ -82,4 +85,15 @@ export function addBin(agent: AgentState, bin: TrialsBinnedOutput, ended: boolea
   wide.trials += bin.trials;
   agent.trialsPlayed = bin.trialsPlayed;
   if (wide.trials >= agent.binTrials || ended) closeBin(agent);
+}
+
+/** The analyzer's logit dynamics as the protocol carries them (NaN fits as null). */
+export function logitDynamicsView(output: LogitsMeasuredOutput): LogitDynamicsView {
+  return {
+    episodes: output.episodes, source: output.source,
+    types: output.types.map((t) => ({
+      label: t.label, action: t.action, reward: t.reward, transition: t.transition, n: t.n,
+      slope: finite(t.slope), intercept: finite(t.intercept), bins: t.bins,
+    })),
+  };
 }

@@ -12,7 +12,7 @@ import {
   PROTOCOL_VERSION, type AgentDelta, type AgentView, type ClientMessage, type RunMode,
   type RunState, type RunStatus, type SnapshotMessage, type Spectrum, type UpdateMessage,
 } from '../../src/protocol/viewerMessages.js';
-import { addBin, closeBin, newAgentState, newPending, phaseSummaries, type AgentState } from './agentSeries.js';
+import { addBin, closeBin, logitDynamicsView, newAgentState, newPending, phaseSummaries, type AgentState } from './agentSeries.js';
 
 /** What viewers may do to the run; absent entries are refused with a notice. */
 export interface RunControls {
@@ -113,7 +113,7 @@ export class ViewerHub {
     this.dirty = true;
   }
 
-  /** Relay one analyzer output (`trials.binned`, `weights.measured`, `metrics.updated`). */
+  /** Relay one analyzer output (`trials.binned`, `weights.measured`, `metrics.updated`, `logits.measured`). */
   analysis(output: AnalyzerOutput): void {
     const agent = this.agents.get(output.agent);
     if (!agent) return;
@@ -135,6 +135,10 @@ export class ViewerHub {
       case 'metrics.updated':
         agent.phases = phaseSummaries(output.metrics);
         agent.phasesChanged = true;
+        break;
+      case 'logits.measured':
+        agent.logitDynamics = logitDynamicsView(output);
+        agent.logitsChanged = true;
         break;
     }
     this.dirty = true;
@@ -196,7 +200,7 @@ export class ViewerHub {
   snapshot(): SnapshotMessage {
     const agents: AgentView[] = [...this.agents.values()].map((agent) => ({
       info: agent.info, trials: agent.trials.columns(), training: agent.training.columns(), weights: agent.weights.columns(),
-      spectra: { ...agent.spectra }, phases: agent.phases,
+      spectra: { ...agent.spectra }, phases: agent.phases, ...(agent.logitDynamics && { logitDynamics: agent.logitDynamics }),
     }));
     return { type: 'snapshot', v: PROTOCOL_VERSION, status: this.runStatus(), agents };
   }
@@ -215,8 +219,9 @@ export class ViewerHub {
       if (pending.weights.length > 0) delta.weights = pending.weights.columns();
       if (agent.spectraChanged) delta.spectra = { ...agent.spectra };
       if (agent.phasesChanged) delta.phases = agent.phases;
+      if (agent.logitsChanged && agent.logitDynamics) delta.logitDynamics = agent.logitDynamics;
       agent.pending = newPending();
-      agent.spectraChanged = agent.phasesChanged = false;
+      agent.spectraChanged = agent.phasesChanged = agent.logitsChanged = false;
       if (Object.keys(delta).length > 1) agents.push(delta);
     }
     return { type: 'update', v: PROTOCOL_VERSION, status: this.runStatus(), agents };

@@ -30,6 +30,14 @@ const phase = z.object({
   stayTable: stayTable.optional(),
   modelBasedIndex: num.optional(),
 });
+/** The logit dynamics of one trial type (Ji-An et al. 2025): ΔL = intercept + slope · L, and the mean ΔL in bins of L. */
+const trialTypeDynamics = z.object({
+  label: z.string(), action: count, reward: count, transition: z.enum(['common', 'rare']).nullable(),
+  n: count, slope: num, intercept: num,
+  bins: z.object({ logit: z.array(z.number()), change: z.array(z.number()), count: z.array(count) }),
+});
+/** Logit dynamics over the last `episodes` episodes, read from the acting agent's policy or (imitation) the learner's. */
+const logitDynamics = z.object({ episodes: count, source: z.enum(['policy', 'learnerPolicy']), types: z.array(trialTypeDynamics) });
 const status = z.object({
   mode: runMode, state: runState, scenario: z.string(), task: z.string(),
   /** Trials played so far (per agent, the furthest agent). */
@@ -56,11 +64,13 @@ const agentView = z.object({
   weights: series,
   spectra,
   phases: z.array(phase),
+  /** Two-action agents, after their first episode. */
+  logitDynamics: logitDynamics.optional(),
 });
 /** New data about one agent since the last update; series carry appended entries only. */
 const agentDelta = z.object({
   id: z.string(), trials: series.optional(), training: series.optional(), weights: series.optional(),
-  spectra: spectra.optional(), phases: z.array(phase).optional(),
+  spectra: spectra.optional(), phases: z.array(phase).optional(), logitDynamics: logitDynamics.optional(),
 });
 const snapshotMessage = z.object({ type: z.literal('snapshot'), v, status, agents: z.array(agentView) });
 const updateMessage = z.object({ type: z.literal('update'), v, status, agents: z.array(agentDelta) });
@@ -82,6 +92,7 @@ export type SeriesColumns = z.output<typeof series>;
 export type StaySummary = z.output<typeof stayTable>;
 export type PhaseSummary = z.output<typeof phase>;
 export type Spectrum = z.output<typeof spectrum>;
+export type LogitDynamicsView = z.output<typeof logitDynamics>;
 export type AgentView = z.output<typeof agentView>;
 export type AgentDelta = z.output<typeof agentDelta>;
 export type SnapshotMessage = z.output<typeof snapshotMessage>;

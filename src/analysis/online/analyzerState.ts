@@ -9,11 +9,14 @@
  *   viewer's reward series), and for the partial bin when the run ends or `finish` is called;
  * - `weights.measured` for each `weights.updated` (spectrum, effective rank, γ, nuclear norm,
  *   heterogeneity through the exact k×k route of weightMetrics.ts);
- * - `metrics.updated` after each episode of an agent: rolling and per-phase metrics (phaseAccumulator.ts).
+ * - `metrics.updated` after each episode of an agent: rolling and per-phase metrics (phaseAccumulator.ts);
+ * - `logits.measured` after each episode of a two-action agent: the logit dynamics of the last
+ *   `windowEpisodes` episodes (logitDynamicsAccumulator.ts; the learner's policy under imitation).
  */
 import type { AgentInfo, PhaseInfo, RunEvent, TrainingUpdatedEvent, TrialCompletedEvent } from '../../protocol/events.js';
 import { stayCell } from '../stayCounts.js';
 import { measureSerializedWeights, type WeightMetrics } from '../weightMetrics.js';
+import { LogitDynamicsAccumulator, type TrialTypeLogitDynamics } from './logitDynamicsAccumulator.js';
 import { PhaseAccumulator, type PhaseMetrics } from './phaseAccumulator.js';
 
 export interface AnalyzerSettings {
@@ -51,7 +54,16 @@ export interface TrialsBinnedOutput {
   better: number;
 }
 export interface WeightsMeasuredOutput { type: 'weights.measured'; agent: string; weights: WeightMetrics }
-export type AnalyzerOutput = MetricsUpdatedOutput | TrialsBinnedOutput | WeightsMeasuredOutput;
+export interface LogitsMeasuredOutput {
+  type: 'logits.measured';
+  agent: string;
+  /** Episodes the dynamics cover (the last `windowEpisodes`). */
+  episodes: number;
+  /** Whose policy: the acting agent's, or under imitation the learner's (choices are the teacher's). */
+  source: 'policy' | 'learnerPolicy';
+  types: TrialTypeLogitDynamics[];
+}
+export type AnalyzerOutput = MetricsUpdatedOutput | TrialsBinnedOutput | WeightsMeasuredOutput | LogitsMeasuredOutput;
 export type AnalyzerEmit = (output: AnalyzerOutput) => void;
 
 interface AgentAccumulator {
@@ -69,6 +81,9 @@ interface AgentAccumulator {
   bin: { trials: number; samples: number; reward: number; better: number };
   training?: TrainingUpdatedEvent;
   weights?: WeightMetrics;
+  /** Two-action agents: the live logit dynamics, and whose policy fed it last. */
+  logits?: LogitDynamicsAccumulator;
+  logitSource: LogitsMeasuredOutput['source'];
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
@@ -89,7 +104,7 @@ export class AnalyzerState {
       case 'run.started':
         this.phaseInfo = event.phases;
         this.agents.clear();
-        for (const info of event.agents) this.agents.set(info.id, newAgent(info));
+        for (const info of event.agents) this.agents.set(info.id, newAgent(info, event.task === 'two_stage', this.settings.windowEpisodes));
         return;
       case 'episode.started': {
         const agent = this.agents.get(event.agent);
@@ -97,6 +112,7 @@ export class AnalyzerState {
         agent.lag.fill(-1);
         agent.prevAction.fill(-1);
         agent.episode = { reward: 0, better: 0, trials: 0 };
+        agent.logits?.startEpisode();
         return;
       }
       case 'trial.completed':
@@ -109,6 +125,10 @@ export class AnalyzerState {
         if (agent.ring.length > this.settings.windowEpisodes) agent.ring.shift();
         agent.episodes += 1;
         emit({ type: 'metrics.updated', agent: event.agent, metrics: this.agentMetrics(event.agent)! });
+        if (agent.logits) {
+          agent.logits.endEpisode();
+          emit({ type: 'logits.measured', agent: event.agent, episodes: agent.logits.episodes, source: agent.logitSource, types: agent.logits.summary() });
+        }
         return;
       }
       case 'training.updated': {
@@ -170,6 +190,11 @@ export class AnalyzerState {
         prevCommon[s] = common[s];
       }
     }
+    if (agent.logits) {
+      const { learnerPolicy } = event;
+      agent.logitSource = learnerPolicy ? 'learnerPolicy' : 'policy';
+      agent.logits.add(learnerPolicy ?? event.policy, actions, rewards, common);
+    }
     acc.trials += nSessions;
     acc.reward += reward;
     acc.better += better;
@@ -217,9 +242,11 @@ export class AnalyzerState {
   }
 }
 
-function newAgent(info: AgentInfo): AgentAccumulator {
+function newAgent(info: AgentInfo, twoStage: boolean, windowEpisodes: number): AgentAccumulator {
   const S = info.nSessions;
+  const logits = info.nActions === 2 ? new LogitDynamicsAccumulator({ nSessions: S, byTransition: twoStage, windowEpisodes }) : undefined;
   return {
+    logits, logitSource: 'policy',
     info, lag: new Int32Array(S).fill(-1), prevAction: new Int8Array(S).fill(-1), prevRewarded: new Uint8Array(S), prevCommon: new Uint8Array(S),
     phases: new Map(), episode: { reward: 0, better: 0, trials: 0 }, ring: [], episodes: 0, trialsPlayed: 0,
     bin: { trials: 0, samples: 0, reward: 0, better: 0 },
