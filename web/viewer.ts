@@ -8,6 +8,7 @@
  */
 import { PROTOCOL_VERSION, type RunStatus, type ServerMessage } from '../src/protocol/viewerMessages.js';
 import { heterogeneityChart } from './charts/heterogeneityChart.js';
+import { latentDynamicsChart } from './charts/latentDynamicsChart.js';
 import { logitDynamicsChart } from './charts/logitDynamicsChart.js';
 import { lossChart } from './charts/lossChart.js';
 import { reversalCurveChart } from './charts/reversalCurveChart.js';
@@ -57,6 +58,7 @@ const CHARTS: ChartSpec[] = [
   { title: 'Effective rank and γ over training', data: ['weights'], render: weightMetricsChart, applies: hasLowRank },
   { title: 'Response heterogeneity over training', data: ['weights'], render: heterogeneityChart, applies: hasLowRank },
   { title: 'Training losses', data: ['training'], render: lossChart },
+  { title: 'Latent dynamics', data: ['latent'], render: latentDynamicsChart, wide: true, applies: hasLowRank },
   { title: 'Logit dynamics', data: ['logits'], render: logitDynamicsChart, wide: true, applies: (view) => view.agents.some((a) => a.info.nActions === 2) },
 ];
 /** The agent menu's value for the compare view (every agent in one chart). */

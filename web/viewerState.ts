@@ -4,9 +4,9 @@
  * only the charts whose data changed.
  */
 import { DecimatedSeries } from '../src/protocol/decimatedSeries.js';
-import type { AgentDelta, AgentInfo, AgentView, LogitDynamicsView, PhaseSummary, RunStatus, ServerMessage, Spectrum } from '../src/protocol/viewerMessages.js';
+import type { AgentDelta, AgentInfo, AgentView, LatentDynamicsView, LogitDynamicsView, PhaseSummary, RunStatus, ServerMessage, Spectrum } from '../src/protocol/viewerMessages.js';
 
-export type ChartData = 'trials' | 'training' | 'weights' | 'spectra' | 'phases' | 'logits';
+export type ChartData = 'trials' | 'training' | 'weights' | 'spectra' | 'phases' | 'logits' | 'latent';
 
 export interface AgentData {
   info: AgentInfo;
@@ -16,6 +16,7 @@ export interface AgentData {
   spectra: { first?: Spectrum; last?: Spectrum };
   phases: PhaseSummary[];
   logitDynamics?: LogitDynamicsView;
+  latentDynamics?: LatentDynamicsView;
   /** Bumped whenever that part of the data changes. */
   versions: Record<ChartData, number>;
 }
@@ -26,8 +27,8 @@ function agentFromView(view: AgentView): AgentData {
   const agent: AgentData = {
     info: view.info, trials: series(['rewardRate', 'pBetter']), training: series(['loss', 'taskLoss', 'policyLoss', 'valueLoss']),
     weights: series(['effectiveRank', 'svDecayGamma', 'responseHeterogeneity']), spectra: view.spectra, phases: view.phases,
-    logitDynamics: view.logitDynamics,
-    versions: { trials: 1, training: 1, weights: 1, spectra: 1, phases: 1, logits: 1 },
+    logitDynamics: view.logitDynamics, latentDynamics: view.latentDynamics,
+    versions: { trials: 1, training: 1, weights: 1, spectra: 1, phases: 1, logits: 1, latent: 1 },
   };
   agent.trials.append(view.trials);
   agent.training.append(view.training);
@@ -75,6 +76,10 @@ export class ViewerState {
     if (delta.logitDynamics) {
       agent.logitDynamics = delta.logitDynamics;
       agent.versions.logits += 1;
+    }
+    if (delta.latentDynamics) {
+      agent.latentDynamics = delta.latentDynamics;
+      agent.versions.latent += 1;
     }
   }
 }

@@ -6,8 +6,8 @@
  */
 import type { AgentMetrics, TrialsBinnedOutput } from '../../src/analysis/online/analyzerState.js';
 import { DecimatedSeries } from '../../src/protocol/decimatedSeries.js';
-import type { AgentInfo, LogitDynamicsView, PhaseSummary, Spectrum } from '../../src/protocol/viewerMessages.js';
-import type { LogitsMeasuredOutput } from '../../src/analysis/online/analyzerState.js';
+import type { AgentInfo, LatentDynamicsView, LogitDynamicsView, PhaseSummary, Spectrum } from '../../src/protocol/viewerMessages.js';
+import type { LatentMeasuredOutput, LogitsMeasuredOutput } from '../../src/analysis/online/analyzerState.js';
 
 const TRIAL_NAMES = ['rewardRate', 'pBetter'] as const;
 const TRAINING_NAMES = ['loss', 'taskLoss', 'policyLoss', 'valueLoss'] as const;
@@ -30,6 +30,8 @@ export interface AgentState {
   phasesChanged: boolean;
   logitDynamics?: LogitDynamicsView;
   logitsChanged: boolean;
+  latentDynamics?: LatentDynamicsView;
+  latentChanged: boolean;
 }
 
 const finite = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? null : value);
@@ -62,7 +64,7 @@ export function newAgentState(info: AgentInfo, binTrials: number, capacity: numb
     trials: new DecimatedSeries({ names: TRIAL_NAMES, capacity }),
     training: new DecimatedSeries({ names: TRAINING_NAMES, capacity }),
     weights: new DecimatedSeries({ names: WEIGHT_NAMES, capacity }),
-    pending: newPending(), spectra: {}, spectraChanged: false, phases: [], phasesChanged: false, logitsChanged: false,
+    pending: newPending(), spectra: {}, spectraChanged: false, phases: [], phasesChanged: false, logitsChanged: false, latentChanged: false,
   };
 }
 
@@ -95,5 +97,18 @@ export function logitDynamicsView(output: LogitsMeasuredOutput): LogitDynamicsVi
       label: t.label, action: t.action, reward: t.reward, transition: t.transition, n: t.n,
       slope: finite(t.slope), intercept: finite(t.intercept), bins: t.bins,
     })),
+  };
+}
+
+const finiteAll = (values: ArrayLike<number>) => Array.from(values, (v) => finite(v));
+
+/** The analyzer's latent phase portrait as the protocol carries it (the plane's basis stays in the analyzer). */
+export function latentDynamicsView({ update, portrait }: LatentMeasuredOutput): LatentDynamicsView {
+  const { flow } = portrait;
+  return {
+    update, gains: finiteAll(portrait.gains),
+    flow: { z1: finiteAll(flow.z1), z2: finiteAll(flow.z2), dz1: finiteAll(flow.dz1), dz2: finiteAll(flow.dz2) },
+    fixedPoints: portrait.fixedPoints.map((p) => ({ z1: finite(p.z1), z2: finite(p.z2), stable: p.stable, maxModulus: finite(p.maxModulus) })),
+    trajectories: portrait.trajectories.map((t) => ({ z1: finiteAll(t.z1), z2: finiteAll(t.z2), labels: t.labels })),
   };
 }

@@ -12,7 +12,7 @@ import {
   PROTOCOL_VERSION, type AgentDelta, type AgentView, type ClientMessage, type RunMode,
   type RunState, type RunStatus, type SnapshotMessage, type Spectrum, type UpdateMessage,
 } from '../../src/protocol/viewerMessages.js';
-import { addBin, closeBin, logitDynamicsView, newAgentState, newPending, phaseSummaries, type AgentState } from './agentSeries.js';
+import { addBin, closeBin, latentDynamicsView, logitDynamicsView, newAgentState, newPending, phaseSummaries, type AgentState } from './agentSeries.js';
 
 /** What viewers may do to the run; absent entries are refused with a notice. */
 export interface RunControls {
@@ -113,7 +113,7 @@ export class ViewerHub {
     this.dirty = true;
   }
 
-  /** Relay one analyzer output (`trials.binned`, `weights.measured`, `metrics.updated`, `logits.measured`). */
+  /** Relay one analyzer output (`trials.binned`, `weights.measured`, `metrics.updated`, `logits.measured`, `latent.measured`). */
   analysis(output: AnalyzerOutput): void {
     const agent = this.agents.get(output.agent);
     if (!agent) return;
@@ -139,6 +139,10 @@ export class ViewerHub {
       case 'logits.measured':
         agent.logitDynamics = logitDynamicsView(output);
         agent.logitsChanged = true;
+        break;
+      case 'latent.measured':
+        agent.latentDynamics = latentDynamicsView(output);
+        agent.latentChanged = true;
         break;
     }
     this.dirty = true;
@@ -200,7 +204,7 @@ export class ViewerHub {
   snapshot(): SnapshotMessage {
     const agents: AgentView[] = [...this.agents.values()].map((agent) => ({
       info: agent.info, trials: agent.trials.columns(), training: agent.training.columns(), weights: agent.weights.columns(),
-      spectra: { ...agent.spectra }, phases: agent.phases, ...(agent.logitDynamics && { logitDynamics: agent.logitDynamics }),
+      spectra: { ...agent.spectra }, phases: agent.phases, ...(agent.logitDynamics && { logitDynamics: agent.logitDynamics }), ...(agent.latentDynamics && { latentDynamics: agent.latentDynamics }),
     }));
     return { type: 'snapshot', v: PROTOCOL_VERSION, status: this.runStatus(), agents };
   }
@@ -220,8 +224,9 @@ export class ViewerHub {
       if (agent.spectraChanged) delta.spectra = { ...agent.spectra };
       if (agent.phasesChanged) delta.phases = agent.phases;
       if (agent.logitsChanged && agent.logitDynamics) delta.logitDynamics = agent.logitDynamics;
+      if (agent.latentChanged && agent.latentDynamics) delta.latentDynamics = agent.latentDynamics;
       agent.pending = newPending();
-      agent.spectraChanged = agent.phasesChanged = agent.logitsChanged = false;
+      agent.spectraChanged = agent.phasesChanged = agent.logitsChanged = agent.latentChanged = false;
       if (Object.keys(delta).length > 1) agents.push(delta);
     }
     return { type: 'update', v: PROTOCOL_VERSION, status: this.runStatus(), agents };

@@ -38,6 +38,20 @@ const trialTypeDynamics = z.object({
 });
 /** Logit dynamics over the last `episodes` episodes, read from the acting agent's policy or (imitation) the learner's. */
 const logitDynamics = z.object({ episodes: count, source: z.enum(['policy', 'learnerPolicy']), types: z.array(trialTypeDynamics) });
+/**
+ * Latent phase portrait of a low-rank agent's published weights (Mastrogiuseppe & Ostojic 2018):
+ * in the plane of its two leading latent coordinates, the flow of the autonomous map under the
+ * resting input, its fixed points and a few sessions' trajectories over the last trials.
+ */
+const latentDynamics = z.object({
+  update: count,
+  /** Singular values of W along the plane's two axes. */
+  gains: z.array(num),
+  flow: z.object({ z1: z.array(num), z2: z.array(num), dz1: z.array(num), dz2: z.array(num) }),
+  fixedPoints: z.array(z.object({ z1: num, z2: num, stable: z.boolean(), maxModulus: num })),
+  /** Per session: projected states and the outcome each took in (`a1r0`, `start`). */
+  trajectories: z.array(z.object({ z1: z.array(num), z2: z.array(num), labels: z.array(z.string()) })),
+});
 const status = z.object({
   mode: runMode, state: runState, scenario: z.string(), task: z.string(),
   /** Trials played so far (per agent, the furthest agent). */
@@ -66,11 +80,14 @@ const agentView = z.object({
   phases: z.array(phase),
   /** Two-action agents, after their first episode. */
   logitDynamics: logitDynamics.optional(),
+  /** Low-rank agents, after their first published weights. */
+  latentDynamics: latentDynamics.optional(),
 });
 /** New data about one agent since the last update; series carry appended entries only. */
 const agentDelta = z.object({
   id: z.string(), trials: series.optional(), training: series.optional(), weights: series.optional(),
   spectra: spectra.optional(), phases: z.array(phase).optional(), logitDynamics: logitDynamics.optional(),
+  latentDynamics: latentDynamics.optional(),
 });
 const snapshotMessage = z.object({ type: z.literal('snapshot'), v, status, agents: z.array(agentView) });
 const updateMessage = z.object({ type: z.literal('update'), v, status, agents: z.array(agentDelta) });
@@ -93,6 +110,7 @@ export type StaySummary = z.output<typeof stayTable>;
 export type PhaseSummary = z.output<typeof phase>;
 export type Spectrum = z.output<typeof spectrum>;
 export type LogitDynamicsView = z.output<typeof logitDynamics>;
+export type LatentDynamicsView = z.output<typeof latentDynamics>;
 export type AgentView = z.output<typeof agentView>;
 export type AgentDelta = z.output<typeof agentDelta>;
 export type SnapshotMessage = z.output<typeof snapshotMessage>;

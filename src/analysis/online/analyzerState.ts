@@ -10,12 +10,17 @@
  * - `weights.measured` for each `weights.updated` (spectrum, effective rank, γ, nuclear norm,
  *   heterogeneity through the exact k×k route of weightMetrics.ts);
  * - `metrics.updated` after each episode of an agent: rolling and per-phase metrics (phaseAccumulator.ts);
+ * - `latent.measured` for each `weights.updated` of a low-rank agent: its latent phase portrait
+ *   (latentDynamicsTracker.ts: flow, fixed points, the last episode's trajectories);
  * - `logits.measured` after each episode of a two-action agent: the logit dynamics of the last
  *   `windowEpisodes` episodes (logitDynamicsAccumulator.ts; the learner's policy under imitation).
  */
 import type { AgentInfo, PhaseInfo, RunEvent, TrainingUpdatedEvent, TrialCompletedEvent } from '../../protocol/events.js';
 import { stayCell } from '../stayCounts.js';
 import { measureSerializedWeights, type WeightMetrics } from '../weightMetrics.js';
+import type { LatentPhasePortrait } from '../latentPhasePortrait.js';
+import { parseTaskType } from '../../tasks/encoding.js';
+import { LatentDynamicsTracker } from './latentDynamicsTracker.js';
 import { LogitDynamicsAccumulator, type TrialTypeLogitDynamics } from './logitDynamicsAccumulator.js';
 import { PhaseAccumulator, type PhaseMetrics } from './phaseAccumulator.js';
 
@@ -63,7 +68,8 @@ export interface LogitsMeasuredOutput {
   source: 'policy' | 'learnerPolicy';
   types: TrialTypeLogitDynamics[];
 }
-export type AnalyzerOutput = MetricsUpdatedOutput | TrialsBinnedOutput | WeightsMeasuredOutput | LogitsMeasuredOutput;
+export interface LatentMeasuredOutput { type: 'latent.measured'; agent: string; update: number; portrait: LatentPhasePortrait }
+export type AnalyzerOutput = MetricsUpdatedOutput | TrialsBinnedOutput | WeightsMeasuredOutput | LogitsMeasuredOutput | LatentMeasuredOutput;
 export type AnalyzerEmit = (output: AnalyzerOutput) => void;
 
 interface AgentAccumulator {
@@ -84,6 +90,8 @@ interface AgentAccumulator {
   /** Two-action agents: the live logit dynamics, and whose policy fed it last. */
   logits?: LogitDynamicsAccumulator;
   logitSource: LogitsMeasuredOutput['source'];
+  /** Low-rank agents: the inputs behind the latent trajectories. */
+  latent?: LatentDynamicsTracker;
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
@@ -104,7 +112,11 @@ export class AnalyzerState {
       case 'run.started':
         this.phaseInfo = event.phases;
         this.agents.clear();
-        for (const info of event.agents) this.agents.set(info.id, newAgent(info, event.task === 'two_stage', this.settings.windowEpisodes));
+        for (const info of event.agents) {
+          const agent = newAgent(info, event.task === 'two_stage', this.settings.windowEpisodes);
+          if (info.kind === 'low_rank') agent.latent = new LatentDynamicsTracker({ task: parseTaskType(event.task), trialsPerEpisode: event.trialsPerEpisode, nSessions: info.nSessions });
+          this.agents.set(info.id, agent);
+        }
         return;
       case 'episode.started': {
         const agent = this.agents.get(event.agent);
@@ -113,6 +125,7 @@ export class AnalyzerState {
         agent.prevAction.fill(-1);
         agent.episode = { reward: 0, better: 0, trials: 0 };
         agent.logits?.startEpisode();
+        agent.latent?.startEpisode();
         return;
       }
       case 'trial.completed':
@@ -124,6 +137,7 @@ export class AnalyzerState {
         agent.ring.push(agent.episode);
         if (agent.ring.length > this.settings.windowEpisodes) agent.ring.shift();
         agent.episodes += 1;
+        agent.latent?.endEpisode();
         emit({ type: 'metrics.updated', agent: event.agent, metrics: this.agentMetrics(event.agent)! });
         if (agent.logits) {
           agent.logits.endEpisode();
@@ -141,6 +155,8 @@ export class AnalyzerState {
         if (!agent) return;
         agent.weights = measureSerializedWeights(event.model, event.probe, event.update);
         if (agent.weights) emit({ type: 'weights.measured', agent: event.agent, weights: agent.weights });
+        const portrait = agent.latent?.measure(event.model, event.probe);
+        if (portrait) emit({ type: 'latent.measured', agent: event.agent, update: event.update, portrait });
         return;
       }
       case 'run.completed':
@@ -195,6 +211,7 @@ export class AnalyzerState {
       agent.logitSource = learnerPolicy ? 'learnerPolicy' : 'policy';
       agent.logits.add(learnerPolicy ?? event.policy, actions, rewards, common);
     }
+    agent.latent?.add(event.trial, actions, rewards, event.stage2States);
     acc.trials += nSessions;
     acc.reward += reward;
     acc.better += better;

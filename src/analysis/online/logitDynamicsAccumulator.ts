@@ -6,6 +6,8 @@
  * Pairs (t, t + 1) are taken within an episode. The sums cover the last `windowEpisodes` episodes
  * (a ring of per-episode sums), so a learning agent shows its current strategy: per type the
  * least-squares line ΔL = intercept + slope · L (fitLineFromSums) and the mean ΔL in bins of L.
+ * Bins are even in asinh(L / 0.25): fine near L = 0, where an untrained network's logits sit, and
+ * coarse out at |L| ≈ β, where a confident cognitive model's sit.
  */
 import { ConfigError, checkInteger, checkNumber } from '../../validation.js';
 import { fitLineFromSums, type LineFit } from '../logitDynamics.js';
@@ -17,7 +19,7 @@ export interface LogitDynamicsAccumulatorOptions {
   byTransition: boolean;
   /** Episodes the sums cover (default 20). */
   windowEpisodes?: number;
-  /** Bins of L span [−logitRange, logitRange] (default 8); points outside count in the fit only. */
+  /** Bins of L span [−logitRange, logitRange] (default 8), even in asinh(L / 0.25); points outside count in the fit only. */
   logitRange?: number;
   /** Bins of L (default 32). */
   nBins?: number;
@@ -37,6 +39,8 @@ export interface TrialTypeLogitDynamics extends LineFit {
 
 /** Per type: n, Σx, Σy, Σxx, Σxy, Σyy, then per bin Σx, Σy, n. */
 const FIT = 6;
+/** L at which the bins turn from even in L to even in log |L|. */
+const BIN_SCALE = 0.25;
 
 /** Log-odds of option 1 over 0 from probabilities (a zero probability is floored so L stays finite). */
 export const logOdds = (p0: number, p1: number) => Math.log(Math.max(p1, 1e-12)) - Math.log(Math.max(p0, 1e-12));
@@ -95,6 +99,7 @@ export class LogitDynamicsAccumulator {
     const S = this.previousType.length;
     if (policy.length !== 2 * S) throw new ConfigError([`policy must hold ${S}×2 probabilities (two actions), got ${policy.length}`]);
     const { nBins, logitRange, stride, episode } = this;
+    const binRange = Math.asinh(logitRange / BIN_SCALE);
     for (let s = 0; s < S; s++) {
       const logit = logOdds(policy[2 * s], policy[2 * s + 1]);
       const type = this.previousType[s];
@@ -108,7 +113,7 @@ export class LogitDynamicsAccumulator {
         episode[o + 3] += x * x;
         episode[o + 4] += x * y;
         episode[o + 5] += y * y;
-        const bin = Math.floor(((x + logitRange) / (2 * logitRange)) * nBins);
+        const bin = Math.floor(((Math.asinh(x / BIN_SCALE) + binRange) / (2 * binRange)) * nBins);
         if (bin >= 0 && bin < nBins) {
           const b = o + FIT + 3 * bin;
           episode[b] += x;
