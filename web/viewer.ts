@@ -77,6 +77,11 @@ const statusLine = $('status');
 const agentSelect = $<HTMLSelectElement>('agent');
 const speedControl = $('speed-control');
 const speedSelect = $<HTMLSelectElement>('speed');
+const timelineControl = $('timeline-control');
+const timeline = $<HTMLInputElement>('timeline');
+const timelineValue = $('timeline-value');
+/** True while the user holds the timeline's thumb: the run's position must not move it. */
+let draggingTimeline = false;
 const pauseButton = $<HTMLButtonElement>('pause');
 const resumeButton = $<HTMLButtonElement>('resume');
 const notice = $('notice');
@@ -160,6 +165,13 @@ function draw(continuation = false): void {
   pauseButton.disabled = token === null || !connected || status?.state !== 'running';
   resumeButton.disabled = token === null || !connected || status?.state !== 'paused';
   if (status?.mode === 'replay') syncSpeed(status.speed);
+  timelineControl.hidden = status?.mode !== 'replay' || status.totalEpisodes === undefined;
+  timeline.disabled = token === null || !connected || (status?.state !== 'running' && status?.state !== 'paused');
+  if (status?.mode === 'replay' && !draggingTimeline) {
+    timeline.max = String(status.totalEpisodes ?? 0);
+    timeline.value = String(status.episodes);
+    timelineValue.textContent = `${status.episodes} / ${status.totalEpisodes ?? '?'}`;
+  }
   syncAgents();
   if (state.agents.size > 0) {
     let drawn = 0;
@@ -223,6 +235,15 @@ resumeButton.addEventListener('click', () => socket.send({ type: 'resume', v: PR
 speedSelect.addEventListener('change', () => {
   const value = speedSelect.value;
   socket.send({ type: 'speed', v: PROTOCOL_VERSION, speed: value === 'max' ? 'max' : Number(value) });
+});
+// The timeline seeks when the thumb is released (a drag sends one seek, not one per pixel).
+timeline.addEventListener('input', () => {
+  draggingTimeline = true;
+  timelineValue.textContent = `${timeline.value} / ${timeline.max}`;
+});
+timeline.addEventListener('change', () => {
+  draggingTimeline = false;
+  socket.send({ type: 'seek', v: PROTOCOL_VERSION, episode: Number(timeline.value) });
 });
 agentSelect.addEventListener('change', requestRedraw);
 window.addEventListener('resize', requestRedraw);

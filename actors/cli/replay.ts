@@ -1,12 +1,14 @@
 /**
  * `brain-rnn replay FILE [--speed X] [--no-serve] [--host H] [--port N] [--exit]`: re-emit a
  * recording through the bus to a fresh analyzer (no agent is recomputed), show it in the viewer
- * (pause, resume and speed work from the page), and print the same summary table as the live run.
+ * (pause, resume, speed and the episode timeline work from the page), and print the same summary
+ * table as the live run.
  */
 import type { Command } from 'commander';
 import { ReplayPacer } from '../io/replayPacer.js';
 import { runReplay } from '../io/replayRun.js';
 import { finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
+import type { HubState } from '../server/viewerHub.js';
 import { addServeOptions } from './serveFlags.js';
 import { formatFailure, formatSummary } from '../../src/analysis/online/formatSummary.js';
 import type { RunFailedEvent } from '../../src/protocol/events.js';
@@ -28,7 +30,7 @@ export function registerReplayCommand(program: Command): void {
     .action(async (path: string, flags: ReplayFlags) => {
       const viewer = await startViewer(flags, { mode: 'replay', speed: flags.speed });
       const pacer = new ReplayPacer({ speed: flags.speed });
-      viewer?.hub.setControls({ pause: () => pacer.pause(), resume: () => pacer.resume(), setSpeed: (speed) => pacer.setSpeed(speed) });
+      viewer?.hub.setControls({ pause: () => pacer.pause(), resume: () => pacer.resume(), setSpeed: (speed) => pacer.setSpeed(speed), seek: (episode) => pacer.requestSeek(episode) });
       let result;
       let failed: RunFailedEvent | undefined;
       try {
@@ -40,6 +42,8 @@ export function registerReplayCommand(program: Command): void {
             viewer?.hub.event(event);
           },
           onAnalysis: viewer && ((output) => viewer.hub.analysis(output)),
+          // The page's timeline: the hub's state is snapshotted and restored with the analyzer's.
+          ...(viewer && { seeking: { capture: () => viewer.hub.captureState(), restore: (state) => viewer.hub.restoreState(state as HubState) } }),
         });
       } catch (error) {
         await viewer?.server.close();

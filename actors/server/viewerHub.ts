@@ -12,6 +12,7 @@ import {
   PROTOCOL_VERSION, type AgentDelta, type AgentView, type ClientMessage, type RunMode,
   type RunState, type RunStatus, type SnapshotMessage, type Spectrum, type UpdateMessage,
 } from '../../src/protocol/viewerMessages.js';
+import { cloneState } from '../../src/cloneState.js';
 import { addBin, closeBin, latentDynamicsView, logitDynamicsView, newAgentState, newPending, phaseSummaries, type AgentState } from './agentSeries.js';
 
 /** What viewers may do to the run; absent entries are refused with a notice. */
@@ -20,6 +21,14 @@ export interface RunControls {
   resume?: () => void;
   /** Replays: times the recorded pace (Infinity = as fast as possible). */
   setSpeed?: (speed: number) => void;
+  /** Replays: go to the end of this episode (the timeline). */
+  seek?: (episode: number) => void;
+}
+
+/** What a replay's timeline snapshots of the hub: the agents' series and summaries, and the run's totals. */
+export interface HubState {
+  agents: Map<string, AgentState>;
+  status: ViewerHub['status'];
 }
 
 export interface ViewerHubOptions {
@@ -81,6 +90,7 @@ export class ViewerHub {
         this.status = {
           mode: this.mode, state: 'running', scenario: event.scenario, task: event.task,
           totalTrials: event.phases.reduce((sum, p) => sum + p.episodes, 0) * event.trialsPerEpisode,
+          totalEpisodes: event.phases.reduce((sum, p) => sum + p.episodes, 0),
         };
         for (const info of event.agents) this.agents.set(info.id, newAgentState(info, this.binTrials, this.capacity));
         break;
@@ -160,9 +170,25 @@ export class ViewerHub {
     this.dirty = true;
   }
 
+  /** A copy of what the viewers are shown (a replay's snapshot to seek back to). */
+  captureState(): HubState {
+    return cloneState({ agents: this.agents, status: this.status });
+  }
+
+  /** Go back to a captured state: every viewer gets a fresh snapshot (deltas would not apply). */
+  restoreState(saved: HubState): void {
+    const { agents, status } = cloneState(saved);
+    this.agents.clear();
+    for (const [id, agent] of agents) this.agents.set(id, agent);
+    // The run's state (running, paused) is the viewer's, not the recording's.
+    this.status = { ...status, state: this.status.state };
+    this.generation += 1;
+    this.dirty = true;
+  }
+
   /** Apply a viewer's control message; returns a notice when it cannot be applied. */
   control(message: ClientMessage): string | undefined {
-    const { pause, resume, setSpeed } = this.controls;
+    const { pause, resume, setSpeed, seek } = this.controls;
     const running = this.status.state === 'running' || this.status.state === 'paused';
     if (!running) return `${message.type}: the run is ${this.status.state}`;
     switch (message.type) {
@@ -182,6 +208,13 @@ export class ViewerHub {
         setSpeed(this.speed);
         break;
       }
+      case 'seek':
+        if (!seek) return 'seek: only replays have a timeline';
+        if (this.status.totalEpisodes !== undefined && message.episode > this.status.totalEpisodes) {
+          return `seek: episode must be in [0, ${this.status.totalEpisodes}], got ${message.episode}`;
+        }
+        seek(message.episode);
+        break;
     }
     this.dirty = true;
     return undefined;

@@ -60,6 +60,8 @@ const status = z.object({
   totalTrials: count,
   /** Episodes completed (the furthest agent). */
   episodes: count,
+  /** Episodes the whole run plays (per agent); the replay timeline's end. */
+  totalEpisodes: count.optional(),
   /** Recent pace, trials per second. */
   trialsPerSecond: z.number(),
   /** Replays: times the recorded pace, null = as fast as possible. Live runs: null. */
@@ -97,6 +99,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pause'), v }).strict(),
   z.object({ type: z.literal('resume'), v }).strict(),
   z.object({ type: z.literal('speed'), v, speed: z.union([z.number().positive().max(1e6), z.literal('max')]) }).strict(),
+  /** Replays: go to the end of `episode` (0: the start), re-folded from the replay's snapshots. */
+  z.object({ type: z.literal('seek'), v, episode: z.number().int().min(0).max(1e9) }).strict(),
 ]);
 export const serverMessageSchema = z.discriminatedUnion('type', [snapshotMessage, updateMessage, noticeMessage]);
 

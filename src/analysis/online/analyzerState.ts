@@ -16,6 +16,7 @@
  *   `windowEpisodes` episodes (logitDynamicsAccumulator.ts; the learner's policy under imitation).
  */
 import type { AgentInfo, PhaseInfo, RunEvent, TrainingUpdatedEvent, TrialCompletedEvent } from '../../protocol/events.js';
+import { cloneState } from '../../cloneState.js';
 import { stayCell } from '../stayCounts.js';
 import { measureSerializedWeights, type WeightMetrics } from '../weightMetrics.js';
 import type { LatentPhasePortrait } from '../latentPhasePortrait.js';
@@ -166,6 +167,16 @@ export class AnalyzerState {
         return;
       default:
     }
+  }
+
+  /** A copy of the whole fold (a replay's snapshot to seek back to). */
+  capture(): AnalyzerState {
+    return cloneState(this);
+  }
+
+  /** Continue from a captured fold, as if the events since had not been applied. */
+  restoreFrom(saved: AnalyzerState): void {
+    Object.assign(this, cloneState(saved));
   }
 
   /** Report every partial trial bin (the run ended, or a replay stopped short of its end). */
