@@ -16,6 +16,7 @@ import { rewardChart } from './charts/rewardChart.js';
 import { spectrumChart } from './charts/spectrumChart.js';
 import { stayProbabilityChart } from './charts/stayProbabilityChart.js';
 import { weightMetricsChart } from './charts/weightMetricsChart.js';
+import { downloadPng, downloadReport, downloadSvg } from './exportCard.js';
 import { connectViewer } from './socket.js';
 import { ViewerState, type ChartData } from './viewerState.js';
 import { lowRankAgents, type ChartView } from './charts/chartHelpers.js';
@@ -97,7 +98,16 @@ const slots = CHARTS.map((spec) => {
   const card = document.createElement('section');
   card.className = spec.wide ? 'card wide' : 'card';
   const title = document.createElement('h2');
-  title.textContent = spec.title;
+  const name = Object.assign(document.createElement('span'), { className: 'title', textContent: spec.title });
+  title.append(name);
+  const exports = document.createElement('span');
+  exports.className = 'export';
+  const svgButton = Object.assign(document.createElement('button'), { type: 'button', textContent: 'SVG', title: `download "${spec.title}" as SVG` });
+  const pngButton = Object.assign(document.createElement('button'), { type: 'button', textContent: 'PNG', title: `download "${spec.title}" as PNG` });
+  svgButton.addEventListener('click', () => downloadSvg(card, spec.title));
+  pngButton.addEventListener('click', () => void downloadPng(card, spec.title).catch((error: Error) => showNotice(error.message)));
+  exports.append(svgButton, pngButton);
+  title.append(exports);
   const body = document.createElement('div');
   card.append(title, body);
   $('charts').append(card);
@@ -244,6 +254,10 @@ timeline.addEventListener('input', () => {
 timeline.addEventListener('change', () => {
   draggingTimeline = false;
   socket.send({ type: 'seek', v: PROTOCOL_VERSION, episode: Number(timeline.value) });
+});
+$('save-report').addEventListener('click', () => {
+  const cards = slots.filter((slot) => !slot.card.hidden).map((slot) => slot.card);
+  downloadReport(cards, statusLine.textContent ?? '', state.status?.scenario ?? 'run');
 });
 agentSelect.addEventListener('change', requestRedraw);
 window.addEventListener('resize', requestRedraw);

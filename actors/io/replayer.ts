@@ -126,13 +126,14 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   };
   /** Handle a seek request; returns the byte offset to re-read from, or undefined to read on. */
   const seekTo = (episode: number): number | undefined => {
-    const position = Math.floor(completed / nAgents);
-    if (episode > position || snapshots.length === 0) {
-      target = episode;
+    let from: Snapshot | undefined;
+    for (const s of snapshots) if (s.completed <= episode * nAgents) from = s;
+    // Reading on from here is shorter when the target is ahead and no snapshot lies between.
+    if (from === undefined || (episode * nAgents >= completed && from.completed <= completed)) {
+      target = Math.floor(completed / nAgents) >= episode && episode * nAgents >= completed ? undefined : episode;
+      if (target === undefined) seeking!.onSeeked?.(episode);
       return undefined;
     }
-    let from = snapshots[0];
-    for (const s of snapshots) if (s.completed <= episode * nAgents) from = s;
     ({ lineNumber, events, completed, trialEvents } = from);
     decoder = cloneState(from.decoder);
     checker = cloneState(from.checker);
