@@ -32,6 +32,8 @@ export interface ViewerStats {
   messages: number;
   /** Run state at the last message. */
   state: string;
+  /** Per card title: milliseconds of its recent renders (at most 200 kept). */
+  charts: Record<string, number[]>;
 }
 
 declare global {
@@ -44,6 +46,8 @@ interface ChartSpec {
   title: string;
   data: ChartData[];
   render: (view: ChartView) => Element;
+  /** Redraw at most this often (ms; default every tick): for a costly chart whose data changes every episode. */
+  minIntervalMs?: number;
   /** Spans two grid columns (charts with panels per trial type). */
   wide?: boolean;
   /** Whether the card applies to this run and these agents (default: always); a card that does not is hidden. */
@@ -60,7 +64,7 @@ const CHARTS: ChartSpec[] = [
   { title: 'Response heterogeneity over training', data: ['weights'], render: heterogeneityChart, applies: hasLowRank },
   { title: 'Training losses', data: ['training'], render: lossChart },
   { title: 'Latent dynamics', data: ['latent'], render: latentDynamicsChart, wide: true, applies: hasLowRank },
-  { title: 'Logit dynamics', data: ['logits'], render: logitDynamicsChart, wide: true, applies: (view) => view.agents.some((a) => a.info.nActions === 2) },
+  { title: 'Logit dynamics', data: ['logits'], render: logitDynamicsChart, wide: true, minIntervalMs: 1000, applies: (view) => view.agents.some((a) => a.info.nActions === 2) },
 ];
 /** The agent menu's value for the compare view (every agent in one chart). */
 const ALL_AGENTS = '*';
@@ -90,7 +94,7 @@ const notice = $('notice');
 /** The control token from the page's address; null: viewing only. */
 const token = new URLSearchParams(location.search).get('token');
 
-const stats: ViewerStats = { redraws: 0, durations: [], trialsShown: 0, messages: 0, state: 'connecting' };
+const stats: ViewerStats = { redraws: 0, durations: [], trialsShown: 0, messages: 0, state: 'connecting', charts: {} };
 window.__viewerStats = stats;
 
 const state = new ViewerState();
@@ -111,7 +115,7 @@ const slots = CHARTS.map((spec) => {
   const body = document.createElement('div');
   card.append(title, body);
   $('charts').append(card);
-  return { spec, card, body, drawn: '' };
+  return { spec, card, body, drawn: '', drawnAt: -Infinity, cost: 0 };
 });
 
 let connected = false;
@@ -185,23 +189,40 @@ function draw(continuation = false): void {
   syncAgents();
   if (state.agents.size > 0) {
     let drawn = 0;
+    // Which cards show first, then every width in one layout: reading a width after a chart was
+    // replaced would force a layout of the whole page per chart.
+    for (const slot of slots) slot.card.hidden = !(slot.spec.applies?.(chartView(0)) ?? true);
+    const widths = slots.map((slot) => Math.max(280, slot.card.clientWidth - 22));
     for (let k = 0; k < slots.length; k++) {
       const index = (nextSlot + k) % slots.length;
       const slot = slots[index];
-      const width = Math.max(280, slot.card.clientWidth - 22);
+      if (slot.card.hidden) continue;
+      const width = widths[index];
       const view = chartView(width);
-      const applies = slot.spec.applies?.(view) ?? true;
-      slot.card.hidden = !applies;
-      if (!applies) continue;
       const key = [agentSelect.value, state.roster, width, ...view.agents.flatMap((a) => slot.spec.data.map((d) => a.versions[d]))].join('|');
       if (key === slot.drawn) continue;
-      if (drawn > 0 && performance.now() - start > REDRAW_BUDGET_MS) {
+      const now = performance.now();
+      const due = slot.drawnAt + (slot.spec.minIntervalMs ?? 0);
+      if (now < due && slot.drawn.startsWith(`${agentSelect.value}|${state.roster}|${width}|`)) {
+        // Not yet: a later tick draws it (the data keeps changing while the run plays).
+        setTimeout(requestRedraw, due - now);
+        continue;
+      }
+      // Stop before a chart that would take the task past the budget (its last render time as the estimate).
+      if (drawn > 0 && now - start + slot.cost > REDRAW_BUDGET_MS) {
         nextSlot = index;
         scheduled = true;
         setTimeout(() => draw(true), 0);
         break;
       }
+      const began = performance.now();
       slot.body.replaceChildren(slot.spec.render(view));
+      const took = performance.now() - began;
+      slot.cost = took;
+      slot.drawnAt = began;
+      const times = (stats.charts[slot.spec.title] ??= []);
+      times.push(took);
+      if (times.length > 200) times.shift();
       slot.drawn = key;
       drawn += 1;
       if (index === 0) stats.trialsShown = Math.max(0, ...view.agents.map((a) => a.trials.x.at(-1) ?? 0));
