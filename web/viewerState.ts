@@ -36,6 +36,8 @@ function agentFromView(view: AgentView): AgentData {
   return agent;
 }
 
+const REPLACED = [['spectra', 'spectra'], ['phases', 'phases'], ['logitDynamics', 'logits'], ['latentDynamics', 'latent']] as const;
+
 export class ViewerState {
   status: RunStatus | undefined;
   readonly agents = new Map<string, AgentData>();
@@ -65,21 +67,11 @@ export class ViewerState {
       agent[key].append(columns);
       agent.versions[key] += 1;
     }
-    if (delta.spectra) {
-      agent.spectra = delta.spectra;
-      agent.versions.spectra += 1;
-    }
-    if (delta.phases) {
-      agent.phases = delta.phases;
-      agent.versions.phases += 1;
-    }
-    if (delta.logitDynamics) {
-      agent.logitDynamics = delta.logitDynamics;
-      agent.versions.logits += 1;
-    }
-    if (delta.latentDynamics) {
-      agent.latentDynamics = delta.latentDynamics;
-      agent.versions.latent += 1;
-    }
+    // Replaced wholesale: each pairs a delta field with the chart data it bumps.
+    if (delta.spectra) agent.spectra = delta.spectra;
+    if (delta.phases) agent.phases = delta.phases;
+    if (delta.logitDynamics) agent.logitDynamics = delta.logitDynamics;
+    if (delta.latentDynamics) agent.latentDynamics = delta.latentDynamics;
+    for (const [field, data] of REPLACED) if (delta[field]) agent.versions[data] += 1;
   }
 }
