@@ -86,7 +86,7 @@ describe('viewer charts (jsdom)', () => {
     state.apply(snapshot());
     const chart = latentDynamicsChart({ ...full, agents: [...state.agents.values()], roster });
     const caption = chart.querySelector('figcaption')!;
-    expect(caption.textContent).toBe('mature · update 7 · 2 stable, 1 unstable fixed point(s) (● stable, ○ unstable)');
+    expect(caption.textContent).toBe('mature · update 7 · fixed points: 2 stable ●, 1 unstable ○');
     expect(caption.getAttribute('style')).toContain('rgb(225, 87, 89)');
     const svg = chart.querySelectorAll('svg')[chart.querySelectorAll('svg').length - 1];
     const fixed = Array.from(svg.querySelectorAll('g[aria-label="dot"]')).at(-1)!.querySelectorAll('circle');

@@ -56,7 +56,7 @@ export function latentDynamicsChart(view: ChartView): Element {
     const title = document.createElement('figcaption');
     title.style.color = colorOf(view.roster, agent.info.id);
     const stable = latent.fixedPoints.filter((p) => p.stable).length;
-    title.textContent = `${agent.info.id} · update ${latent.update} · ${stable} stable, ${latent.fixedPoints.length - stable} unstable fixed point(s) (● stable, ○ unstable)`;
+    title.textContent = `${agent.info.id} · update ${latent.update} · fixed points: ${stable} stable ●, ${latent.fixedPoints.length - stable} unstable ○`;
     panel.append(title, portrait(latent, Math.max(240, width), i === 0));
     box.append(panel);
   });
