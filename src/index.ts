@@ -209,3 +209,14 @@ export { EARLY_REVERSAL_TRIALS, columnsFromEpisode, evaluateBehaviour } from './
 export type { PlayedEvaluation, PlayedStayProbabilities, PlayedStayProbabilities as StayTableCells } from './experiments/closedLoopBehaviour.js';
 export { trainOnline } from './experiments/trainOnline.js';
 export type { OnlineTrainingOptions, OnlineTrainingHistory } from './experiments/trainOnline.js';
+
+// The viewer's analyses: live logit dynamics, the latent phase portrait, fold snapshots (issue 13)
+export { fitLineFromSums } from './analysis/logitDynamics.js';
+export type { LineSums } from './analysis/logitDynamics.js';
+export { LogitDynamicsAccumulator, logOdds } from './analysis/online/logitDynamicsAccumulator.js';
+export type { LogitDynamicsAccumulatorOptions, TrialTypeLogitDynamics } from './analysis/online/logitDynamicsAccumulator.js';
+export { latentPhasePortrait, latentPlane } from './analysis/latentPhasePortrait.js';
+export type { LatentPhasePortrait, LatentPhasePortraitOptions, StateTrajectory } from './analysis/latentPhasePortrait.js';
+export { LatentDynamicsTracker } from './analysis/online/latentDynamicsTracker.js';
+export type { LatentDynamicsTrackerOptions } from './analysis/online/latentDynamicsTracker.js';
+export { cloneState } from './cloneState.js';
