@@ -180,7 +180,8 @@ function draw(continuation = false): void {
   resumeButton.disabled = token === null || !connected || status?.state !== 'paused';
   if (status?.mode === 'replay') syncSpeed(status.speed);
   timelineControl.hidden = status?.mode !== 'replay' || status.totalEpisodes === undefined;
-  timeline.disabled = token === null || !connected || (status?.state !== 'running' && status?.state !== 'paused');
+  // A finished replay still seeks while `brain-rnn replay` keeps serving (it refuses with a notice otherwise).
+  timeline.disabled = token === null || !connected || !['running', 'paused', 'completed'].includes(status?.state ?? '');
   if (status?.mode === 'replay' && !draggingTimeline) {
     timeline.max = String(status.totalEpisodes ?? 0);
     timeline.value = String(status.episodes);

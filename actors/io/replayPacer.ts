@@ -48,6 +48,9 @@ export class ReplayPacer {
   private trialGap = 0;
   private resumed: { promise: Promise<void>; resolve: () => void } | undefined;
   private seekTarget: number | undefined;
+  /** At the end of the recording: who waits for the next seek (or for the close). */
+  private atEnd: ((episode: number | undefined) => void) | undefined;
+  private closed = false;
 
   constructor({ speed = Infinity, clock = wallClock }: ReplayPacerOptions = {}) {
     if (!(speed > 0)) throw new Error(`speed must be a number > 0, got ${speed}`);
@@ -77,6 +80,12 @@ export class ReplayPacer {
   /** Ask the replay to seek to the end of episode `episode` (0: the start); a pause stays in force. */
   requestSeek(episode: number): void {
     if (!(Number.isInteger(episode) && episode >= 0)) throw new Error(`episode must be an integer >= 0, got ${episode}`);
+    if (this.atEnd) {
+      const waiter = this.atEnd;
+      this.atEnd = undefined;
+      waiter(episode);
+      return;
+    }
     this.seekTarget = episode;
     const gate = this.resumed;
     if (gate) {
@@ -86,8 +95,34 @@ export class ReplayPacer {
     }
   }
 
+  /**
+   * At the end of the recording: the next seek request, or undefined once `close` is called (the
+   * viewer is going away).
+   */
+  nextSeek(): Promise<number | undefined> {
+    if (this.closed) return Promise.resolve(undefined);
+    return new Promise((resolve) => (this.atEnd = resolve));
+  }
+
+  /** No more seeks: a replay waiting at its end finishes, one paused or paced stops at its next event. */
+  close(): void {
+    this.closed = true;
+    this.atEnd?.(undefined);
+    this.atEnd = undefined;
+    // Wake a paused or sleeping wait the way a seek does; the replayer sees `isClosed` and stops.
+    this.seekTarget ??= -1;
+    const gate = this.resumed;
+    this.resumed = undefined;
+    gate?.resolve();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** The pending seek, if any (taken once). */
   takeSeek(): number | undefined {
+    if (this.closed) return undefined;
     const target = this.seekTarget;
     this.seekTarget = undefined;
     if (target !== undefined) {

@@ -27,6 +27,12 @@ export interface ReplayRunOptions {
    * timeline seeks (`pacer.requestSeek`), and the trials between snapshots (default 5000).
    */
   seeking?: { capture(): unknown; restore(state: unknown): void; snapshotTrials?: number; onSeeked?(episode: number): void };
+  /**
+   * With `seeking`: called each time the replay reaches the end, with what a finished replay
+   * returns; the replay then waits for the pacer's next seek (the timeline still works) until
+   * `pacer.close()`. Without it the replay returns at the end.
+   */
+  onEnd?: (result: ReplaySummary & { metrics: AgentMetrics[]; scenario: Scenario }) => void;
 }
 
 /**
@@ -34,7 +40,7 @@ export interface ReplayRunOptions {
  * const { metrics } = await runReplay('scenarios/recordings/run.ndjson.gz', { speed: 4 });
  */
 export async function runReplay(path: string, options: ReplayRunOptions = {}): Promise<ReplaySummary & { metrics: AgentMetrics[]; scenario: Scenario }> {
-  const { speed, warn, onAnalysis, onHeader, onEvent, pacer, seeking } = options;
+  const { speed, warn, onAnalysis, onHeader, onEvent, pacer, seeking, onEnd } = options;
   const analyzerState = () => analyzer!.getSnapshot().context.state;
   const bus = new EventBus();
   let analyzer: ReturnType<typeof createActor<typeof analyzerMachine>> | undefined;
@@ -48,6 +54,7 @@ export async function runReplay(path: string, options: ReplayRunOptions = {}): P
       ...(pacer && {
         seeking: {
           takeSeek: () => pacer.takeSeek(),
+          closed: () => pacer.isClosed,
           // The analyzer's fold and the caller's (the viewer hub) go back together.
           capture: () => ({ analyzer: analyzerState().capture(), caller: seeking?.capture() }),
           restore: (saved: unknown) => {
@@ -57,6 +64,15 @@ export async function runReplay(path: string, options: ReplayRunOptions = {}): P
           },
           snapshotTrials: seeking?.snapshotTrials,
           onSeeked: seeking?.onSeeked,
+          ...(onEnd && seeking && {
+            atEnd: (summary: ReplaySummary) => {
+              // The end as a finished replay would report it, then wait for a seek back.
+              analyzer!.send({ type: 'analysis.finish' });
+              if (failure !== undefined) throw failure;
+              onEnd({ ...summary, metrics: analyzerState().metrics(), scenario: scenario! });
+              return pacer.nextSeek();
+            },
+          }),
         },
       }),
       onHeader: (header) => {

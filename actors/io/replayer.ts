@@ -50,6 +50,13 @@ export interface ReplaySeeking {
   snapshotTrials?: number;
   /** The replay has folded up to the target of a seek. */
   onSeeked?(episode: number): void;
+  /**
+   * At the end of the recording (each time it is reached): resolves with an episode to seek back
+   * to, the replay going on from there, or undefined to finish. Without it the replay finishes.
+   */
+  atEnd?(summary: ReplaySummary): Promise<number | undefined>;
+  /** True once the viewer is going away: the replay stops where it is (default never). */
+  closed?(): boolean;
 }
 
 interface Snapshot {
@@ -143,8 +150,8 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
     return from.offset;
   };
 
-  /** One line ending at byte `end`; returns a byte offset when a seek needs the file re-read from there. */
-  const handle = async (text: string, end: number): Promise<number | undefined> => {
+  /** One line ending at byte `end`; returns a byte offset when a seek needs the file re-read from there, 'stop' when the replay is closed. */
+  const handle = async (text: string, end: number): Promise<number | 'stop' | undefined> => {
     lineNumber += 1;
     if (text.trim() === '') return undefined;
     const json = parseLine(text, lineNumber, path);
@@ -165,6 +172,7 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
         if (wait) await wait;
         request = seeking.takeSeek();
       }
+      if (seeking.closed?.()) return 'stop';
       if (request !== undefined) {
         const offset = seekTo(request);
         if (offset !== undefined) return offset;
@@ -185,7 +193,7 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
       }
     }
     if (seeking && (event.type === 'run.started' || (event.type === 'episode.completed' && trialEvents - (snapshots.at(-1)?.trialEvents ?? 0) >= snapshotTrials * nAgents))) {
-      if (end > (snapshots.at(-1)?.offset ?? -1)) snapshot(end);
+      if (Number.isFinite(end) && end > (snapshots.at(-1)?.offset ?? -1)) snapshot(end);
     }
     return undefined;
   };
@@ -202,6 +210,7 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   let pending: Buffer = Buffer.alloc(0);
   /** Byte offset (of the decompressed text) where the next read starts. */
   let readFrom = 0;
+  let truncated = false;
   reading: for (;;) {
     const file = createReadStream(path, gzip ? {} : { start: readFrom });
     // A killed run's gzip stream has no trailer: decode what is there instead of failing.
@@ -229,6 +238,7 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
         if (restart !== undefined) {
           source.destroy();
           file.destroy();
+          if (restart === 'stop') break reading;
           readFrom = restart;
           continue reading;
         }
@@ -238,21 +248,34 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
       pending = bytes.subarray(from);
       position += from;
     }
-    break;
-  }
-  const rest = decodeLine(pending);
-  let truncated = false;
-  if (rest.trim() !== '') {
-    let json: unknown;
-    try {
-      json = JSON.parse(rest);
-    } catch {
-      truncated = true;
+    const rest = decodeLine(pending);
+    pending = Buffer.alloc(0);
+    if (rest.trim() !== '') {
+      let json: unknown;
+      try {
+        json = JSON.parse(rest);
+      } catch {
+        json = undefined;
+      }
+      if (json === undefined) {
+        if (!truncated) warn(`${path}: line ${lineNumber + 1} is incomplete (the run was cut off); replayed up to line ${lineNumber}`);
+        truncated = true;
+      } else {
+        await handle(rest, Number.POSITIVE_INFINITY);
+      }
     }
-    if (truncated) {
-      warn(`${path}: line ${lineNumber + 1} is incomplete (the run was cut off); replayed up to line ${lineNumber}`);
-    } else if (json !== undefined) {
-      await handle(rest, Number.POSITIVE_INFINITY);
+    if (header === undefined || !seeking?.atEnd) break;
+    // The end: a viewer may still seek back into the recording.
+    for (;;) {
+      const episode = await seeking.atEnd({ header, events, lines: lineNumber, truncated });
+      if (episode === undefined) break reading;
+      const offset = seekTo(episode);
+      if (offset !== undefined) {
+        readFrom = offset;
+        continue reading;
+      }
+      target = undefined;
+      seeking.onSeeked?.(episode);
     }
   }
   if (header === undefined) throw new Error(`${path}: no header line; not a brain-rnn recording`);

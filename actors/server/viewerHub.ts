@@ -23,6 +23,8 @@ export interface RunControls {
   setSpeed?: (speed: number) => void;
   /** Replays: go to the end of this episode (the timeline). */
   seek?: (episode: number) => void;
+  /** Replays that wait at their end for a seek back (the CLI while it keeps serving): `seek` works after the end too, and pauses there. */
+  seeksAfterEnd?: boolean;
 }
 
 /** What a replay's timeline snapshots of the hub: the agents' series and summaries, and the run's totals. */
@@ -190,7 +192,14 @@ export class ViewerHub {
   control(message: ClientMessage): string | undefined {
     const { pause, resume, setSpeed, seek } = this.controls;
     const running = this.status.state === 'running' || this.status.state === 'paused';
-    if (!running) return `${message.type}: the run is ${this.status.state}`;
+    if (message.type === 'seek' && this.status.totalEpisodes !== undefined && message.episode > this.status.totalEpisodes) {
+      return `seek: episode must be in [0, ${this.status.totalEpisodes}], got ${message.episode}`;
+    }
+    if (!running && message.type === 'seek' && seek && this.controls.seeksAfterEnd && this.status.state === 'completed') {
+      // Back into a finished replay: it waits at the target, paused.
+      this.controls.pause?.();
+      this.status.state = 'paused';
+    } else if (!running) return `${message.type}: the run is ${this.status.state}`;
     switch (message.type) {
       case 'pause':
         if (!pause) return 'pause: this run cannot be paused';
@@ -210,9 +219,6 @@ export class ViewerHub {
       }
       case 'seek':
         if (!seek) return 'seek: only replays have a timeline';
-        if (this.status.totalEpisodes !== undefined && message.episode > this.status.totalEpisodes) {
-          return `seek: episode must be in [0, ${this.status.totalEpisodes}], got ${message.episode}`;
-        }
         seek(message.episode);
         break;
     }

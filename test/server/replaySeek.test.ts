@@ -104,4 +104,56 @@ describe('replay timeline (seek)', () => {
     await second;
     expect(released).toBe(2);
   });
+
+  it('with onEnd the replay waits at its end: a seek back pauses at that episode, resume plays to the end again, close() finishes it', async () => {
+    const expected = await reference(3);
+    const hub = new ViewerHub({ mode: 'replay' });
+    const pacer = new ReplayPacer();
+    hub.setControls({ pause: () => pacer.pause(), resume: () => pacer.resume(), seek: (episode) => pacer.requestSeek(episode), seeksAfterEnd: true });
+    let ends = 0;
+    let seeked: SnapshotMessage | undefined;
+    const replay = runReplay(recording, {
+      pacer, onEvent: (e) => hub.event(e), onAnalysis: (o) => hub.analysis(o),
+      seeking: { capture: () => hub.captureState(), restore: (s) => hub.restoreState(s as HubState), snapshotTrials: 40, onSeeked: () => (seeked = hub.snapshot()) },
+      onEnd: (result) => {
+        ends += 1;
+        expect(result.metrics).toEqual(expected.metrics);
+        hub.end('completed');
+      },
+    });
+    const until = async (condition: () => boolean) => {
+      while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    await until(() => ends === 1);
+    expect(hub.runStatus().state).toBe('completed');
+    expect(hub.control({ type: 'seek', v: 1, episode: 3 })).toBeUndefined();
+    expect(hub.runStatus().state).toBe('paused');
+    await until(() => seeked !== undefined);
+    expect(shown(seeked!)).toEqual(shown(expected.at));
+    expect(hub.control({ type: 'resume', v: 1 })).toBeUndefined();
+    await until(() => ends === 2);
+    expect(hub.runStatus().state).toBe('completed');
+    expect(shown(hub.snapshot())).toEqual(shown(expected.final));
+    pacer.close();
+    const result = await replay;
+    expect(result.metrics).toEqual(expected.metrics);
+  });
+
+  it('close() stops a replay paused mid-recording', async () => {
+    const pacer = new ReplayPacer();
+    const hub = new ViewerHub({ mode: 'replay' });
+    let completed = 0;
+    const replay = runReplay(recording, {
+      pacer, onEvent: (e) => {
+        hub.event(e);
+        if (e.type === 'episode.completed' && ++completed === 6) pacer.pause();
+      },
+      seeking: { capture: () => hub.captureState(), restore: (s) => hub.restoreState(s as HubState) },
+    });
+    while (!pacer.paused || completed < 6) await new Promise((resolve) => setTimeout(resolve, 5));
+    pacer.close();
+    const result = await replay;
+    expect(completed).toBe(6);
+    expect(result.truncated).toBe(false);
+  });
 });
