@@ -242,3 +242,14 @@ export type { TrialFields, ParticipantSessionOptions } from './data/participantT
 export { convertJsPsychData } from './data/jsPsychTrials.js';
 export type { JsPsychConversion } from './data/jsPsychTrials.js';
 export type { ReactionTimeColumn } from './data/trialsCsv.js';
+
+// The viewer's analyses: live logit dynamics, the latent phase portrait, fold snapshots (issue 13)
+export { fitLineFromSums } from './analysis/logitDynamics.js';
+export type { LineSums } from './analysis/logitDynamics.js';
+export { LogitDynamicsAccumulator, logOdds } from './analysis/online/logitDynamicsAccumulator.js';
+export type { LogitDynamicsAccumulatorOptions, TrialTypeLogitDynamics } from './analysis/online/logitDynamicsAccumulator.js';
+export { latentPhasePortrait, latentPlane } from './analysis/latentPhasePortrait.js';
+export type { LatentPhasePortrait, LatentPhasePortraitOptions, StateTrajectory } from './analysis/latentPhasePortrait.js';
+export { LatentDynamicsTracker } from './analysis/online/latentDynamicsTracker.js';
+export type { LatentDynamicsTrackerOptions } from './analysis/online/latentDynamicsTracker.js';
+export { cloneState } from './cloneState.js';

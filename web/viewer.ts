@@ -8,14 +8,18 @@
  */
 import { PROTOCOL_VERSION, type RunStatus, type ServerMessage } from '../src/protocol/viewerMessages.js';
 import { heterogeneityChart } from './charts/heterogeneityChart.js';
+import { latentDynamicsChart } from './charts/latentDynamicsChart.js';
+import { logitDynamicsChart } from './charts/logitDynamicsChart.js';
 import { lossChart } from './charts/lossChart.js';
 import { reversalCurveChart } from './charts/reversalCurveChart.js';
 import { rewardChart } from './charts/rewardChart.js';
 import { spectrumChart } from './charts/spectrumChart.js';
 import { stayProbabilityChart } from './charts/stayProbabilityChart.js';
 import { weightMetricsChart } from './charts/weightMetricsChart.js';
+import { downloadPng, downloadReport, downloadSvg } from './exportCard.js';
 import { connectViewer } from './socket.js';
-import { ViewerState, type AgentData, type ChartData } from './viewerState.js';
+import { ViewerState, type ChartData } from './viewerState.js';
+import { lowRankAgents, type ChartView } from './charts/chartHelpers.js';
 
 export interface ViewerStats {
   /** Redraws so far. */
@@ -28,6 +32,8 @@ export interface ViewerStats {
   messages: number;
   /** Run state at the last message. */
   state: string;
+  /** Per card title: milliseconds of its recent renders (at most 200 kept). */
+  charts: Record<string, number[]>;
 }
 
 declare global {
@@ -39,18 +45,29 @@ declare global {
 interface ChartSpec {
   title: string;
   data: ChartData[];
-  render: (agent: AgentData, options: { width: number }) => Element;
+  render: (view: ChartView) => Element;
+  /** Redraw at most this often (ms; default every tick): for a costly chart whose data changes every episode. */
+  minIntervalMs?: number;
+  /** Spans two grid columns (charts with panels per trial type). */
+  wide?: boolean;
+  /** Whether the card applies to this run and these agents (default: always); a card that does not is hidden. */
+  applies?: (view: ChartView) => boolean;
 }
 
+const hasLowRank = (view: ChartView) => lowRankAgents(view).length > 0;
 const CHARTS: ChartSpec[] = [
   { title: 'Reward rate and P(better option) over trials', data: ['trials'], render: rewardChart },
   { title: 'Reversal-aligned choice', data: ['phases'], render: reversalCurveChart },
-  { title: 'Two-stage stay probabilities', data: ['phases'], render: stayProbabilityChart },
-  { title: 'Singular-value spectrum (recurrent weights)', data: ['spectra'], render: spectrumChart },
-  { title: 'Effective rank and γ over training', data: ['weights'], render: weightMetricsChart },
-  { title: 'Response heterogeneity over training', data: ['weights'], render: heterogeneityChart },
+  { title: 'Two-stage stay probabilities', data: ['phases'], render: stayProbabilityChart, applies: (view) => view.task === 'two_stage' },
+  { title: 'Singular-value spectrum (recurrent weights)', data: ['spectra'], render: spectrumChart, applies: hasLowRank },
+  { title: 'Effective rank and γ over training', data: ['weights'], render: weightMetricsChart, applies: hasLowRank },
+  { title: 'Response heterogeneity over training', data: ['weights'], render: heterogeneityChart, applies: hasLowRank },
   { title: 'Training losses', data: ['training'], render: lossChart },
+  { title: 'Latent dynamics', data: ['latent'], render: latentDynamicsChart, wide: true, applies: hasLowRank },
+  { title: 'Logit dynamics', data: ['logits'], render: logitDynamicsChart, wide: true, minIntervalMs: 1000, applies: (view) => view.agents.some((a) => a.info.nActions === 2) },
 ];
+/** The agent menu's value for the compare view (every agent in one chart). */
+const ALL_AGENTS = '*';
 const MIN_REDRAW_MS = 100;
 /**
  * A redraw stops starting new charts after this many milliseconds and leaves the rest to a
@@ -65,6 +82,11 @@ const statusLine = $('status');
 const agentSelect = $<HTMLSelectElement>('agent');
 const speedControl = $('speed-control');
 const speedSelect = $<HTMLSelectElement>('speed');
+const timelineControl = $('timeline-control');
+const timeline = $<HTMLInputElement>('timeline');
+const timelineValue = $('timeline-value');
+/** True while the user holds the timeline's thumb: the run's position must not move it. */
+let draggingTimeline = false;
 const pauseButton = $<HTMLButtonElement>('pause');
 const resumeButton = $<HTMLButtonElement>('resume');
 const notice = $('notice');
@@ -72,19 +94,28 @@ const notice = $('notice');
 /** The control token from the page's address; null: viewing only. */
 const token = new URLSearchParams(location.search).get('token');
 
-const stats: ViewerStats = { redraws: 0, durations: [], trialsShown: 0, messages: 0, state: 'connecting' };
+const stats: ViewerStats = { redraws: 0, durations: [], trialsShown: 0, messages: 0, state: 'connecting', charts: {} };
 window.__viewerStats = stats;
 
 const state = new ViewerState();
 const slots = CHARTS.map((spec) => {
   const card = document.createElement('section');
-  card.className = 'card';
+  card.className = spec.wide ? 'card wide' : 'card';
   const title = document.createElement('h2');
-  title.textContent = spec.title;
+  const name = Object.assign(document.createElement('span'), { className: 'title', textContent: spec.title });
+  title.append(name);
+  const exports = document.createElement('span');
+  exports.className = 'export';
+  const svgButton = Object.assign(document.createElement('button'), { type: 'button', textContent: 'SVG', title: `download "${spec.title}" as SVG` });
+  const pngButton = Object.assign(document.createElement('button'), { type: 'button', textContent: 'PNG', title: `download "${spec.title}" as PNG` });
+  svgButton.addEventListener('click', () => downloadSvg(card, spec.title));
+  pngButton.addEventListener('click', () => void downloadPng(card, spec.title).catch((error: Error) => showNotice(error.message)));
+  exports.append(svgButton, pngButton);
+  title.append(exports);
   const body = document.createElement('div');
   card.append(title, body);
   $('charts').append(card);
-  return { spec, card, body, drawn: '' };
+  return { spec, card, body, drawn: '', drawnAt: -Infinity, cost: 0 };
 });
 
 let connected = false;
@@ -115,8 +146,26 @@ function syncAgents(): void {
   if (shownRoster === state.roster) return;
   shownRoster = state.roster;
   const previous = agentSelect.value;
-  agentSelect.replaceChildren(...[...state.agents.values()].map(({ info }) => new Option(`${info.id} (${info.label})`, info.id)));
-  if (state.agents.has(previous)) agentSelect.value = previous;
+  agentSelect.replaceChildren(
+    new Option('all agents (compare)', ALL_AGENTS),
+    ...[...state.agents.values()].map(({ info }) => new Option(`${info.id} (${info.label})`, info.id)),
+  );
+  agentSelect.value = state.agents.has(previous) ? previous : ALL_AGENTS;
+}
+
+/** The speed menu shows the replay's speed as the status line reports it (null = max), adding an entry for a value the menu lacks (`--speed 3`). */
+function syncSpeed(speed: number | null | undefined): void {
+  if (speed === undefined || document.activeElement === speedSelect) return;
+  const value = speed === null ? 'max' : String(speed);
+  if (![...speedSelect.options].some((o) => o.value === value)) speedSelect.append(new Option(`${value}×`, value));
+  speedSelect.value = value;
+}
+
+/** The agents the charts draw: the focused one, or all of them in roster order. */
+function chartView(width: number): ChartView {
+  const all = [...state.agents.values()];
+  const focus = state.agents.get(agentSelect.value);
+  return { agents: focus ? [focus] : all, roster: all.map((a) => a.info.id), task: state.status?.task ?? '', width };
 }
 
 function draw(continuation = false): void {
@@ -129,26 +178,55 @@ function draw(continuation = false): void {
   speedSelect.disabled = token === null;
   pauseButton.disabled = token === null || !connected || status?.state !== 'running';
   resumeButton.disabled = token === null || !connected || status?.state !== 'paused';
+  if (status?.mode === 'replay') syncSpeed(status.speed);
+  timelineControl.hidden = status?.mode !== 'replay' || status.totalEpisodes === undefined;
+  // A finished replay still seeks while `brain-rnn replay` keeps serving (it refuses with a notice otherwise).
+  timeline.disabled = token === null || !connected || !['running', 'paused', 'completed'].includes(status?.state ?? '');
+  if (status?.mode === 'replay' && !draggingTimeline) {
+    timeline.max = String(status.totalEpisodes ?? 0);
+    timeline.value = String(status.episodes);
+    timelineValue.textContent = `${status.episodes} / ${status.totalEpisodes ?? '?'}`;
+  }
   syncAgents();
-  const agent = state.agents.get(agentSelect.value);
-  if (agent) {
+  if (state.agents.size > 0) {
     let drawn = 0;
+    // Which cards show first, then every width in one layout: reading a width after a chart was
+    // replaced would force a layout of the whole page per chart.
+    for (const slot of slots) slot.card.hidden = !(slot.spec.applies?.(chartView(0)) ?? true);
+    const widths = slots.map((slot) => Math.max(280, slot.card.clientWidth - 22));
     for (let k = 0; k < slots.length; k++) {
       const index = (nextSlot + k) % slots.length;
       const slot = slots[index];
-      const width = Math.max(280, slot.card.clientWidth - 22);
-      const key = [agent.info.id, width, ...slot.spec.data.map((d) => agent.versions[d])].join('|');
+      if (slot.card.hidden) continue;
+      const width = widths[index];
+      const view = chartView(width);
+      const key = [agentSelect.value, state.roster, width, ...view.agents.flatMap((a) => slot.spec.data.map((d) => a.versions[d]))].join('|');
       if (key === slot.drawn) continue;
-      if (drawn > 0 && performance.now() - start > REDRAW_BUDGET_MS) {
+      const now = performance.now();
+      const due = slot.drawnAt + (slot.spec.minIntervalMs ?? 0);
+      if (now < due && slot.drawn.startsWith(`${agentSelect.value}|${state.roster}|${width}|`)) {
+        // Not yet: a later tick draws it (the data keeps changing while the run plays).
+        setTimeout(requestRedraw, due - now);
+        continue;
+      }
+      // Stop before a chart that would take the task past the budget (its last render time as the estimate).
+      if (drawn > 0 && now - start + slot.cost > REDRAW_BUDGET_MS) {
         nextSlot = index;
         scheduled = true;
         setTimeout(() => draw(true), 0);
         break;
       }
-      slot.body.replaceChildren(slot.spec.render(agent, { width }));
+      const began = performance.now();
+      slot.body.replaceChildren(slot.spec.render(view));
+      const took = performance.now() - began;
+      slot.cost = took;
+      slot.drawnAt = began;
+      const times = (stats.charts[slot.spec.title] ??= []);
+      times.push(took);
+      if (times.length > 200) times.shift();
       slot.drawn = key;
       drawn += 1;
-      if (index === 0) stats.trialsShown = agent.trials.x.at(-1) ?? 0;
+      if (index === 0) stats.trialsShown = Math.max(0, ...view.agents.map((a) => a.trials.x.at(-1) ?? 0));
     }
   }
   stats.redraws += 1;
@@ -189,6 +267,19 @@ resumeButton.addEventListener('click', () => socket.send({ type: 'resume', v: PR
 speedSelect.addEventListener('change', () => {
   const value = speedSelect.value;
   socket.send({ type: 'speed', v: PROTOCOL_VERSION, speed: value === 'max' ? 'max' : Number(value) });
+});
+// The timeline seeks when the thumb is released (a drag sends one seek, not one per pixel).
+timeline.addEventListener('input', () => {
+  draggingTimeline = true;
+  timelineValue.textContent = `${timeline.value} / ${timeline.max}`;
+});
+timeline.addEventListener('change', () => {
+  draggingTimeline = false;
+  socket.send({ type: 'seek', v: PROTOCOL_VERSION, episode: Number(timeline.value) });
+});
+$('save-report').addEventListener('click', () => {
+  const cards = slots.filter((slot) => !slot.card.hidden).map((slot) => slot.card);
+  downloadReport(cards, statusLine.textContent ?? '', state.status?.scenario ?? 'run');
 });
 agentSelect.addEventListener('change', requestRedraw);
 window.addEventListener('resize', requestRedraw);

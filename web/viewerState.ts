@@ -4,9 +4,9 @@
  * only the charts whose data changed.
  */
 import { DecimatedSeries } from '../src/protocol/decimatedSeries.js';
-import type { AgentDelta, AgentInfo, AgentView, PhaseSummary, RunStatus, ServerMessage, Spectrum } from '../src/protocol/viewerMessages.js';
+import type { AgentDelta, AgentInfo, AgentView, LatentDynamicsView, LogitDynamicsView, PhaseSummary, RunStatus, ServerMessage, Spectrum } from '../src/protocol/viewerMessages.js';
 
-export type ChartData = 'trials' | 'training' | 'weights' | 'spectra' | 'phases';
+export type ChartData = 'trials' | 'training' | 'weights' | 'spectra' | 'phases' | 'logits' | 'latent';
 
 export interface AgentData {
   info: AgentInfo;
@@ -15,6 +15,8 @@ export interface AgentData {
   weights: DecimatedSeries;
   spectra: { first?: Spectrum; last?: Spectrum };
   phases: PhaseSummary[];
+  logitDynamics?: LogitDynamicsView;
+  latentDynamics?: LatentDynamicsView;
   /** Bumped whenever that part of the data changes. */
   versions: Record<ChartData, number>;
 }
@@ -25,13 +27,16 @@ function agentFromView(view: AgentView): AgentData {
   const agent: AgentData = {
     info: view.info, trials: series(['rewardRate', 'pBetter']), training: series(['loss', 'taskLoss', 'policyLoss', 'valueLoss']),
     weights: series(['effectiveRank', 'svDecayGamma', 'responseHeterogeneity']), spectra: view.spectra, phases: view.phases,
-    versions: { trials: 1, training: 1, weights: 1, spectra: 1, phases: 1 },
+    logitDynamics: view.logitDynamics, latentDynamics: view.latentDynamics,
+    versions: { trials: 1, training: 1, weights: 1, spectra: 1, phases: 1, logits: 1, latent: 1 },
   };
   agent.trials.append(view.trials);
   agent.training.append(view.training);
   agent.weights.append(view.weights);
   return agent;
 }
+
+const REPLACED = [['spectra', 'spectra'], ['phases', 'phases'], ['logitDynamics', 'logits'], ['latentDynamics', 'latent']] as const;
 
 export class ViewerState {
   status: RunStatus | undefined;
@@ -62,13 +67,11 @@ export class ViewerState {
       agent[key].append(columns);
       agent.versions[key] += 1;
     }
-    if (delta.spectra) {
-      agent.spectra = delta.spectra;
-      agent.versions.spectra += 1;
-    }
-    if (delta.phases) {
-      agent.phases = delta.phases;
-      agent.versions.phases += 1;
-    }
+    // Replaced wholesale: each pairs a delta field with the chart data it bumps.
+    if (delta.spectra) agent.spectra = delta.spectra;
+    if (delta.phases) agent.phases = delta.phases;
+    if (delta.logitDynamics) agent.logitDynamics = delta.logitDynamics;
+    if (delta.latentDynamics) agent.latentDynamics = delta.latentDynamics;
+    for (const [field, data] of REPLACED) if (delta[field]) agent.versions[data] += 1;
   }
 }

@@ -1,12 +1,14 @@
 /**
  * `brain-rnn replay FILE [--speed X] [--no-serve] [--host H] [--port N] [--exit]`: re-emit a
  * recording through the bus to a fresh analyzer (no agent is recomputed), show it in the viewer
- * (pause, resume and speed work from the page), and print the same summary table as the live run.
+ * (pause, resume, speed and the episode timeline work from the page), and print the same summary
+ * table as the live run.
  */
 import type { Command } from 'commander';
 import { ReplayPacer } from '../io/replayPacer.js';
 import { runReplay } from '../io/replayRun.js';
 import { finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
+import type { HubState } from '../server/viewerHub.js';
 import { addServeOptions } from './serveFlags.js';
 import { formatFailure, formatSummary } from '../../src/analysis/online/formatSummary.js';
 import type { RunFailedEvent } from '../../src/protocol/events.js';
@@ -28,9 +30,27 @@ export function registerReplayCommand(program: Command): void {
     .action(async (path: string, flags: ReplayFlags) => {
       const viewer = await startViewer(flags, { mode: 'replay', speed: flags.speed });
       const pacer = new ReplayPacer({ speed: flags.speed });
-      viewer?.hub.setControls({ pause: () => pacer.pause(), resume: () => pacer.resume(), setSpeed: (speed) => pacer.setSpeed(speed) });
-      let result;
+      // Kept serving (no --exit), a finished replay still seeks: it waits at its end for the timeline.
+      const staysOpen = viewer !== undefined && flags.exit !== true;
+      viewer?.hub.setControls({
+        pause: () => pacer.pause(), resume: () => pacer.resume(), setSpeed: (speed) => pacer.setSpeed(speed), seek: (episode) => pacer.requestSeek(episode), seeksAfterEnd: staysOpen,
+      });
       let failed: RunFailedEvent | undefined;
+      let reported = false;
+      const report = (result: Awaited<ReturnType<typeof runReplay>>) => {
+        // A recording cut off before its end event still ends the replay.
+        viewer?.hub.end(result.truncated ? 'stopped' : 'completed');
+        if (reported) return;
+        reported = true;
+        process.stderr.write(`replayed ${result.events} events of ${result.header.scenario && result.scenario.name} (seed ${result.header.seed}, ${result.header.backend})\n`);
+        if (failed) process.stderr.write(`the recorded run failed: ${formatFailure(failed)}\n`);
+        process.stdout.write(formatSummary(result.metrics, result.scenario.analyzer.recoveryTrials));
+        if (staysOpen) {
+          process.stderr.write(`run finished; the viewer stays at ${viewer!.server.controlUrl} (Ctrl-C to quit; its timeline still seeks)\n`);
+          process.once('SIGINT', () => pacer.close());
+        }
+      };
+      let result;
       try {
         result = await runReplay(path, {
           pacer,
@@ -40,16 +60,16 @@ export function registerReplayCommand(program: Command): void {
             viewer?.hub.event(event);
           },
           onAnalysis: viewer && ((output) => viewer.hub.analysis(output)),
+          // The page's timeline: the hub's state is snapshotted and restored with the analyzer's.
+          ...(viewer && { seeking: { capture: () => viewer.hub.captureState(), restore: (state) => viewer.hub.restoreState(state as HubState) } }),
+          ...(staysOpen && { onEnd: report }),
         });
       } catch (error) {
         await viewer?.server.close();
         throw error;
       }
-      // A recording cut off before its end event still ends the replay.
-      viewer?.hub.end(result.truncated ? 'stopped' : 'completed');
-      process.stderr.write(`replayed ${result.events} events of ${result.header.scenario && result.scenario.name} (seed ${result.header.seed}, ${result.header.backend})\n`);
-      if (failed) process.stderr.write(`the recorded run failed: ${formatFailure(failed)}\n`);
-      process.stdout.write(formatSummary(result.metrics, result.scenario.analyzer.recoveryTrials));
-      await finishViewer(viewer, flags.exit === true);
+      report(result);
+      if (staysOpen) await viewer!.server.close();
+      else await finishViewer(viewer, flags.exit === true);
     });
 }

@@ -4,7 +4,7 @@
  * live run.
  */
 import { createActor } from 'xstate';
-import type { AgentMetrics, AnalyzerOutput } from '../../src/analysis/online/analyzerState.js';
+import type { AgentMetrics, AnalyzerOutput, AnalyzerState } from '../../src/analysis/online/analyzerState.js';
 import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
 import { analyzerMachine } from '../machines/analyzer.js';
 import { EventBus } from '../system/bus.js';
@@ -20,8 +20,19 @@ export interface ReplayRunOptions {
   onHeader?: (header: RecordingHeader, scenario: Scenario) => void;
   /** Receives every replayed event after the analyzer (the viewer). */
   onEvent?: (event: RunEvent) => void;
-  /** Pause, resume and speed controllable while replaying (replaces `speed`). */
+  /** Pause, resume, speed and seek controllable while replaying (replaces `speed`). */
   pacer?: ReplayPacer;
+  /**
+   * With a pacer: the viewer's state to snapshot and restore beside the analyzer's when the
+   * timeline seeks (`pacer.requestSeek`), and the trials between snapshots (default 5000).
+   */
+  seeking?: { capture(): unknown; restore(state: unknown): void; snapshotTrials?: number; onSeeked?(episode: number): void };
+  /**
+   * With `seeking`: called each time the replay reaches the end, with what a finished replay
+   * returns; the replay then waits for the pacer's next seek (the timeline still works) until
+   * `pacer.close()`. Without it the replay returns at the end.
+   */
+  onEnd?: (result: ReplaySummary & { metrics: AgentMetrics[]; scenario: Scenario }) => void;
 }
 
 /**
@@ -29,7 +40,8 @@ export interface ReplayRunOptions {
  * const { metrics } = await runReplay('scenarios/recordings/run.ndjson.gz', { speed: 4 });
  */
 export async function runReplay(path: string, options: ReplayRunOptions = {}): Promise<ReplaySummary & { metrics: AgentMetrics[]; scenario: Scenario }> {
-  const { speed, warn, onAnalysis, onHeader, onEvent, pacer } = options;
+  const { speed, warn, onAnalysis, onHeader, onEvent, pacer, seeking, onEnd } = options;
+  const analyzerState = () => analyzer!.getSnapshot().context.state;
   const bus = new EventBus();
   let analyzer: ReturnType<typeof createActor<typeof analyzerMachine>> | undefined;
   let scenario: Scenario | undefined;
@@ -38,7 +50,31 @@ export async function runReplay(path: string, options: ReplayRunOptions = {}): P
     const summary = await replayRecording(path, {
       speed,
       warn,
-      ...(pacer && { pace: (time: number | undefined) => pacer.pace(time) }),
+      ...(pacer && { pace: (time: number | undefined, trial: boolean) => pacer.pace(time, trial) }),
+      ...(pacer && {
+        seeking: {
+          takeSeek: () => pacer.takeSeek(),
+          closed: () => pacer.isClosed,
+          // The analyzer's fold and the caller's (the viewer hub) go back together.
+          capture: () => ({ analyzer: analyzerState().capture(), caller: seeking?.capture() }),
+          restore: (saved: unknown) => {
+            const { analyzer: folded, caller } = saved as { analyzer: AnalyzerState; caller: unknown };
+            analyzerState().restoreFrom(folded);
+            seeking?.restore(caller);
+          },
+          snapshotTrials: seeking?.snapshotTrials,
+          onSeeked: seeking?.onSeeked,
+          ...(onEnd && seeking && {
+            atEnd: (summary: ReplaySummary) => {
+              // The end as a finished replay would report it, then wait for a seek back.
+              analyzer!.send({ type: 'analysis.finish' });
+              if (failure !== undefined) throw failure;
+              onEnd({ ...summary, metrics: analyzerState().metrics(), scenario: scenario! });
+              return pacer.nextSeek();
+            },
+          }),
+        },
+      }),
       onHeader: (header) => {
         // A replay allocates none of the run's memory: the scenario's memory limit does not apply.
         scenario = parseScenario(header.scenario, { what: `${path}: header.scenario`, maxMemoryBytes: Infinity });

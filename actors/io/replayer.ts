@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip, constants } from 'node:zlib';
+import { cloneState } from '../../src/cloneState.js';
 import { EventDecoder } from '../../src/protocol/eventCodec.js';
 import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
 import { RecordingChecker } from '../../src/protocol/recordingChecker.js';
@@ -25,9 +26,48 @@ export interface ReplayOptions {
   warn?: (message: string) => void;
   /**
    * Replaces `speed`: called before each event with its recorded time (undefined for events
-   * without one); a returned promise delays the event (a viewer's pause and speed controls).
+   * without one) and whether it is a trial; a returned promise delays the event (a viewer's pause
+   * and speed controls).
    */
-  pace?: (time: number | undefined) => Promise<void> | undefined;
+  pace?: (time: number | undefined, trial: boolean) => Promise<void> | undefined;
+  /** Seeking (a viewer's timeline); without it the recording is read once, start to end. */
+  seeking?: ReplaySeeking;
+}
+
+/**
+ * How a replay seeks: every `snapshotTrials` trials it keeps a snapshot (the byte offset of the next
+ * line, the decoder's and checker's state, and the caller's fold state through `capture`); a seek
+ * to an earlier episode restores the latest snapshot at or before it and re-reads from its offset,
+ * a seek ahead reads on; either way the events up to the target are folded unpaced.
+ */
+export interface ReplaySeeking {
+  /** A pending seek (episodes completed by every agent), taken once; polled between events. */
+  takeSeek(): number | undefined;
+  /** A copy of the caller's fold state (the analyzer, the viewer hub). */
+  capture(): unknown;
+  restore(state: unknown): void;
+  /** Trials (per agent) between snapshots (default 5000). */
+  snapshotTrials?: number;
+  /** The replay has folded up to the target of a seek. */
+  onSeeked?(episode: number): void;
+  /**
+   * At the end of the recording (each time it is reached): resolves with an episode to seek back
+   * to, the replay going on from there, or undefined to finish. Without it the replay finishes.
+   */
+  atEnd?(summary: ReplaySummary): Promise<number | undefined>;
+  /** True once the viewer is going away: the replay stops where it is (default never). */
+  closed?(): boolean;
+}
+
+interface Snapshot {
+  offset: number;
+  lineNumber: number;
+  events: number;
+  completed: number;
+  trialEvents: number;
+  decoder: EventDecoder;
+  checker: RecordingChecker;
+  state: unknown;
 }
 
 export interface ReplaySummary {
@@ -63,11 +103,12 @@ async function isGzip(path: string): Promise<boolean> {
  * await replayRecording('run.ndjson.gz', { onEvent: (e) => bus.publish(e), speed: 10 });
  */
 export async function replayRecording(path: string, options: ReplayOptions): Promise<ReplaySummary> {
-  const { onEvent, onHeader, speed = Infinity, warn = () => {} } = options;
+  const { onEvent, onHeader, speed = Infinity, warn = () => {}, seeking } = options;
   const pacer = new ReplayPacer({ speed });
-  const pace = options.pace ?? ((time: number | undefined) => pacer.pace(time));
-  const decoder = new EventDecoder();
-  const checker = new RecordingChecker();
+  const pace = options.pace ?? ((time: number | undefined, trial: boolean) => pacer.pace(time, trial));
+  const snapshotTrials = seeking?.snapshotTrials ?? 5000;
+  let decoder = new EventDecoder();
+  let checker = new RecordingChecker();
   let gzip: boolean;
   try {
     gzip = await isGzip(path);
@@ -76,30 +117,85 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   }
   if (path.endsWith('.gz') && !gzip) throw new Error(`${path} is named .gz but is not gzip-compressed; rename it without .gz if it is a plain NDJSON recording`);
   if (!path.endsWith('.gz') && gzip) warn(`${path} is gzip-compressed though its name does not end in .gz; reading it as gzip`);
-  const file = createReadStream(path);
-  // A killed run's gzip stream has no trailer: decode what is there instead of failing.
-  const source = gzip ? file.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : file;
-  file.on('error', (error) => source.destroy(error));
   let lineNumber = 0;
   let events = 0;
   let header: RecordingHeader | undefined;
-  const handle = async (text: string): Promise<void> => {
+  /** Agents of the run, episode.completed and trial.completed events so far (the timeline's position). */
+  let nAgents = 1;
+  let completed = 0;
+  let trialEvents = 0;
+  const snapshots: Snapshot[] = [];
+  /** While set, events are folded unpaced until every agent has completed this many episodes. */
+  let target: number | undefined;
+
+  const snapshot = (offset: number) => {
+    snapshots.push({ offset, lineNumber, events, completed, trialEvents, decoder: cloneState(decoder), checker: cloneState(checker), state: seeking!.capture() });
+  };
+  /** Handle a seek request; returns the byte offset to re-read from, or undefined to read on. */
+  const seekTo = (episode: number): number | undefined => {
+    let from: Snapshot | undefined;
+    for (const s of snapshots) if (s.completed <= episode * nAgents) from = s;
+    // Reading on from here is shorter when the target is ahead and no snapshot lies between.
+    if (from === undefined || (episode * nAgents >= completed && from.completed <= completed)) {
+      target = Math.floor(completed / nAgents) >= episode && episode * nAgents >= completed ? undefined : episode;
+      if (target === undefined) seeking!.onSeeked?.(episode);
+      return undefined;
+    }
+    ({ lineNumber, events, completed, trialEvents } = from);
+    decoder = cloneState(from.decoder);
+    checker = cloneState(from.checker);
+    seeking!.restore(from.state);
+    target = Math.floor(completed / nAgents) >= episode ? undefined : episode;
+    if (target === undefined) seeking!.onSeeked?.(episode);
+    return from.offset;
+  };
+
+  /** One line ending at byte `end`; returns a byte offset when a seek needs the file re-read from there, 'stop' when the replay is closed. */
+  const handle = async (text: string, end: number): Promise<number | 'stop' | undefined> => {
     lineNumber += 1;
-    if (text.trim() === '') return;
+    if (text.trim() === '') return undefined;
     const json = parseLine(text, lineNumber, path);
     if (header === undefined) {
       const checked = checkRecordingHeader(json, `${path}: line ${lineNumber} (header)`, packageVersion());
       if (checked.warning) warn(checked.warning);
       header = checked.header;
       onHeader?.(header);
-      return;
+      return undefined;
     }
     const event = decoder.decode(json, `${path}: line ${lineNumber}`);
     checker.check(event, `${path}: line ${lineNumber}`);
-    const wait = pace('time' in event ? event.time : undefined);
-    if (wait) await wait;
+    const trial = event.type === 'trial.completed';
+    if (seeking) {
+      let request = seeking.takeSeek();
+      if (request === undefined && target === undefined) {
+        const wait = pace('time' in event ? event.time : undefined, trial);
+        if (wait) await wait;
+        request = seeking.takeSeek();
+      }
+      if (seeking.closed?.()) return 'stop';
+      if (request !== undefined) {
+        const offset = seekTo(request);
+        if (offset !== undefined) return offset;
+      }
+    } else {
+      const wait = pace('time' in event ? event.time : undefined, trial);
+      if (wait) await wait;
+    }
     events += 1;
     onEvent(event);
+    if (event.type === 'run.started') nAgents = event.agents.length;
+    if (trial) trialEvents += 1;
+    if (event.type === 'episode.completed') {
+      completed += 1;
+      if (target !== undefined && Math.floor(completed / nAgents) >= target) {
+        seeking?.onSeeked?.(target);
+        target = undefined;
+      }
+    }
+    if (seeking && (event.type === 'run.started' || (event.type === 'episode.completed' && trialEvents - (snapshots.at(-1)?.trialEvents ?? 0) >= snapshotTrials * nAgents))) {
+      if (Number.isFinite(end) && end > (snapshots.at(-1)?.offset ?? -1)) snapshot(end);
+    }
+    return undefined;
   };
   // Lines are cut on the newline byte before decoding (no UTF-8 sequence contains 0x0a), so an
   // invalid byte is reported with its line.
@@ -112,30 +208,74 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
     }
   };
   let pending: Buffer = Buffer.alloc(0);
-  for await (const chunk of source) {
-    const bytes = pending.length === 0 ? (chunk as Buffer) : Buffer.concat([pending, chunk as Buffer]);
-    let from = 0;
-    let newline = bytes.indexOf(0x0a);
-    while (newline !== -1) {
-      await handle(decodeLine(bytes.subarray(from, newline)));
-      from = newline + 1;
-      newline = bytes.indexOf(0x0a, from);
-    }
-    pending = bytes.subarray(from);
-  }
-  const rest = decodeLine(pending);
+  /** Byte offset (of the decompressed text) where the next read starts. */
+  let readFrom = 0;
   let truncated = false;
-  if (rest.trim() !== '') {
-    let json: unknown;
-    try {
-      json = JSON.parse(rest);
-    } catch {
-      truncated = true;
+  reading: for (;;) {
+    const file = createReadStream(path, gzip ? {} : { start: readFrom });
+    // A killed run's gzip stream has no trailer: decode what is there instead of failing.
+    const source = gzip ? file.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : file;
+    file.on('error', (error) => source.destroy(error));
+    // gzip cannot be entered mid-stream: decompress from the start and drop what precedes the offset.
+    let skip = gzip ? readFrom : 0;
+    let position = readFrom;
+    pending = Buffer.alloc(0);
+    for await (const raw of source) {
+      let chunk = raw as Buffer;
+      if (skip > 0) {
+        if (chunk.length <= skip) {
+          skip -= chunk.length;
+          continue;
+        }
+        chunk = chunk.subarray(skip);
+        skip = 0;
+      }
+      const bytes = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      let from = 0;
+      let newline = bytes.indexOf(0x0a);
+      while (newline !== -1) {
+        const restart = await handle(decodeLine(bytes.subarray(from, newline)), position + newline + 1);
+        if (restart !== undefined) {
+          source.destroy();
+          file.destroy();
+          if (restart === 'stop') break reading;
+          readFrom = restart;
+          continue reading;
+        }
+        from = newline + 1;
+        newline = bytes.indexOf(0x0a, from);
+      }
+      pending = bytes.subarray(from);
+      position += from;
     }
-    if (truncated) {
-      warn(`${path}: line ${lineNumber + 1} is incomplete (the run was cut off); replayed up to line ${lineNumber}`);
-    } else if (json !== undefined) {
-      await handle(rest);
+    const rest = decodeLine(pending);
+    pending = Buffer.alloc(0);
+    if (rest.trim() !== '') {
+      let json: unknown;
+      try {
+        json = JSON.parse(rest);
+      } catch {
+        json = undefined;
+      }
+      if (json === undefined) {
+        if (!truncated) warn(`${path}: line ${lineNumber + 1} is incomplete (the run was cut off); replayed up to line ${lineNumber}`);
+        truncated = true;
+      } else {
+        await handle(rest, Number.POSITIVE_INFINITY);
+      }
+    }
+    if (header === undefined || !seeking?.atEnd) break;
+    // The end: a viewer may still seek back into the recording.
+    for (;;) {
+      const episode = await seeking.atEnd({ header, events, lines: lineNumber, truncated });
+      if (episode === undefined) break reading;
+      const offset = seekTo(episode);
+      if (offset !== undefined) {
+        readFrom = offset;
+        continue reading;
+      }
+      target = undefined;
+      seeking.onSeeked?.(episode);
     }
   }
   if (header === undefined) throw new Error(`${path}: no header line; not a brain-rnn recording`);

@@ -6,7 +6,8 @@
  */
 import type { AgentMetrics, TrialsBinnedOutput } from '../../src/analysis/online/analyzerState.js';
 import { DecimatedSeries } from '../../src/protocol/decimatedSeries.js';
-import type { AgentInfo, PhaseSummary, Spectrum } from '../../src/protocol/viewerMessages.js';
+import type { AgentInfo, LatentDynamicsView, LogitDynamicsView, PhaseSummary, Spectrum } from '../../src/protocol/viewerMessages.js';
+import type { LatentMeasuredOutput, LogitsMeasuredOutput } from '../../src/analysis/online/analyzerState.js';
 
 const TRIAL_NAMES = ['rewardRate', 'pBetter'] as const;
 const TRAINING_NAMES = ['loss', 'taskLoss', 'policyLoss', 'valueLoss'] as const;
@@ -27,6 +28,10 @@ export interface AgentState {
   spectraChanged: boolean;
   phases: PhaseSummary[];
   phasesChanged: boolean;
+  logitDynamics?: LogitDynamicsView;
+  logitsChanged: boolean;
+  latentDynamics?: LatentDynamicsView;
+  latentChanged: boolean;
 }
 
 const finite = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? null : value);
@@ -59,7 +64,7 @@ export function newAgentState(info: AgentInfo, binTrials: number, capacity: numb
     trials: new DecimatedSeries({ names: TRIAL_NAMES, capacity }),
     training: new DecimatedSeries({ names: TRAINING_NAMES, capacity }),
     weights: new DecimatedSeries({ names: WEIGHT_NAMES, capacity }),
-    pending: newPending(), spectra: {}, spectraChanged: false, phases: [], phasesChanged: false,
+    pending: newPending(), spectra: {}, spectraChanged: false, phases: [], phasesChanged: false, logitsChanged: false, latentChanged: false,
   };
 }
 
@@ -82,4 +87,28 @@ export function addBin(agent: AgentState, bin: TrialsBinnedOutput, ended: boolea
   wide.trials += bin.trials;
   agent.trialsPlayed = bin.trialsPlayed;
   if (wide.trials >= agent.binTrials || ended) closeBin(agent);
+}
+
+/** The analyzer's logit dynamics as the protocol carries them (NaN fits as null). */
+export function logitDynamicsView(output: LogitsMeasuredOutput): LogitDynamicsView {
+  return {
+    episodes: output.episodes, source: output.source,
+    types: output.types.map((t) => ({
+      label: t.label, action: t.action, reward: t.reward, transition: t.transition, n: t.n,
+      slope: finite(t.slope), intercept: finite(t.intercept), bins: t.bins,
+    })),
+  };
+}
+
+const finiteAll = (values: ArrayLike<number>) => Array.from(values, (v) => finite(v));
+
+/** The analyzer's latent phase portrait as the protocol carries it (the plane's basis stays in the analyzer). */
+export function latentDynamicsView({ update, portrait }: LatentMeasuredOutput): LatentDynamicsView {
+  const { flow } = portrait;
+  return {
+    update, gains: finiteAll(portrait.gains),
+    flow: { z1: finiteAll(flow.z1), z2: finiteAll(flow.z2), dz1: finiteAll(flow.dz1), dz2: finiteAll(flow.dz2) },
+    fixedPoints: portrait.fixedPoints.map((p) => ({ z1: finite(p.z1), z2: finite(p.z2), stable: p.stable, maxModulus: finite(p.maxModulus) })),
+    trajectories: portrait.trajectories.map((t) => ({ z1: finiteAll(t.z1), z2: finiteAll(t.z2), labels: t.labels })),
+  };
 }

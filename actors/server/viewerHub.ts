@@ -12,7 +12,8 @@ import {
   PROTOCOL_VERSION, type AgentDelta, type AgentView, type ClientMessage, type RunMode,
   type RunState, type RunStatus, type SnapshotMessage, type Spectrum, type UpdateMessage,
 } from '../../src/protocol/viewerMessages.js';
-import { addBin, closeBin, newAgentState, newPending, phaseSummaries, type AgentState } from './agentSeries.js';
+import { cloneState } from '../../src/cloneState.js';
+import { addBin, closeBin, latentDynamicsView, logitDynamicsView, newAgentState, newPending, phaseSummaries, type AgentState } from './agentSeries.js';
 
 /** What viewers may do to the run; absent entries are refused with a notice. */
 export interface RunControls {
@@ -20,6 +21,16 @@ export interface RunControls {
   resume?: () => void;
   /** Replays: times the recorded pace (Infinity = as fast as possible). */
   setSpeed?: (speed: number) => void;
+  /** Replays: go to the end of this episode (the timeline). */
+  seek?: (episode: number) => void;
+  /** Replays that wait at their end for a seek back (the CLI while it keeps serving): `seek` works after the end too, and pauses there. */
+  seeksAfterEnd?: boolean;
+}
+
+/** What a replay's timeline snapshots of the hub: the agents' series and summaries, and the run's totals. */
+export interface HubState {
+  agents: Map<string, AgentState>;
+  status: ViewerHub['status'];
 }
 
 export interface ViewerHubOptions {
@@ -81,6 +92,7 @@ export class ViewerHub {
         this.status = {
           mode: this.mode, state: 'running', scenario: event.scenario, task: event.task,
           totalTrials: event.phases.reduce((sum, p) => sum + p.episodes, 0) * event.trialsPerEpisode,
+          totalEpisodes: event.phases.reduce((sum, p) => sum + p.episodes, 0),
         };
         for (const info of event.agents) this.agents.set(info.id, newAgentState(info, this.binTrials, this.capacity));
         break;
@@ -113,7 +125,7 @@ export class ViewerHub {
     this.dirty = true;
   }
 
-  /** Relay one analyzer output (`trials.binned`, `weights.measured`, `metrics.updated`). */
+  /** Relay one analyzer output (`trials.binned`, `weights.measured`, `metrics.updated`, `logits.measured`, `latent.measured`). */
   analysis(output: AnalyzerOutput): void {
     const agent = this.agents.get(output.agent);
     if (!agent) return;
@@ -136,6 +148,14 @@ export class ViewerHub {
         agent.phases = phaseSummaries(output.metrics);
         agent.phasesChanged = true;
         break;
+      case 'logits.measured':
+        agent.logitDynamics = logitDynamicsView(output);
+        agent.logitsChanged = true;
+        break;
+      case 'latent.measured':
+        agent.latentDynamics = latentDynamicsView(output);
+        agent.latentChanged = true;
+        break;
     }
     this.dirty = true;
   }
@@ -152,11 +172,34 @@ export class ViewerHub {
     this.dirty = true;
   }
 
+  /** A copy of what the viewers are shown (a replay's snapshot to seek back to). */
+  captureState(): HubState {
+    return cloneState({ agents: this.agents, status: this.status });
+  }
+
+  /** Go back to a captured state: every viewer gets a fresh snapshot (deltas would not apply). */
+  restoreState(saved: HubState): void {
+    const { agents, status } = cloneState(saved);
+    this.agents.clear();
+    for (const [id, agent] of agents) this.agents.set(id, agent);
+    // The run's state (running, paused) is the viewer's, not the recording's.
+    this.status = { ...status, state: this.status.state };
+    this.generation += 1;
+    this.dirty = true;
+  }
+
   /** Apply a viewer's control message; returns a notice when it cannot be applied. */
   control(message: ClientMessage): string | undefined {
-    const { pause, resume, setSpeed } = this.controls;
+    const { pause, resume, setSpeed, seek } = this.controls;
     const running = this.status.state === 'running' || this.status.state === 'paused';
-    if (!running) return `${message.type}: the run is ${this.status.state}`;
+    if (message.type === 'seek' && this.status.totalEpisodes !== undefined && message.episode > this.status.totalEpisodes) {
+      return `seek: episode must be in [0, ${this.status.totalEpisodes}], got ${message.episode}`;
+    }
+    if (!running && message.type === 'seek' && seek && this.controls.seeksAfterEnd && this.status.state === 'completed') {
+      // Back into a finished replay: it waits at the target, paused.
+      this.controls.pause?.();
+      this.status.state = 'paused';
+    } else if (!running) return `${message.type}: the run is ${this.status.state}`;
     switch (message.type) {
       case 'pause':
         if (!pause) return 'pause: this run cannot be paused';
@@ -174,6 +217,10 @@ export class ViewerHub {
         setSpeed(this.speed);
         break;
       }
+      case 'seek':
+        if (!seek) return 'seek: only replays have a timeline';
+        seek(message.episode);
+        break;
     }
     this.dirty = true;
     return undefined;
@@ -196,7 +243,7 @@ export class ViewerHub {
   snapshot(): SnapshotMessage {
     const agents: AgentView[] = [...this.agents.values()].map((agent) => ({
       info: agent.info, trials: agent.trials.columns(), training: agent.training.columns(), weights: agent.weights.columns(),
-      spectra: { ...agent.spectra }, phases: agent.phases,
+      spectra: { ...agent.spectra }, phases: agent.phases, ...(agent.logitDynamics && { logitDynamics: agent.logitDynamics }), ...(agent.latentDynamics && { latentDynamics: agent.latentDynamics }),
     }));
     return { type: 'snapshot', v: PROTOCOL_VERSION, status: this.runStatus(), agents };
   }
@@ -215,8 +262,10 @@ export class ViewerHub {
       if (pending.weights.length > 0) delta.weights = pending.weights.columns();
       if (agent.spectraChanged) delta.spectra = { ...agent.spectra };
       if (agent.phasesChanged) delta.phases = agent.phases;
+      if (agent.logitsChanged && agent.logitDynamics) delta.logitDynamics = agent.logitDynamics;
+      if (agent.latentChanged && agent.latentDynamics) delta.latentDynamics = agent.latentDynamics;
       agent.pending = newPending();
-      agent.spectraChanged = agent.phasesChanged = false;
+      agent.spectraChanged = agent.phasesChanged = agent.logitsChanged = agent.latentChanged = false;
       if (Object.keys(delta).length > 1) agents.push(delta);
     }
     return { type: 'update', v: PROTOCOL_VERSION, status: this.runStatus(), agents };

@@ -50,6 +50,37 @@ export function fitLine(x: ArrayLike<number>, y: ArrayLike<number>): LineFit {
   return { slope, intercept, rSquared, n };
 }
 
+/** Running sums of pairs (x, y): what a line fit needs, kept by online folds. */
+export interface LineSums {
+  n: number;
+  sumX: number;
+  sumY: number;
+  sumXX: number;
+  sumXY: number;
+  sumYY: number;
+}
+
+/**
+ * The least-squares line of fitLine from running sums (one pass; an online fold keeps the sums):
+ * slope = Sxy / Sxx with Sxy = Σxy − Σx Σy / n, Sxx = Σxx − (Σx)² / n. NaN slope when x is
+ * constant (Sxx at rounding level) or n < 2.
+ * @example
+ * fitLineFromSums({ n: 3, sumX: 3, sumY: 9, sumXX: 5, sumXY: 13, sumYY: 35 }); // slope 2, intercept 1
+ */
+export function fitLineFromSums({ n, sumX, sumY, sumXX, sumXY, sumYY }: LineSums): LineFit {
+  const mx = n > 0 ? sumX / n : NaN;
+  const my = n > 0 ? sumY / n : NaN;
+  const sxx = sumXX - sumX * mx;
+  const sxy = sumXY - sumX * my;
+  const syy = sumYY - sumY * my;
+  // Cancellation leaves |Sxx| ~ 1e-12 of Σxx for a constant x: treat that as no spread.
+  const spread = n >= 2 && sxx > 1e-12 * Math.max(sumXX, 1e-300);
+  const slope = spread ? sxy / sxx : NaN;
+  const intercept = my - slope * mx;
+  const rSquared = spread && syy > 1e-12 * Math.max(sumYY, 1e-300) ? (sxy * sxy) / (sxx * syy) : NaN;
+  return { slope, intercept, rSquared, n };
+}
+
 /** The logit dynamics of one trial type. */
 export interface TrialTypeDynamics extends LineFit {
   /** e.g. `a1r0`, or `a0s1r1` with the second-stage state. */

@@ -30,6 +30,28 @@ const phase = z.object({
   stayTable: stayTable.optional(),
   modelBasedIndex: num.optional(),
 });
+/** The logit dynamics of one trial type (Ji-An et al. 2025): ΔL = intercept + slope · L, and the mean ΔL in bins of L. */
+const trialTypeDynamics = z.object({
+  label: z.string(), action: count, reward: count, transition: z.enum(['common', 'rare']).nullable(),
+  n: count, slope: num, intercept: num,
+  bins: z.object({ logit: z.array(z.number()), change: z.array(z.number()), count: z.array(count) }),
+});
+/** Logit dynamics over the last `episodes` episodes, read from the acting agent's policy or (imitation) the learner's. */
+const logitDynamics = z.object({ episodes: count, source: z.enum(['policy', 'learnerPolicy']), types: z.array(trialTypeDynamics) });
+/**
+ * Latent phase portrait of a low-rank agent's published weights (Mastrogiuseppe & Ostojic 2018):
+ * in the plane of its two leading latent coordinates, the flow of the autonomous map under the
+ * resting input, its fixed points and a few sessions' trajectories over the last trials.
+ */
+const latentDynamics = z.object({
+  update: count,
+  /** Singular values of W along the plane's two axes. */
+  gains: z.array(num),
+  flow: z.object({ z1: z.array(num), z2: z.array(num), dz1: z.array(num), dz2: z.array(num) }),
+  fixedPoints: z.array(z.object({ z1: num, z2: num, stable: z.boolean(), maxModulus: num })),
+  /** Per session: projected states and the outcome each took in (`a1r0`, `start`). */
+  trajectories: z.array(z.object({ z1: z.array(num), z2: z.array(num), labels: z.array(z.string()) })),
+});
 const status = z.object({
   mode: runMode, state: runState, scenario: z.string(), task: z.string(),
   /** Trials played so far (per agent, the furthest agent). */
@@ -38,6 +60,8 @@ const status = z.object({
   totalTrials: count,
   /** Episodes completed (the furthest agent). */
   episodes: count,
+  /** Episodes the whole run plays (per agent); the replay timeline's end. */
+  totalEpisodes: count.optional(),
   /** Recent pace, trials per second. */
   trialsPerSecond: z.number(),
   /** Replays: times the recorded pace, null = as fast as possible. Live runs: null. */
@@ -56,11 +80,16 @@ const agentView = z.object({
   weights: series,
   spectra,
   phases: z.array(phase),
+  /** Two-action agents, after their first episode. */
+  logitDynamics: logitDynamics.optional(),
+  /** Low-rank agents, after their first published weights. */
+  latentDynamics: latentDynamics.optional(),
 });
 /** New data about one agent since the last update; series carry appended entries only. */
 const agentDelta = z.object({
   id: z.string(), trials: series.optional(), training: series.optional(), weights: series.optional(),
-  spectra: spectra.optional(), phases: z.array(phase).optional(),
+  spectra: spectra.optional(), phases: z.array(phase).optional(), logitDynamics: logitDynamics.optional(),
+  latentDynamics: latentDynamics.optional(),
 });
 const snapshotMessage = z.object({ type: z.literal('snapshot'), v, status, agents: z.array(agentView) });
 const updateMessage = z.object({ type: z.literal('update'), v, status, agents: z.array(agentDelta) });
@@ -70,6 +99,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pause'), v }).strict(),
   z.object({ type: z.literal('resume'), v }).strict(),
   z.object({ type: z.literal('speed'), v, speed: z.union([z.number().positive().max(1e6), z.literal('max')]) }).strict(),
+  /** Replays: go to the end of `episode` (0: the start), re-folded from the replay's snapshots. */
+  z.object({ type: z.literal('seek'), v, episode: z.number().int().min(0).max(1e9) }).strict(),
 ]);
 export const serverMessageSchema = z.discriminatedUnion('type', [snapshotMessage, updateMessage, noticeMessage]);
 
@@ -82,6 +113,8 @@ export type SeriesColumns = z.output<typeof series>;
 export type StaySummary = z.output<typeof stayTable>;
 export type PhaseSummary = z.output<typeof phase>;
 export type Spectrum = z.output<typeof spectrum>;
+export type LogitDynamicsView = z.output<typeof logitDynamics>;
+export type LatentDynamicsView = z.output<typeof latentDynamics>;
 export type AgentView = z.output<typeof agentView>;
 export type AgentDelta = z.output<typeof agentDelta>;
 export type SnapshotMessage = z.output<typeof snapshotMessage>;

@@ -1,17 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { ViewerHub } from '../../actors/server/viewerHub.js';
 import { startViewerServer, type ViewerServer } from '../../actors/server/viewerServer.js';
 import { parseScenario } from '../../actors/system/scenario.js';
 import { startRun } from '../../actors/system/startRun.js';
+import { CHROMIUM, hasChromium, launchChromium } from './launchChromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`test/e2e/viewer.test.ts skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
 
 /** Four agents at full speed on the two-stage task, long enough to watch for a few seconds. */
@@ -33,31 +30,19 @@ const quantile = (values: number[], q: number) => [...values].sort((a, b) => a -
 
 describe.skipIf(!hasChromium)('viewer in a real browser (chromium)', () => {
   let context: BrowserContext;
+  let closeBrowser: (() => Promise<void>) | undefined;
   let server: ViewerServer;
-  let userDataDir: string;
   const hub = new ViewerHub({ mode: 'live' });
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    userDataDir = mkdtempSync(join(tmpdir(), 'brain-rnn-chromium-'));
-    // Playwright refuses --user-data-dir in args: a persistent context takes the directory instead.
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-        // A DNS-rebinding name: evil.example resolves to this machine, as an attacker's DNS would make it.
-        '--host-resolver-rules=MAP evil.example 127.0.0.1',
-      ],
-      viewport: { width: 1400, height: 1000 },
-    });
+    // A DNS-rebinding name: evil.example resolves to this machine, as an attacker's DNS would make it.
+    ({ context, close: closeBrowser } = await launchChromium(['--host-resolver-rules=MAP evil.example 127.0.0.1']));
     server = await startViewerServer({ hub, port: 0 });
   });
 
   afterAll(async () => {
-    await context?.close();
+    await closeBrowser?.();
     await server?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it('the viewer shows a live four-agent run: ≥ 200 trials charted, no console error, redraws measured', async () => {
@@ -89,12 +74,26 @@ describe.skipIf(!hasChromium)('viewer in a real browser (chromium)', () => {
     expect(status).toContain('trial 3,000 / 3,000');
     // Every chart of the selected low-rank agent drew an SVG (the two-stage bars included).
     expect(await page.locator('#charts svg').count()).toBeGreaterThanOrEqual(7);
-    expect(await page.locator('#agent option').count()).toBe(4);
+    // The compare view (the default) draws every agent in one chart, one legend entry per agent.
+    expect(await page.locator('#agent option').count()).toBe(5);
+    expect(await page.inputValue('#agent')).toBe('*');
+    const rewardCard = page.locator('.card').first();
+    for (const id of ['premature', 'mature', 'gru', 'model-based']) expect(await rewardCard.textContent()).toContain(id);
+    const cardTitles = () => page.locator('.card:not([hidden]) h2 .title').allTextContents();
+    expect(await cardTitles()).toContain('Two-stage stay probabilities');
+    // Focus on the cognitive model: its legend names it alone, and the low-rank cards are not shown.
+    await page.selectOption('#agent', 'model-based');
+    await page.waitForFunction(() => !document.querySelector('.card')!.textContent!.includes('premature'));
+    expect(await rewardCard.textContent()).toContain('model-based');
+    expect(await cardTitles()).not.toContain('Singular-value spectrum (recurrent weights)');
+    await page.selectOption('#agent', '*');
+    await page.waitForFunction(() => document.querySelector('.card')!.textContent!.includes('premature'));
     const durations = stats.durations;
     expect(durations.length).toBeGreaterThan(5);
     console.log(`viewer redraws: ${stats.redraws}, median ${quantile(durations, 0.5).toFixed(1)} ms, ` +
       `p95 ${quantile(durations, 0.95).toFixed(1)} ms, max ${Math.max(...durations).toFixed(1)} ms ` +
       `(4 agents at full speed, ${result.cursor.trialsPlayed} trials each); screenshot test-results/viewer.png`);
+    console.log(Object.entries(stats.charts).map(([title, ms]) => `  ${title}: ${ms.length} renders, median ${quantile(ms, 0.5).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms`).join('\n'));
   });
 
   it('the page pauses and resumes the run with the token from its URL; a page opened without it only watches', async () => {

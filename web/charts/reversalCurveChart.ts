@@ -1,29 +1,33 @@
-/** The reversal-aligned choice curve: P(better) at each lag after a reversal, one line per phase. */
+/** The reversal-aligned choice curve: P(better) at each lag after a reversal, one panel per phase, one colour per agent. */
 import * as Plot from '@observablehq/plot';
-import type { AgentData } from '../viewerState.js';
-import { emptyChart } from './chartHelpers.js';
+import { agentColor, emptyChart, type ChartView } from './chartHelpers.js';
 
 /**
  * @example
- * card.replaceChildren(reversalCurveChart(agent, { width: 420 }));
+ * card.replaceChildren(reversalCurveChart({ agents, roster, task: 'reversal', width: 420 }));
  */
-export function reversalCurveChart(agent: AgentData, { width }: { width: number }): Element {
-  const rows: { lag: number; pBetter: number; phase: string }[] = [];
-  for (const phase of agent.phases) {
-    phase.reversalCurve.forEach((value, lag) => {
-      if (value !== null && Number.isFinite(value)) rows.push({ lag, pBetter: value, phase: phase.name });
-    });
+export function reversalCurveChart(view: ChartView): Element {
+  const rows: { lag: number; pBetter: number; phase: string; agent: string }[] = [];
+  const phases: string[] = [];
+  for (const agent of view.agents) {
+    for (const phase of agent.phases) {
+      if (!phases.includes(phase.name)) phases.push(phase.name);
+      phase.reversalCurve.forEach((value, lag) => {
+        if (value !== null && Number.isFinite(value)) rows.push({ lag, pBetter: value, phase: phase.name, agent: agent.info.id });
+      });
+    }
   }
   if (rows.length === 0) return emptyChart('no reversal seen yet');
   return Plot.plot({
-    width, height: 220, marginLeft: 40,
+    width: view.width, height: 220, marginLeft: 40,
+    fx: { label: null, domain: phases },
     x: { label: 'trials after reversal' },
     y: { domain: [0, 1], label: 'P(better)', grid: true },
-    color: { legend: true },
+    color: agentColor(view),
     marks: [
       Plot.ruleY([0.5], { stroke: '#bbb', strokeDasharray: '3,3' }),
-      Plot.line(rows, { x: 'lag', y: 'pBetter', stroke: 'phase', strokeWidth: 1.5 }),
-      Plot.dot(rows, { x: 'lag', y: 'pBetter', fill: 'phase', r: 2 }),
+      Plot.line(rows, { fx: 'phase', x: 'lag', y: 'pBetter', stroke: 'agent', z: 'agent', strokeWidth: 1.5 }),
+      Plot.dot(rows, { fx: 'phase', x: 'lag', y: 'pBetter', fill: 'agent', r: 1.8 }),
     ],
   });
 }

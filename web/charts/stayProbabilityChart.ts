@@ -1,39 +1,39 @@
 /**
  * Two-stage stay probabilities (Daw et al. 2011): P(repeat the first-stage choice) after
- * common/rare × rewarded/unrewarded trials, for the latest phase that has them.
+ * common/rare × rewarded/unrewarded trials, for each agent's latest phase that has them.
  */
 import * as Plot from '@observablehq/plot';
-import type { AgentData } from '../viewerState.js';
-import { emptyChart } from './chartHelpers.js';
+import { agentColor, emptyChart, type ChartView } from './chartHelpers.js';
 
 const CELLS = [
-  ['commonRewarded', 'rewarded', 'common'],
-  ['rareRewarded', 'rewarded', 'rare'],
-  ['commonUnrewarded', 'unrewarded', 'common'],
-  ['rareUnrewarded', 'unrewarded', 'rare'],
+  ['commonRewarded', 'common +'],
+  ['rareRewarded', 'rare +'],
+  ['commonUnrewarded', 'common −'],
+  ['rareUnrewarded', 'rare −'],
 ] as const;
 
 /**
  * @example
- * card.replaceChildren(stayProbabilityChart(agent, { width: 420 }));
+ * card.replaceChildren(stayProbabilityChart({ agents, roster, task: 'two_stage', width: 420 }));
  */
-export function stayProbabilityChart(agent: AgentData, { width }: { width: number }): Element {
-  const phase = [...agent.phases].reverse().find((p) => p.stayTable);
-  if (!phase?.stayTable) return emptyChart('two-stage task only');
-  const table = phase.stayTable;
-  const rows = CELLS.flatMap(([key, outcome, transition]) => {
-    const p = table[key];
-    return p === null ? [] : [{ outcome, transition, p }];
-  });
+export function stayProbabilityChart(view: ChartView): Element {
+  const rows: { cell: string; p: number; agent: string }[] = [];
+  for (const agent of view.agents) {
+    const table = [...agent.phases].reverse().find((p) => p.stayTable)?.stayTable;
+    if (!table) continue;
+    for (const [key, cell] of CELLS) {
+      const p = table[key];
+      if (p !== null) rows.push({ cell, p, agent: agent.info.id });
+    }
+  }
+  if (rows.length === 0) return emptyChart('no two-stage trials yet');
+  const color = agentColor(view);
   return Plot.plot({
-    width, height: 220, marginLeft: 40,
-    fx: { label: `previous trial (${phase.name} phase)`, domain: ['rewarded', 'unrewarded'] },
-    x: { axis: null, domain: ['common', 'rare'] },
+    width: view.width, height: 220, marginLeft: 40,
+    fx: { label: 'previous trial (+ rewarded, − unrewarded)', domain: CELLS.map(([, cell]) => cell) },
+    x: { axis: null, domain: color.domain },
     y: { domain: [0, 1], label: 'P(stay)', grid: true },
-    color: { legend: true, domain: ['common', 'rare'], range: ['#1f77b4', '#ff7f0e'] },
-    marks: [
-      Plot.barY(rows, { fx: 'outcome', x: 'transition', y: 'p', fill: 'transition' }),
-      Plot.ruleY([0]),
-    ],
+    color,
+    marks: [Plot.barY(rows, { fx: 'cell', x: 'agent', y: 'p', fill: 'agent' }), Plot.ruleY([0])],
   });
 }

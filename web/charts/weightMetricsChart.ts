@@ -1,26 +1,24 @@
-/** Effective rank and singular-value decay γ of the recurrent weights over training, side by side. */
+/** Effective rank and singular-value decay γ of the recurrent weights over training, side by side, one colour per agent. */
 import * as Plot from '@observablehq/plot';
-import type { AgentData } from '../viewerState.js';
-import { emptyChart, seriesRows } from './chartHelpers.js';
+import { agentColor, emptyChart, lowRankAgents, panels, seriesRows, type ChartView } from './chartHelpers.js';
 
 /**
  * @example
- * card.replaceChildren(weightMetricsChart(agent, { width: 420 }));
+ * card.replaceChildren(weightMetricsChart({ agents, roster, task: 'reversal', width: 420 }));
  */
-export function weightMetricsChart(agent: AgentData, { width }: { width: number }): Element {
-  const rank = seriesRows(agent.weights, { effectiveRank: 'effective rank' });
-  const gamma = seriesRows(agent.weights, { svDecayGamma: 'γ' });
-  if (rank.length === 0 && gamma.length === 0) return emptyChart(agent.info.kind === 'low_rank' ? 'no weights published yet' : 'low-rank agents only');
-  const half = Math.floor((width - 8) / 2);
-  const panel = (rows: typeof rank, label: string, color: string) =>
+export function weightMetricsChart(view: ChartView): Element {
+  const agents = lowRankAgents(view);
+  const rank = seriesRows(agents, (a) => a.weights, { effectiveRank: 'effective rank' });
+  const gamma = seriesRows(agents, (a) => a.weights, { svDecayGamma: 'γ' });
+  if (rank.length === 0 && gamma.length === 0) return emptyChart('no weights published yet');
+  const half = Math.floor((view.width - 8) / 2);
+  const panel = (rows: typeof rank, label: string) =>
     Plot.plot({
       width: half, height: 220, marginLeft: 55,
       x: { label: 'update' },
       y: { label, grid: true, zero: false },
-      marks: [Plot.line(rows, { x: 'x', y: 'value', stroke: color }), Plot.dot(rows, { x: 'x', y: 'value', fill: color, r: 2 })],
+      color: agentColor({ ...view, agents }, false),
+      marks: [Plot.line(rows, { x: 'x', y: 'value', stroke: 'agent', z: 'agent' }), Plot.dot(rows, { x: 'x', y: 'value', fill: 'agent', r: 1.5 })],
     });
-  const pair = document.createElement('div');
-  pair.className = 'pair';
-  pair.append(panel(rank, 'effective rank', '#2ca02c'), panel(gamma, 'γ (singular-value decay)', '#9467bd'));
-  return pair;
+  return panels({ ...view, agents }, [panel(rank, 'effective rank'), panel(gamma, 'γ (singular-value decay)')]);
 }

@@ -9,11 +9,20 @@
  *   viewer's reward series), and for the partial bin when the run ends or `finish` is called;
  * - `weights.measured` for each `weights.updated` (spectrum, effective rank, γ, nuclear norm,
  *   heterogeneity through the exact k×k route of weightMetrics.ts);
- * - `metrics.updated` after each episode of an agent: rolling and per-phase metrics (phaseAccumulator.ts).
+ * - `metrics.updated` after each episode of an agent: rolling and per-phase metrics (phaseAccumulator.ts);
+ * - `latent.measured` for each `weights.updated` of a low-rank agent: its latent phase portrait
+ *   (latentDynamicsTracker.ts: flow, fixed points, the last episode's trajectories);
+ * - `logits.measured` after each episode of a two-action agent: the logit dynamics of the last
+ *   `windowEpisodes` episodes (logitDynamicsAccumulator.ts; the learner's policy under imitation).
  */
 import type { AgentInfo, PhaseInfo, RunEvent, TrainingUpdatedEvent, TrialCompletedEvent } from '../../protocol/events.js';
+import { cloneState } from '../../cloneState.js';
 import { stayCell } from '../stayCounts.js';
 import { measureSerializedWeights, type WeightMetrics } from '../weightMetrics.js';
+import type { LatentPhasePortrait } from '../latentPhasePortrait.js';
+import { parseTaskType } from '../../tasks/encoding.js';
+import { LatentDynamicsTracker } from './latentDynamicsTracker.js';
+import { LogitDynamicsAccumulator, type TrialTypeLogitDynamics } from './logitDynamicsAccumulator.js';
 import { PhaseAccumulator, type PhaseMetrics } from './phaseAccumulator.js';
 
 export interface AnalyzerSettings {
@@ -51,7 +60,17 @@ export interface TrialsBinnedOutput {
   better: number;
 }
 export interface WeightsMeasuredOutput { type: 'weights.measured'; agent: string; weights: WeightMetrics }
-export type AnalyzerOutput = MetricsUpdatedOutput | TrialsBinnedOutput | WeightsMeasuredOutput;
+export interface LogitsMeasuredOutput {
+  type: 'logits.measured';
+  agent: string;
+  /** Episodes the dynamics cover (the last `windowEpisodes`). */
+  episodes: number;
+  /** Whose policy: the acting agent's, or under imitation the learner's (choices are the teacher's). */
+  source: 'policy' | 'learnerPolicy';
+  types: TrialTypeLogitDynamics[];
+}
+export interface LatentMeasuredOutput { type: 'latent.measured'; agent: string; update: number; portrait: LatentPhasePortrait }
+export type AnalyzerOutput = MetricsUpdatedOutput | TrialsBinnedOutput | WeightsMeasuredOutput | LogitsMeasuredOutput | LatentMeasuredOutput;
 export type AnalyzerEmit = (output: AnalyzerOutput) => void;
 
 interface AgentAccumulator {
@@ -69,6 +88,11 @@ interface AgentAccumulator {
   bin: { trials: number; samples: number; reward: number; better: number };
   training?: TrainingUpdatedEvent;
   weights?: WeightMetrics;
+  /** Two-action agents: the live logit dynamics, and whose policy fed it last. */
+  logits?: LogitDynamicsAccumulator;
+  logitSource: LogitsMeasuredOutput['source'];
+  /** Low-rank agents: the inputs behind the latent trajectories. */
+  latent?: LatentDynamicsTracker;
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
@@ -89,7 +113,11 @@ export class AnalyzerState {
       case 'run.started':
         this.phaseInfo = event.phases;
         this.agents.clear();
-        for (const info of event.agents) this.agents.set(info.id, newAgent(info));
+        for (const info of event.agents) {
+          const agent = newAgent(info, event.task === 'two_stage', this.settings.windowEpisodes);
+          if (info.kind === 'low_rank') agent.latent = new LatentDynamicsTracker({ task: parseTaskType(event.task), trialsPerEpisode: event.trialsPerEpisode, nSessions: info.nSessions });
+          this.agents.set(info.id, agent);
+        }
         return;
       case 'episode.started': {
         const agent = this.agents.get(event.agent);
@@ -97,6 +125,8 @@ export class AnalyzerState {
         agent.lag.fill(-1);
         agent.prevAction.fill(-1);
         agent.episode = { reward: 0, better: 0, trials: 0 };
+        agent.logits?.startEpisode();
+        agent.latent?.startEpisode();
         return;
       }
       case 'trial.completed':
@@ -108,7 +138,12 @@ export class AnalyzerState {
         agent.ring.push(agent.episode);
         if (agent.ring.length > this.settings.windowEpisodes) agent.ring.shift();
         agent.episodes += 1;
+        agent.latent?.endEpisode();
         emit({ type: 'metrics.updated', agent: event.agent, metrics: this.agentMetrics(event.agent)! });
+        if (agent.logits) {
+          agent.logits.endEpisode();
+          emit({ type: 'logits.measured', agent: event.agent, episodes: agent.logits.episodes, source: agent.logitSource, types: agent.logits.summary() });
+        }
         return;
       }
       case 'training.updated': {
@@ -121,6 +156,8 @@ export class AnalyzerState {
         if (!agent) return;
         agent.weights = measureSerializedWeights(event.model, event.probe, event.update);
         if (agent.weights) emit({ type: 'weights.measured', agent: event.agent, weights: agent.weights });
+        const portrait = agent.latent?.measure(event.model, event.probe);
+        if (portrait) emit({ type: 'latent.measured', agent: event.agent, update: event.update, portrait });
         return;
       }
       case 'run.completed':
@@ -130,6 +167,16 @@ export class AnalyzerState {
         return;
       default:
     }
+  }
+
+  /** A copy of the whole fold (a replay's snapshot to seek back to). */
+  capture(): AnalyzerState {
+    return cloneState(this);
+  }
+
+  /** Continue from a captured fold, as if the events since had not been applied. */
+  restoreFrom(saved: AnalyzerState): void {
+    Object.assign(this, cloneState(saved));
   }
 
   /** Report every partial trial bin (the run ended, or a replay stopped short of its end). */
@@ -170,6 +217,12 @@ export class AnalyzerState {
         prevCommon[s] = common[s];
       }
     }
+    if (agent.logits) {
+      const { learnerPolicy } = event;
+      agent.logitSource = learnerPolicy ? 'learnerPolicy' : 'policy';
+      agent.logits.add(learnerPolicy ?? event.policy, actions, rewards, common);
+    }
+    agent.latent?.add(event.trial, actions, rewards, event.stage2States);
     acc.trials += nSessions;
     acc.reward += reward;
     acc.better += better;
@@ -217,9 +270,11 @@ export class AnalyzerState {
   }
 }
 
-function newAgent(info: AgentInfo): AgentAccumulator {
+function newAgent(info: AgentInfo, twoStage: boolean, windowEpisodes: number): AgentAccumulator {
   const S = info.nSessions;
+  const logits = info.nActions === 2 ? new LogitDynamicsAccumulator({ nSessions: S, byTransition: twoStage, windowEpisodes }) : undefined;
   return {
+    logits, logitSource: 'policy',
     info, lag: new Int32Array(S).fill(-1), prevAction: new Int8Array(S).fill(-1), prevRewarded: new Uint8Array(S), prevCommon: new Uint8Array(S),
     phases: new Map(), episode: { reward: 0, better: 0, trials: 0 }, ring: [], episodes: 0, trialsPlayed: 0,
     bin: { trials: 0, samples: 0, reward: 0, better: 0 },

@@ -1,0 +1,130 @@
+/**
+ * The live latent dynamics of one low-rank agent: keeps the inputs of the first few sessions over
+ * the current and the last completed episode (the task's encoding of each trial, as the network
+ * read them), and for each published set of weights draws the latent phase portrait
+ * (latentPhasePortrait.ts): the flow and fixed points under the resting input (no previous trial:
+ * zeros and the constant 1), and the trajectories those sessions' inputs drive the published network
+ * through from h = 0, over the episode's last trials, each state labelled by the outcome it just
+ * took in (`a1r0`: action 1, unrewarded; `start` before any trial).
+ */
+import { BrainInspiredRNN } from '../../model/brainInspiredRnn.js';
+import type { SerializedModel } from '../../model/recurrentModel.js';
+import type { TaskType } from '../../tasks/cohortTask.js';
+import { encodeTrialRow, taskInputSize } from '../../tasks/encoding.js';
+import { checkInteger } from '../../validation.js';
+import { latentPhasePortrait, type LatentPhasePortrait } from '../latentPhasePortrait.js';
+import { checkStateInput, inputDrive, activations, toLowRankSystem } from '../lowRankSystem.js';
+import type { StateProbe } from '../weightMetrics.js';
+
+export interface LatentDynamicsTrackerOptions {
+  task: TaskType;
+  trialsPerEpisode: number;
+  /** Sessions of the cohort. */
+  nSessions: number;
+  /** Sessions whose trajectories are drawn (default 4, at most nSessions). */
+  trajectorySessions?: number;
+  /** Trials at the end of the episode drawn per trajectory (default 30). */
+  trajectoryTrials?: number;
+}
+
+interface EpisodeInputs {
+  /** sessions × T × nInputs, session-major. */
+  inputs: Float64Array;
+  /** sessions × T labels of the outcome each input encodes. */
+  labels: string[];
+  trials: number;
+}
+
+/**
+ * @example
+ * const tracker = new LatentDynamicsTracker({ task: TaskType.REVERSAL, trialsPerEpisode: 100, nSessions: 64 });
+ * tracker.add(trialEvent); // for each trial
+ * tracker.endEpisode();
+ * tracker.measure(weightsEvent.model, weightsEvent.probe)?.fixedPoints;
+ */
+export class LatentDynamicsTracker {
+  private readonly task: TaskType;
+  private readonly T: number;
+  private readonly nInputs: number;
+  private readonly sessions: number;
+  private readonly trajectoryTrials: number;
+  private readonly rest: Float64Array;
+  private current: EpisodeInputs;
+  private last: EpisodeInputs | undefined;
+
+  constructor(options: LatentDynamicsTrackerOptions) {
+    const { task, trialsPerEpisode, nSessions, trajectorySessions = 4, trajectoryTrials = 30 } = options;
+    this.task = task;
+    this.T = checkInteger('trialsPerEpisode', trialsPerEpisode, 1);
+    this.sessions = Math.min(checkInteger('trajectorySessions', trajectorySessions, 1), checkInteger('nSessions', nSessions, 1));
+    this.trajectoryTrials = checkInteger('trajectoryTrials', trajectoryTrials, 1);
+    this.nInputs = taskInputSize(task);
+    this.rest = encodeTrialRow(task, { action: -1, reward: 0 });
+    this.current = this.newEpisode();
+  }
+
+  private newEpisode(): EpisodeInputs {
+    const inputs = new Float64Array(this.sessions * this.T * this.nInputs);
+    for (let s = 0; s < this.sessions; s++) inputs.set(this.rest, s * this.T * this.nInputs);
+    return { inputs, labels: Array.from({ length: this.sessions * this.T }, () => 'start'), trials: 0 };
+  }
+
+  startEpisode(): void {
+    this.current = this.newEpisode();
+  }
+
+  /** Trial `trial` of the episode: its outcome is the input of the next trial. */
+  add(trial: number, actions: ArrayLike<number>, rewards: ArrayLike<number>, stage2States?: ArrayLike<number>): void {
+    const { T, nInputs, current } = this;
+    current.trials = Math.max(current.trials, trial + 1);
+    if (trial + 1 >= T) return;
+    for (let s = 0; s < this.sessions; s++) {
+      const row = s * T + trial + 1;
+      const reward = rewards[s] > 0 ? 1 : 0;
+      encodeTrialRow(this.task, { action: actions[s], state: stage2States?.[s] ?? -1, reward }, current.inputs, row * nInputs);
+      current.labels[row] = actions[s] < 0 ? 'missed' : `a${actions[s]}r${reward}`;
+    }
+  }
+
+  endEpisode(): void {
+    this.last = this.current;
+    this.current = this.newEpisode();
+  }
+
+  /** The portrait of published low-rank weights (undefined for other kinds). */
+  measure(serialized: SerializedModel, probe: StateProbe): LatentPhasePortrait | undefined {
+    if (serialized.kind !== 'brain_inspired_rnn') return undefined;
+    const sys = toLowRankSystem(BrainInspiredRNN.fromJSON(serialized));
+    const episode = this.last ?? this.current;
+    const N = sys.nHidden;
+    const { T, nInputs } = this;
+    const trials = Math.max(1, episode.trials);
+    const from = Math.max(0, trials - this.trajectoryTrials);
+    const h = new Float64Array(N);
+    const x = new Float64Array(N);
+    const kappa = new Float64Array(sys.k);
+    const trajectories = [];
+    for (let s = 0; s < this.sessions; s++) {
+      h.fill(0);
+      const states: number[] = [];
+      const labels: string[] = [];
+      for (let t = 0; t < trials; t++) {
+        const u = episode.inputs.subarray((s * T + t) * nInputs, (s * T + t + 1) * nInputs);
+        if (t === 0) checkStateInput(sys, h, u);
+        // h_{t+1} = (1 − leak) h_t + leak tanh(W h_t + W_in u_t): the state after reading trial t − 1.
+        activations(sys, h, inputDrive(sys, u), x, kappa);
+        for (let i = 0; i < N; i++) h[i] = (1 - sys.leak) * h[i] + sys.leak * x[i];
+        if (t >= from) {
+          states.push(...h);
+          labels.push(episode.labels[s * T + t]);
+        }
+      }
+      trajectories.push({ states, labels });
+    }
+    return latentPhasePortrait(sys, {
+      input: this.rest,
+      initialStates: probe.rows > 0 ? probe.states : trajectories.flatMap((t) => t.states),
+      trajectories,
+    });
+  }
+}

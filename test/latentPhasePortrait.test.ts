@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { latentPhasePortrait, latentPlane } from '../src/analysis/latentPhasePortrait.js';
+import { createLowRankSystem, stepDynamics } from '../src/analysis/lowRankSystem.js';
+import type { TrialCompletedEvent, WeightsUpdatedEvent } from '../src/protocol/events.js';
+
+/**
+ * A rank-1 network W = m nᵀ, m = (1, 1), n = (2, 0) (k = 2 factor columns, the second zero), leak 1,
+ * one constant input with weights b = atanh(½) − 1 on both units. Then x* = (½, ½) is a fixed point:
+ * W x* + b = (1, 1) + b = atanh(½). Its Jacobian D W with D = 1 − ¼ = ¾ has eigenvalues
+ * ¾ nᵀm = 3/2 and 0, so it is unstable. Along κ = nᵀ x = 2 x₁ the other fixed points solve
+ * κ = 2 tanh(κ + b) with slope 2 (1 − tanh²) < 1 there: two attractors.
+ */
+const b = Math.atanh(0.5) - 1;
+const sys = createLowRankSystem({ A: [1, 0, 1, 0], B: [2, 0, 0, 1], nHidden: 2, leak: 1, inputWeights: [b, b], nInputs: 1 });
+const input = [1];
+
+describe('latentPhasePortrait (Mastrogiuseppe & Ostojic 2018 latent plane)', () => {
+  it('latentPlane(sys) of W = m nᵀ is n / |n| then its orthogonal complement, gains |m| |n| and 0', () => {
+    const { basis, gains } = latentPlane(sys);
+    expect(Array.from(basis).map((v) => Math.abs(v) < 1e-12 ? 0 : v)).toEqual([1, 0, 0, 1]);
+    expect(gains[0]).toBeCloseTo(2 * Math.SQRT2, 12);
+    expect(gains[1]).toBeCloseTo(0, 12);
+  });
+
+  it('finds the known fixed point x* = (½, ½) as unstable (|λ|max = 3/2) and two stable ones on the line x₁ = x₂', () => {
+    const grid = Array.from({ length: 9 }, (_, i) => -0.9 + 0.225 * i);
+    const initialStates = grid.flatMap((x) => [x, x + 0.05]);
+    const portrait = latentPhasePortrait(sys, { input, initialStates });
+    const known = portrait.fixedPoints.find((p) => Math.abs(p.z1 - 0.5) < 1e-6)!;
+    expect(known.z1).toBeCloseTo(0.5, 10);
+    expect(known.z2).toBeCloseTo(0.5, 10);
+    expect(known.stable).toBe(false);
+    expect(known.maxModulus).toBeCloseTo(1.5, 8);
+    const stable = portrait.fixedPoints.filter((p) => p.stable);
+    expect(stable).toHaveLength(2);
+    for (const p of stable) {
+      // κ = 2 x₁ solves κ = 2 tanh(κ + b), and x₂ = x₁ (both units get the same drive).
+      expect(2 * p.z1).toBeCloseTo(2 * Math.tanh(2 * p.z1 + b), 8);
+      expect(p.z2).toBeCloseTo(p.z1, 8);
+    }
+    expect(portrait.fixedPoints).toHaveLength(3);
+  });
+
+  it('the flow at each grid point is F(h) − h of the map itself, and trajectories are projected row by row', () => {
+    const states = [0.1, -0.2, 0.7, 0.3];
+    const portrait = latentPhasePortrait(sys, { input, initialStates: [0.5, 0.5], trajectories: [{ states, labels: ['a0r1', 'a1r0'] }], gridSize: 4 });
+    expect(portrait.flow.z1).toHaveLength(16);
+    for (let g = 0; g < 16; g++) {
+      const h = [portrait.flow.z1[g], portrait.flow.z2[g]];
+      const next = stepDynamics(sys, h, input);
+      expect(portrait.flow.dz1[g]).toBeCloseTo(next[0] - h[0], 12);
+      expect(portrait.flow.dz2[g]).toBeCloseTo(next[1] - h[1], 12);
+    }
+    expect(portrait.trajectories[0]).toEqual({ z1: [0.1, 0.7], z2: [-0.2, 0.3], labels: ['a0r1', 'a1r0'] });
+  });
+
+  it('refuses a trajectory whose states do not match its labels, naming the sizes', () => {
+    expect(() => latentPhasePortrait(sys, { input, trajectories: [{ states: [1, 2, 3], labels: ['a0r0', 'a0r1'] }] })).toThrow('trajectories[0].states must hold labels.length×2 = 4 values, got 3');
+  });
+});
+
+describe('LatentDynamicsTracker (the analyzer’s latent.measured)', () => {
+  it('for each published low-rank model, projects the trajectories that BrainInspiredRNN.forward computes on the last episode’s inputs, labelled by the outcome each state took in', async () => {
+    const { parseScenario } = await import('../actors/system/scenario.js');
+    const { startRun } = await import('../actors/system/startRun.js');
+    const { BrainInspiredRNN } = await import('../src/model/brainInspiredRnn.js');
+    const { encodeTrialRow } = await import('../src/tasks/encoding.js');
+    const { TaskType } = await import('../src/tasks/cohortTask.js');
+    const scenario = parseScenario({
+      name: 'latent', seed: 2, task: { type: 'reversal', options: { blockLengthMin: 5, blockLengthMax: 10 } }, trialsPerEpisode: 12,
+      agents: [{ id: 'mature', nSessions: 3, model: { kind: 'low_rank', stage: 'mature', nHidden: 10 }, trainer: { mode: 'a2c', learningRate: 0.01 } }],
+      phases: [{ name: 'train', episodes: 2, learning: true }], analyzer: { weightsEvery: 1, probeRows: 6 },
+    });
+    const events: import('../src/protocol/events.js').RunEvent[] = [];
+    const portraits: import('../src/analysis/online/analyzerState.js').LatentMeasuredOutput[] = [];
+    const system = startRun(scenario, { onEvent: (e) => events.push(e), onAnalysis: (o) => o.type === 'latent.measured' && portraits.push(o) });
+    expect((await system.done).status).toBe('completed');
+    expect(portraits.map((p) => p.update)).toEqual([1, 2]);
+    const published = events.filter((e): e is WeightsUpdatedEvent => e.type === 'weights.updated').at(-1)!;
+    const model = BrainInspiredRNN.fromJSON(published.model);
+    const trials = events.filter((e): e is TrialCompletedEvent => e.type === 'trial.completed' && e.episode === 1);
+    const T = 12;
+    const inputs = new Float64Array(T * 4);
+    inputs.set(encodeTrialRow(TaskType.REVERSAL, { action: -1, reward: 0 }), 0);
+    for (const t of trials.slice(0, T - 1)) inputs.set(t.nextInputs.subarray(0, 4), (t.trial + 1) * 4);
+    const { hidden } = model.forward({ nSessions: 1, nTrials: T, nInputs: 4, inputs });
+    const { portrait } = portraits.at(-1)!;
+    const N = model.nHidden;
+    const session0 = portrait.trajectories[0];
+    expect(session0.labels).toHaveLength(T);
+    expect(session0.labels[0]).toBe('start');
+    expect(session0.labels[1]).toBe(`a${trials[0].actions[0]}r${trials[0].rewards[0] > 0 ? 1 : 0}`);
+    for (let t = 0; t < T; t++) {
+      let z1 = 0;
+      for (let i = 0; i < N; i++) z1 += portrait.basis[i] * hidden[t * N + i];
+      expect(session0.z1[t]).toBeCloseTo(z1, 6);
+    }
+    expect(portrait.trajectories).toHaveLength(3);
+    expect(portrait.flow.z1).toHaveLength(15 * 15);
+  });
+});
