@@ -40,6 +40,9 @@ export function registerLiveCommand(program: Command): void {
     .action(async (path: string, flags: LiveFlags) => {
       const maxMemoryBytes = flags.maxMemory === undefined ? DEFAULT_MEMORY_SHARE * totalmem() : parseMemorySize(flags.maxMemory);
       const scenario = loadScenarioFile(path, flags.seed, { maxMemoryBytes });
+      const episodes = scenario.phases.reduce((sum, phase) => sum + phase.episodes, 0);
+      const cohorts = scenario.agents.map((agent) => `${agent.id} (${agent.nSessions})`).join(', ');
+      process.stderr.write(`live: ${scenario.name}, seed ${scenario.seed}: ${scenario.task.type}, ${episodes} episodes of ${scenario.trialsPerEpisode} trials, agents ${cohorts}\n`);
       const viewer = await startViewer(flags, { mode: 'live' });
       const bar = new cliProgress.SingleBar(
         { format: ' {name} |{bar}| {percentage}% | {value}/{total} trials | {rewards}', hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },

@@ -28,6 +28,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--exit', 'exit as soon as the replay ends (with the viewer: do not keep serving)');
   addServeOptions(command)
     .action(async (path: string, flags: ReplayFlags) => {
+      process.stderr.write(`replaying ${path} at ${Number.isFinite(flags.speed) ? `${flags.speed}× the recorded pace` : 'full speed'}\n`);
       const viewer = await startViewer(flags, { mode: 'replay', speed: flags.speed });
       const pacer = new ReplayPacer({ speed: flags.speed });
       // Kept serving (no --exit), a finished replay still seeks: it waits at its end for the timeline.
