@@ -31,7 +31,7 @@ describe('brain-rnn play (bad input)', () => {
 });
 
 describe("brain-rnn fit and convert-jspsych on one participant's files", () => {
-  it("brain-rnn fit --data (one participant's play file) cross-validates over the participant's blocks, or says how many folds they allow; convert-jspsych writes a loadable trials CSV and names the mapped columns", async () => {
+  it("brain-rnn fit --data (one participant's play file) cross-validates over the participant's blocks, or says how many folds they allow; fit reads jsPsych's data as it is; convert-jspsych writes a loadable trials CSV and names the mapped columns", async () => {
     const session = new ParticipantTask({ task: 'reversal', seed: 1, nTrials: 60 });
     for (let t = 0; t < 60; t++) session.play(t % 3 === 0 ? 1 : 0, undefined, 350);
     const csv = join(dir, 'one.csv');
@@ -40,11 +40,17 @@ describe("brain-rnn fit and convert-jspsych on one participant's files", () => {
     const json = join(dir, 'jspsych.json');
     writeFileSync(json, JSON.stringify([{ trial_type: 'html-keyboard-response', rt: 900 }, ...rows]));
     const converted = join(dir, 'converted.csv');
-    const [refused, fit, convert] = await Promise.all([
+    const [refused, fit, convert, fitJsPsych] = await Promise.all([
       runCli(['fit', '--data', csv, '--output-dir', join(dir, 'refused')]),
       runCli(['fit', '--data', csv, '--folds', '2', '--models', 'q_learning', 'wsls', '--output-dir', join(dir, 'fit')]),
       runCli(['convert-jspsych', json, '--out', converted]),
+      runCli(['fit', '--data', json, '--folds', '2', '--models', 'q_learning', 'wsls', '--output-dir', join(dir, 'fit-jspsych')]),
     ]);
+    // jsPsych's own file fits as it is, to the same table as its conversion, and fit says how it read it.
+    expect(fitJsPsych.status).toBe(0);
+    expect(fitJsPsych.stderr).toContain('jspsych.json read as jsPsych data of the brain-rnn plugins (reversal): task; subject ← subject_id; trial; choice; reward; block; reversal; rt; 60 plugin rows used, 1 other rows left out');
+    const tableRows = (path: string) => readFileSync(path, 'utf8').split('\n').filter((line) => line.startsWith('|'));
+    expect(tableRows(join(dir, 'fit-jspsych', 'table.md'))).toEqual(tableRows(join(dir, 'fit', 'table.md')));
     // 60 trials with one reversal are two blocks: two folds at most, and fit says so.
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('folds must be an integer in [2, 2] (the number of blocks), got 5; pass --folds 2');

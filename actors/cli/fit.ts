@@ -72,6 +72,9 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
     const ignored = table.ignored.length > 0 ? `; not used: ${table.ignored.join(', ')}` : '';
     process.stderr.write(`brain-rnn fit: ${basename(data)} read as hBayesDM data (${table.task}): ${table.mapping.join('; ')}${ignored}\n`);
   }
+  if (table.format === 'jspsych') {
+    process.stderr.write(`brain-rnn fit: ${basename(data)} read as jsPsych data of the brain-rnn plugins (${table.task}): ${table.mapping.join('; ')}\n`);
+  }
   const specs = options.models && options.models.length > 0 ? parseModelSpecs(options.models, table.task) : defaultModelSpecs(table.task);
   folder.ensureWritable();
   const training = { ...RECURRENT_FIT_TRAINING, ...(nEpochs === undefined ? {} : { nEpochs }) };
@@ -122,7 +125,7 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   if (behaviour) print(`${behaviour.line}\n`);
   const levels = formatLevelTable(result);
   print(`${heading}\n\n${markdown}\n\n${levels ? `${levels}\n\n` : ''}winner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice), ${seconds.toFixed(1)} s\n`);
-  const settings = { data, format: table.format, ...(table.format === 'hbayesdm' ? { mapping: table.mapping } : {}), task: table.task, models: specs.map((s) => s.label), folds, cv: result.cv, resetOn: result.resetOn, level, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
+  const settings = { data, format: table.format, ...(table.format !== 'trials_csv' ? { mapping: table.mapping } : {}), task: table.task, models: specs.map((s) => s.label), folds, cv: result.cv, resetOn: result.resetOn, level, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
   // One set, written atomically with manifest.json last (io/outputFolder.ts).
   folder.writeAll([
     ...foldCheckpoints(result, { data, seed }),
