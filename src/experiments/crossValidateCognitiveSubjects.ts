@@ -43,6 +43,53 @@ export interface CognitiveSubjectsResult {
   nllPerChoice: number;
 }
 
+/** One fold of a cognitive model: its fit and the held-out score of each of its test subjects. */
+export interface CognitiveFoldResult {
+  fold: CognitiveFoldFit;
+  scores: SubjectScore[];
+}
+
+/**
+ * Fit fold `fold` (seed `seed + 1 + fold`) and score its held-out subjects: one cell of a `fit` sweep.
+ * @example
+ * const { fold, scores } = fitCognitiveFold(createDawHybridModel(), folds, 0, { seed: 1 });
+ */
+export function fitCognitiveFold(model: CognitiveModel, subjectFolds: SubjectFolds, fold: number, options: Omit<CognitiveSubjectsOptions, 'onFold'> = {}): CognitiveFoldResult {
+  const { seed = 0, restarts = 5, objective = 'stage1' } = options;
+  const testSubjects = subjectFolds.testSubjects[fold];
+  const train = sessionsOfSubjects(subjectFolds, trainingSubjects(subjectFolds, fold));
+  const fit = fitMaximumLikelihood(model, train, { restarts, objective, seed: seed + 1 + fold });
+  const kernel = model.bind(fit.vector);
+  const scores: SubjectScore[] = testSubjects.map((subject) => {
+    const result = sessionsNegLogLikelihood(kernel, subjectFolds.sessionsOf.get(subject) ?? []);
+    return { subject, fold, nll: result.stage1Nll, nChoices: result.stage1Choices, nllPerChoice: result.stage1Nll / result.stage1Choices };
+  });
+  const heldOutNll = scores.reduce((sum, s) => sum + s.nll, 0);
+  const heldOutChoices = scores.reduce((sum, s) => sum + s.nChoices, 0);
+  return {
+    fold: {
+      testSubjects: [...testSubjects],
+      parameters: fit.parameters,
+      trainNll: fit.nll,
+      trainChoices: fit.nChoices,
+      evaluations: fit.evaluations,
+      converged: fit.converged,
+      heldOutNll,
+      heldOutChoices,
+      nllPerChoice: heldOutNll / heldOutChoices,
+    },
+    scores,
+  };
+}
+
+/** The cross-validation result of a cognitive model from its folds (in fold order). */
+export function reduceCognitiveFolds(modelName: string, results: readonly CognitiveFoldResult[]): CognitiveSubjectsResult {
+  const folds = results.map((r) => r.fold);
+  const heldOutNll = folds.reduce((sum, f) => sum + f.heldOutNll, 0);
+  const heldOutChoices = folds.reduce((sum, f) => sum + f.heldOutChoices, 0);
+  return { model: modelName, folds, subjects: results.flatMap((r) => r.scores), heldOutNll, heldOutChoices, nllPerChoice: heldOutNll / heldOutChoices };
+}
+
 /**
  * @example
  * const folds = splitSubjectsIntoFolds(table.sessions, { folds: 5, seed: 1 });
@@ -53,35 +100,11 @@ export function crossValidateCognitiveSubjects(
   subjectFolds: SubjectFolds,
   options: CognitiveSubjectsOptions = {},
 ): CognitiveSubjectsResult {
-  const { seed = 0, restarts = 5, objective = 'stage1', onFold } = options;
-  const folds: CognitiveFoldFit[] = [];
-  const subjects: SubjectScore[] = [];
-  subjectFolds.testSubjects.forEach((testSubjects, f) => {
-    const train = sessionsOfSubjects(subjectFolds, trainingSubjects(subjectFolds, f));
-    const fit = fitMaximumLikelihood(model, train, { restarts, objective, seed: seed + 1 + f });
-    const kernel = model.bind(fit.vector);
-    let heldOutNll = 0;
-    let heldOutChoices = 0;
-    for (const subject of testSubjects) {
-      const result = sessionsNegLogLikelihood(kernel, subjectFolds.sessionsOf.get(subject) ?? []);
-      subjects.push({ subject, fold: f, nll: result.stage1Nll, nChoices: result.stage1Choices, nllPerChoice: result.stage1Nll / result.stage1Choices });
-      heldOutNll += result.stage1Nll;
-      heldOutChoices += result.stage1Choices;
-    }
-    folds.push({
-      testSubjects: [...testSubjects],
-      parameters: fit.parameters,
-      trainNll: fit.nll,
-      trainChoices: fit.nChoices,
-      evaluations: fit.evaluations,
-      converged: fit.converged,
-      heldOutNll,
-      heldOutChoices,
-      nllPerChoice: heldOutNll / heldOutChoices,
-    });
+  const { onFold, ...fitOptions } = options;
+  const results = subjectFolds.testSubjects.map((_, f) => {
+    const result = fitCognitiveFold(model, subjectFolds, f, fitOptions);
     onFold?.(f);
+    return result;
   });
-  const heldOutNll = folds.reduce((sum, f) => sum + f.heldOutNll, 0);
-  const heldOutChoices = folds.reduce((sum, f) => sum + f.heldOutChoices, 0);
-  return { model: model.name, folds, subjects, heldOutNll, heldOutChoices, nllPerChoice: heldOutNll / heldOutChoices };
+  return reduceCognitiveFolds(model.name, results);
 }
