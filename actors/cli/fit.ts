@@ -15,6 +15,7 @@ import type { FitInputEncoding } from '../../src/experiments/conjunctiveInputs.j
 import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecurrent.js';
 import { defaultModelSpecs, parseModelSpecs } from '../../src/experiments/modelSpec.js';
 import { OutputFolder } from '../io/outputFolder.js';
+import type { TrainingConfig } from '../../src/training/trainingConfig.js';
 
 export interface FitCommandOptions {
   /** Path of the trials CSV. */
@@ -67,6 +68,38 @@ export function formatComparisonTable(result: ModelComparison): string {
     `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
+}
+
+/** What results.json records of a fit: the options, resolved. */
+export interface FitSettings {
+  data: string;
+  task: string;
+  specs: readonly { label: string }[];
+  folds: number;
+  seed: number;
+  seeds: number;
+  restarts: number;
+  objective: 'stage1' | 'total';
+  encoding: FitInputEncoding;
+  training: Partial<TrainingConfig>;
+}
+
+/**
+ * The files of a fit (results.json, table.md) and the summary it prints: one place, so that
+ * `brain-rnn fit` and the reduce of a `fit` sweep write the same bytes for the same comparison.
+ */
+export function fitOutputFiles(result: ModelComparison, settings: FitSettings, seconds: number): { summary: string; files: [string, string][] } {
+  const { data, task, specs, folds, seed, seeds, restarts, objective, encoding, training } = settings;
+  const markdown = formatComparisonTable(result);
+  const heading = `${basename(data)}: ${task}, ${result.nSubjects} subjects, ${result.nChoices} first-stage choices, ${folds}-fold CV over subjects (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
+  const options = { data, task, models: specs.map((s) => s.label), folds, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
+  return {
+    summary: `${heading}\n\n${markdown}\n\nwinner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice)`,
+    files: [
+      ['results.json', `${JSON.stringify({ command: 'fit', options, seconds, comparison: result }, null, 1)}\n`],
+      ['table.md', `${heading}\n\n${markdown}\n`],
+    ],
+  };
 }
 
 /**
@@ -122,15 +155,10 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   }
   for (const warning of result.warnings) process.stderr.write(`brain-rnn fit: warning: ${warning}\n`);
   const seconds = (Date.now() - started) / 1000;
-  const markdown = formatComparisonTable(result);
-  const heading = `${basename(data)}: ${table.task}, ${result.nSubjects} subjects, ${result.nChoices} first-stage choices, ${folds}-fold CV over subjects (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
-  print(`${heading}\n\n${markdown}\n\nwinner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice), ${seconds.toFixed(1)} s\n`);
-  const settings = { data, task: table.task, models: specs.map((s) => s.label), folds, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
+  const output = fitOutputFiles(result, { data, task: table.task, specs, folds, seed, seeds, restarts, objective, encoding, training }, seconds);
+  print(`${output.summary}, ${seconds.toFixed(1)} s\n`);
   // One set, written atomically with manifest.json last (io/outputFolder.ts).
-  folder.writeAll([
-    ['results.json', `${JSON.stringify({ command: 'fit', options: settings, seconds, comparison: result }, null, 1)}\n`],
-    ['table.md', `${heading}\n\n${markdown}\n`],
-  ]);
+  folder.writeAll(output.files);
   if (progress) process.stderr.write(`wrote ${join(outputDir, 'results.json')} and ${join(outputDir, 'table.md')}\n`);
   return result;
 }

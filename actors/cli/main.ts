@@ -9,6 +9,7 @@ import { registerLiveCommand } from './live.js';
 import { registerReplayCommand } from './replay.js';
 import { registerFitCommand } from './fit.js';
 import { registerRunCommand } from './run.js';
+import { registerSweepCommand } from './sweep.js';
 
 const program = new Command()
   .name('brain-rnn')
@@ -20,6 +21,7 @@ registerLiveCommand(program);
 registerReplayCommand(program);
 registerFitCommand(program);
 registerRunCommand(program);
+registerSweepCommand(program);
 
 try {
   await program.parseAsync(normalizeFlags(process.argv.slice(2)), { from: 'user' });

@@ -1,0 +1,49 @@
+/**
+ * The `fit` kind of sweep: the cells of `brain-rnn fit` (src/experiments/fitCells.ts), run one at
+ * a time anywhere, and the reduce that writes the files `brain-rnn fit` writes for the same options.
+ */
+import { parseTrialsCsv } from '../../src/data/trialsCsv.js';
+import { listFitCells, planFit, reduceFitCells, runFitCell, type FitCell, type FitCellResult, type FitPlan } from '../../src/experiments/fitCells.js';
+import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecurrent.js';
+import { defaultModelSpecs, parseModelSpecs } from '../../src/experiments/modelSpec.js';
+import { fitOutputFiles } from '../cli/fit.js';
+import type { FitSweep } from './sweepFile.js';
+import type { KindExpansion } from './sweepPlan.js';
+import { sha256 } from './sweepPlan.js';
+
+function fitOptions(sweep: FitSweep) {
+  return {
+    folds: sweep.folds,
+    seed: sweep.seed,
+    seeds: sweep.seeds,
+    restarts: sweep.restarts,
+    objective: sweep.objective,
+    inputEncoding: sweep.encoding,
+    training: { ...RECURRENT_FIT_TRAINING, ...(sweep.nEpochs === undefined ? {} : { nEpochs: sweep.nEpochs }) },
+  };
+}
+
+/** The plan of a fit sweep over these data (checked as `brain-rnn fit` checks it). */
+export function planFitSweep(sweep: FitSweep, data: Uint8Array): { plan: FitPlan; task: string } {
+  const table = parseTrialsCsv(data);
+  const specs = sweep.models ? parseModelSpecs(sweep.models, table.task) : defaultModelSpecs(table.task);
+  return { plan: planFit(table.sessions, specs, fitOptions(sweep)), task: table.task };
+}
+
+export function fitSweepCells(sweep: FitSweep, data: Uint8Array): KindExpansion {
+  const { plan } = planFitSweep(sweep, data);
+  return { keys: listFitCells(plan) as unknown as Record<string, unknown>[], dataSha256: sha256(data) };
+}
+
+export function runFitSweepCell(plan: FitPlan, key: Record<string, unknown>): FitCellResult {
+  return runFitCell(plan, key as unknown as FitCell);
+}
+
+/** results.json and table.md of the comparison, as `brain-rnn fit` writes them; `seconds` is the cells' total. */
+export function reduceFitSweep(sweep: FitSweep, data: Uint8Array, results: readonly FitCellResult[], seconds: number) {
+  const { plan, task } = planFitSweep(sweep, data);
+  const comparison = reduceFitCells(plan, results);
+  const { folds, seed, seeds, restarts, objective, encoding } = sweep;
+  const { training } = fitOptions(sweep);
+  return { comparison, ...fitOutputFiles(comparison, { data: sweep.data, task, specs: plan.specs, folds, seed, seeds, restarts, objective, encoding, training }, seconds) };
+}

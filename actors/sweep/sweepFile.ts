@@ -1,0 +1,81 @@
+/**
+ * Sweep files (scenarios/sweeps/*.json): a base command and the axes it is repeated over. A sweep
+ * expands into cells (sweepPlan.ts), each a deterministic unit of the computation the command does
+ * in one process. `parseSweep` refuses a malformed sweep before anything runs, naming the JSON
+ * path of each bad field, unknown fields and empty axes included. docs/sweeps.md explains the format.
+ *
+ * Kinds:
+ * - `fit`: `brain-rnn fit` over model entry × fold × initialisation seed; a relative `data` path is
+ *   relative to the sweep file.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { decodeText } from '../../src/data/decodeText.js';
+import { checkJsonDepth, ConfigError, parseWith, zInteger } from '../../src/validation.js';
+import { zEnum, zString } from '../system/scenario.js';
+
+const nonEmpty = (what: string) => ({ error: `must list at least 1 ${what}` });
+
+const fitSweepSchema = z
+  .object({
+    name: zString(),
+    description: zString().optional(),
+    kind: z.literal('fit'),
+    /** Trials CSV; relative to the sweep file. */
+    data: zString(),
+    /** Model entries as `brain-rnn fit --models` takes them; default the task's. */
+    models: z.array(zString()).min(1, nonEmpty('model entry')).optional(),
+    folds: zInteger(2, 1000).default(5),
+    seeds: zInteger(1, 1000).default(5),
+    seed: zInteger(0, 2 ** 31 - 1).default(1),
+    nEpochs: zInteger(1, 1_000_000).optional(),
+    restarts: zInteger(1, 1000).default(5),
+    objective: zEnum(['stage1', 'total'] as const).default('stage1'),
+    encoding: zEnum(['task', 'conjunctive'] as const).default('task'),
+  })
+  .strict();
+
+const SWEEP_KINDS = ['fit'] as const;
+const sweepSchema = z.discriminatedUnion('kind', [fitSweepSchema], {
+  error: (issue) =>
+    issue.code === 'invalid_union'
+      ? `must be one of ${SWEEP_KINDS.map((k) => JSON.stringify(k)).join(', ')}, got ${JSON.stringify((issue.input as { kind?: unknown })?.kind)}`
+      : undefined,
+});
+
+export type FitSweep = z.output<typeof fitSweepSchema>;
+export type SweepDefinition = FitSweep;
+
+/**
+ * Check a sweep (parsed JSON) and fill in its defaults; `baseDir` resolves a relative `data` path.
+ * @example
+ * parseSweep({ name: 'prl', kind: 'fit', data: 'prl.csv', models: ['q_learning'], folds: 5, seeds: 2, seed: 1 }, '/data');
+ */
+export function parseSweep(input: unknown, baseDir: string, what = 'sweep'): SweepDefinition {
+  checkJsonDepth(input, what);
+  const sweep = parseWith(sweepSchema, input, what);
+  return { ...sweep, data: isAbsolute(sweep.data) ? sweep.data : resolve(baseDir, sweep.data) };
+}
+
+/**
+ * Read and check a sweep file; bad JSON is reported with the file's name.
+ * @example
+ * const sweep = loadSweepFile('scenarios/sweeps/prl.json');
+ */
+export function loadSweepFile(path: string): SweepDefinition {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new Error(`cannot read sweep ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const text = decodeText(bytes, path);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError([`${path} is not valid JSON: ${(error as Error).message}`]);
+  }
+  return parseSweep(json, dirname(resolve(path)));
+}

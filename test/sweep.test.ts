@@ -1,0 +1,131 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runFitCommand } from '../actors/cli/fit.js';
+import { LocalExecutor } from '../actors/sweep/localExecutor.js';
+import { runSweep } from '../actors/sweep/runSweep.js';
+import { loadSweepFile, parseSweep } from '../actors/sweep/sweepFile.js';
+import { readPlan, sweepStatus } from '../actors/sweep/sweepFolder.js';
+import { expandSweep } from '../actors/sweep/sweepPlan.js';
+import { configRefusal } from './configRefusal.js';
+import { runCli } from './io/cli.js';
+import { sharedDataDir, sharedDataPath } from './sharedData.js';
+
+const work = mkdtempSync(join(tmpdir(), 'sweep-'));
+const prl = sharedDataPath('hbayesdm_prl.csv');
+/** A small fit sweep: 2 models × 3 folds (× 2 seeds for the network) = 9 cells. */
+const small = { name: 'prl-small', kind: 'fit', data: prl, models: ['q_learning', 'tinygru:1'], folds: 3, seeds: 2, seed: 1, nEpochs: 8, restarts: 1 };
+
+function writeSweep(name: string, body: object): string {
+  const path = join(work, `${name}.json`);
+  writeFileSync(path, JSON.stringify(body));
+  return path;
+}
+
+/** results.json with its wall-clock `seconds` (the one value two runs of the same fit never share) removed. */
+const withoutSeconds = (path: string) => readFileSync(path, 'utf8').replace(/\n "seconds": [0-9.e+-]+,\n/, '\n');
+
+describe('parseSweep', () => {
+  it('loadSweepFile accepts the minimal fit form of the issue as written, data relative to the sweep file', () => {
+    // <work>/shared/data is the real data folder, so "../shared/data/..." from <work>/sweeps/ reaches it.
+    mkdirSync(join(work, 'sweeps'));
+    symlinkSync(join(sharedDataDir, '..'), join(work, 'shared'));
+    const file = join(work, 'sweeps', 'prl.json');
+    writeFileSync(file, '{"name": "prl", "kind": "fit", "data": "../shared/data/hbayesdm_prl.csv", "models": ["q_learning", "tinygru:1"], "folds": 5, "seeds": 2, "seed": 1}');
+    const sweep = loadSweepFile(file);
+    expect(sweep).toMatchObject({ kind: 'fit', data: join(work, 'shared', 'data', 'hbayesdm_prl.csv'), folds: 5, seeds: 2, seed: 1, restarts: 5, objective: 'stage1', encoding: 'task' });
+    const plan = expandSweep(sweep);
+    // q_learning: 5 folds; tiny_gru:1: 5 folds × 2 seeds.
+    expect(plan.cells).toHaveLength(15);
+    expect(plan.cells[5].key).toEqual({ model: 'tiny_gru:1', fold: 0, run: 0 });
+    expect(new Set(plan.cells.map((c) => c.hash)).size).toBe(15);
+    expect(expandSweep({ ...sweep, seed: 2 }).cells[0].hash).not.toBe(plan.cells[0].hash);
+  });
+
+  it('parseSweep names the path of an unknown key, an empty axis and a bad kind; expandSweep refuses more cells than the limit unless raised', () => {
+    expect(configRefusal(() => parseSweep({ ...small, model: ['q_learning'] }, work))).toBe('sweep has unknown field(s) "model"');
+    expect(configRefusal(() => parseSweep({ ...small, models: [] }, work))).toBe('sweep.models must list at least 1 model entry');
+    expect(configRefusal(() => parseSweep({ ...small, folds: 1 }, work))).toBe('sweep.folds must be an integer in [2, 1000], got 1');
+    expect(configRefusal(() => parseSweep({ ...small, kind: 'grid' }, work))).toBe('sweep.kind must be one of "fit", got "grid"');
+    const sweep = parseSweep(small, work);
+    expect(configRefusal(() => expandSweep(sweep, { maxCells: 8 }))).toBe('sweep "prl-small" expands into 9 cells, more than the limit of 8; pass --max-cells 9 to run it');
+    expect(expandSweep(sweep, { maxCells: 9 }).cells).toHaveLength(9);
+  });
+});
+
+describe('brain-rnn sweep (local executor)', () => {
+  it('brain-rnn sweep FILE --workers 2 then sweep reduce write the table.md and results.json that brain-rnn fit writes for the same options', async () => {
+    const dir = join(work, 'local');
+    const swept = await runCli(['sweep', writeSweep('small', small), '--output-dir', dir, '--workers', '2'], { timeoutMs: 120_000 });
+    expect(swept.stderr).not.toContain('brain-rnn:');
+    expect(swept.status).toBe(0);
+    expect(readdirSync(join(dir, 'cells')).filter((f) => /^[0-9a-f]{20}\.json$/.test(f))).toHaveLength(9);
+    const fit = join(work, 'fit');
+    runFitCommand({ data: prl, models: small.models, folds: 3, seeds: 2, seed: 1, nEpochs: 8, restarts: 1, objective: 'stage1', outputDir: fit, progress: false, print: () => {} });
+    expect(readFileSync(join(dir, 'table.md'), 'utf8')).toBe(readFileSync(join(fit, 'table.md'), 'utf8'));
+    expect(withoutSeconds(join(dir, 'results.json'))).toBe(withoutSeconds(join(fit, 'results.json')));
+    expect(swept.stdout).toContain('winner: q_learning');
+
+    const status = await runCli(['sweep', 'status', dir]);
+    expect(status.stdout).toBe('prl-small (fit): 9 cells: 9 done, 0 running, 0 failed, 0 pending\n');
+    // `sweep cell` leaves a done cell as it is; `sweep reduce` rewrites the same bytes.
+    const table = readFileSync(join(dir, 'table.md'), 'utf8');
+    const cell = await runCli(['sweep', 'cell', dir, '--index', '4']);
+    expect(cell.stderr).toContain('cell 4 (tiny_gru:1 fold 0 run 1) is already done');
+    const reduced = await runCli(['sweep', 'reduce', dir]);
+    expect(reduced.status).toBe(0);
+    expect(readFileSync(join(dir, 'table.md'), 'utf8')).toBe(table);
+  });
+
+  it('runSweep reruns only the missing cells, keeps a cell whose worker was SIGKILLed as failed without stopping the others, and --retry-failed reruns only it', async () => {
+    const dir = join(work, 'resume');
+    const sweep = parseSweep({ ...small, nEpochs: 60 }, work);
+    const first = await runSweep(sweep, { outputDir: dir, executor: new LocalExecutor({ workers: 2 }), progress: false });
+    expect(first.ran).toBe(9);
+    const plan = readPlan(dir);
+    const table = readFileSync(join(dir, 'table.md'), 'utf8');
+    rmSync(join(dir, 'cells', `${plan.cells[2].hash}.json`));
+    const second = await runSweep(sweep, { outputDir: dir, executor: new LocalExecutor({ workers: 2 }), progress: false });
+    expect(second.ran).toBe(1);
+    expect(readFileSync(join(dir, 'table.md'), 'utf8')).toBe(table);
+
+    // Kill the worker of the first network cell that starts running; the rest go on.
+    for (const cell of plan.cells.slice(3)) rmSync(join(dir, 'cells', `${cell.hash}.json`));
+    const killed = new Promise<number>((resolve) => {
+      const poll = setInterval(() => {
+        const running = readdirSync(join(dir, 'cells')).find((f) => f.endsWith('.running.json'));
+        if (!running) return;
+        const { worker } = JSON.parse(readFileSync(join(dir, 'cells', running), 'utf8')) as { worker: string };
+        clearInterval(poll);
+        process.kill(Number(worker.split(':').at(-1)), 'SIGKILL');
+        resolve(plan.cells.findIndex((c) => running.startsWith(c.hash)));
+      }, 5);
+    });
+    const third = await runSweep(sweep, { outputDir: dir, executor: new LocalExecutor({ workers: 2 }), progress: false });
+    const victim = await killed;
+    expect(third.ran).toBe(6);
+    expect(third.failures).toHaveLength(1);
+    expect(third.failures[0]).toMatch(new RegExp(`^cell ${victim} \\(tiny_gru:1 fold \\d run \\d\\): worker process .* exited \\(SIGKILL\\) while running the cell$`));
+    expect(third.reduced).toBeUndefined();
+    expect(sweepStatus(dir)).toMatchObject({ done: 8, failed: 1, pending: 0 });
+    const status = await runCli(['sweep', 'status', dir]);
+    expect(status.stdout).toContain(`failed: cell ${victim}: worker process`);
+    // Without --retry-failed a rerun leaves the failure; with it only that cell runs.
+    const fourth = await runSweep(sweep, { outputDir: dir, executor: new LocalExecutor({ workers: 2 }), progress: false });
+    expect(fourth.ran).toBe(0);
+    expect(fourth.failures).toHaveLength(1);
+    const fifth = await runSweep(sweep, { outputDir: dir, executor: new LocalExecutor({ workers: 2 }), progress: false, retryFailed: true });
+    expect(fifth.ran).toBe(1);
+    expect(fifth.failures).toEqual([]);
+    expect(readFileSync(join(dir, 'table.md'), 'utf8')).toBe(table);
+    expect(existsSync(join(dir, 'manifest.json'))).toBe(true);
+  });
+
+  it('brain-rnn sweep exits 1 with one line for a sweep file with an unknown key', async () => {
+    const bad = await runCli(['sweep', writeSweep('bad', { ...small, sed: 3 }), '--output-dir', join(work, 'never')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('brain-rnn: sweep has unknown field(s) "sed"\n');
+    expect(existsSync(join(work, 'never'))).toBe(false);
+  });
+});
