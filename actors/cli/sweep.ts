@@ -7,9 +7,13 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { integerFlag } from './argv.js';
+import { registerWorkerCommand } from './worker.js';
 
 interface SweepFlags {
   executor: string;
+  redis?: string;
+  prefix: string;
+  queue: string;
   workers?: number;
   outputDir?: string;
   retryFailed?: boolean;
@@ -22,11 +26,26 @@ async function runSweepCommand(file: string, flags: SweepFlags): Promise<void> {
   const { runSweep } = await import('../sweep/runSweep.js');
   const definition = loadSweepFile(file);
   const outputDir = flags.outputDir ?? join('sweep-results', definition.name);
-  if (flags.executor !== 'local') throw new Error(`--executor must be local, got ${JSON.stringify(flags.executor)}`);
-  const { LocalExecutor } = await import('../sweep/localExecutor.js');
-  const executor = new LocalExecutor({ workers: flags.workers });
+  const executor = await createExecutor(flags);
   const outcome = await runSweep(definition, { outputDir, executor, retryFailed: flags.retryFailed, maxCells: flags.maxCells, progress: flags.progress });
   reportOutcome(outputDir, outcome.failures, outcome.plan.cells.length, outcome.reduced);
+}
+
+async function createExecutor(flags: SweepFlags) {
+  if (flags.executor === 'local') {
+    const { LocalExecutor } = await import('../sweep/localExecutor.js');
+    return new LocalExecutor({ workers: flags.workers });
+  }
+  if (flags.executor === 'bullmq') {
+    if (!flags.redis) throw new Error('--executor bullmq needs --redis redis://HOST:PORT');
+    const { BullmqExecutor } = await import('../sweep/bullmqExecutor.js');
+    const { redis, prefix, queue } = flags;
+    return new BullmqExecutor({
+      redis, prefix, queue,
+      onQueued: (count) => process.stderr.write(`queued ${count} cells on ${redis} (${prefix}:${queue}); start workers with: brain-rnn worker --redis ${redis}${prefix === 'brain-rnn' ? '' : ` --prefix ${prefix}`}\n`),
+    });
+  }
+  throw new Error(`--executor must be local or bullmq, got ${JSON.stringify(flags.executor)}`);
 }
 
 function reportOutcome(outputDir: string, failures: string[], total: number, reduced: { summary: string; files: string[] } | undefined): void {
@@ -45,12 +64,16 @@ export function registerSweepCommand(program: Command): void {
     .command('run <file>', { isDefault: true })
     .description('run the cells that are not done, then reduce (the default: brain-rnn sweep FILE)')
     .option('--executor <which>', 'local (worker processes here) | bullmq | slurm', 'local')
+    .option('--redis <url>', 'bullmq: redis://HOST:PORT the workers also reach')
+    .option('--prefix <prefix>', 'bullmq: key prefix of the queue', 'brain-rnn')
+    .option('--queue <name>', 'bullmq: queue name', 'cells')
     .option('--workers <n>', 'local: worker processes (default: the number of cores)', integerFlag('workers', 1, 1024))
     .option('--output-dir <dir>', 'the sweep folder: sweep.json, cells/, then the reduced files (default sweep-results/<name>)')
     .option('--retry-failed', 'run the failed cells again')
     .option('--max-cells <n>', 'refuse a sweep of more cells than this (default 10000)', integerFlag('max-cells', 1))
     .option('--no-progress', 'no progress bar on stderr')
     .action(runSweepCommand);
+  registerWorkerCommand(program);
   sweep
     .command('status <dir>')
     .description('cells done / running / failed / pending')
