@@ -17,6 +17,12 @@ interface SweepFlags {
   workers?: number;
   outputDir?: string;
   retryFailed?: boolean;
+  partition?: string;
+  time?: string;
+  cpusPerTask?: number;
+  mem?: string;
+  maxParallel?: number;
+  submit: boolean;
   maxCells?: number;
   progress: boolean;
 }
@@ -26,12 +32,13 @@ async function runSweepCommand(file: string, flags: SweepFlags): Promise<void> {
   const { runSweep } = await import('../sweep/runSweep.js');
   const definition = loadSweepFile(file);
   const outputDir = flags.outputDir ?? join('sweep-results', definition.name);
-  const executor = await createExecutor(flags);
-  const outcome = await runSweep(definition, { outputDir, executor, retryFailed: flags.retryFailed, maxCells: flags.maxCells, progress: flags.progress });
+  const executor = await createExecutor(flags, outputDir);
+  const outcome = await runSweep(definition, { outputDir, executor, retryFailed: flags.retryFailed, maxCells: flags.maxCells, progress: flags.progress && flags.submit });
+  if (flags.executor === 'slurm' && !flags.submit) return;
   reportOutcome(outputDir, outcome.failures, outcome.plan.cells.length, outcome.reduced);
 }
 
-async function createExecutor(flags: SweepFlags) {
+async function createExecutor(flags: SweepFlags, outputDir: string) {
   if (flags.executor === 'local') {
     const { LocalExecutor } = await import('../sweep/localExecutor.js');
     return new LocalExecutor({ workers: flags.workers });
@@ -45,7 +52,12 @@ async function createExecutor(flags: SweepFlags) {
       onQueued: (count) => process.stderr.write(`queued ${count} cells on ${redis} (${prefix}:${queue}); start workers with: brain-rnn worker --redis ${redis}${prefix === 'brain-rnn' ? '' : ` --prefix ${prefix}`}\n`),
     });
   }
-  throw new Error(`--executor must be local or bullmq, got ${JSON.stringify(flags.executor)}`);
+  if (flags.executor === 'slurm') {
+    const { SlurmExecutor } = await import('../sweep/slurmExecutor.js');
+    const { partition, time, cpusPerTask, mem, maxParallel } = flags;
+    return new SlurmExecutor({ outputDir, partition, time, cpusPerTask, mem, maxParallel, noSubmit: !flags.submit, log: (line) => process.stderr.write(`${line}\n`) });
+  }
+  throw new Error(`--executor must be local, bullmq or slurm, got ${JSON.stringify(flags.executor)}`);
 }
 
 function reportOutcome(outputDir: string, failures: string[], total: number, reduced: { summary: string; files: string[] } | undefined): void {
@@ -67,6 +79,12 @@ export function registerSweepCommand(program: Command): void {
     .option('--redis <url>', 'bullmq: redis://HOST:PORT the workers also reach')
     .option('--prefix <prefix>', 'bullmq: key prefix of the queue', 'brain-rnn')
     .option('--queue <name>', 'bullmq: queue name', 'cells')
+    .option('--partition <name>', 'slurm: partition of the array job')
+    .option('--time <limit>', 'slurm: wall-time limit per cell task, e.g. 01:00:00')
+    .option('--cpus-per-task <n>', 'slurm: CPUs per cell task (default 1)', integerFlag('cpus-per-task', 1, 1024))
+    .option('--mem <size>', 'slurm: memory per cell task, e.g. 4G')
+    .option('--max-parallel <n>', 'slurm: at most this many tasks at once (--array=...%N)', integerFlag('max-parallel', 1))
+    .option('--no-submit', 'slurm: write DIR/sweep.sbatch and stop (submit it, then brain-rnn sweep reduce DIR)')
     .option('--workers <n>', 'local: worker processes (default: the number of cores)', integerFlag('workers', 1, 1024))
     .option('--output-dir <dir>', 'the sweep folder: sweep.json, cells/, then the reduced files (default sweep-results/<name>)')
     .option('--retry-failed', 'run the failed cells again')
