@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFitCommand } from '../actors/cli/fit.js';
+import { runRunCommand } from '../actors/cli/run.js';
 import { LocalExecutor } from '../actors/sweep/localExecutor.js';
 import { runSweep } from '../actors/sweep/runSweep.js';
 import { loadSweepFile, parseSweep } from '../actors/sweep/sweepFile.js';
@@ -47,7 +48,7 @@ describe('parseSweep', () => {
     expect(configRefusal(() => parseSweep({ ...small, model: ['q_learning'] }, work))).toBe('sweep has unknown field(s) "model"');
     expect(configRefusal(() => parseSweep({ ...small, models: [] }, work))).toBe('sweep.models must list at least 1 model entry');
     expect(configRefusal(() => parseSweep({ ...small, folds: 1 }, work))).toBe('sweep.folds must be an integer in [2, 1000], got 1');
-    expect(configRefusal(() => parseSweep({ ...small, kind: 'grid' }, work))).toBe('sweep.kind must be one of "fit", got "grid"');
+    expect(configRefusal(() => parseSweep({ ...small, kind: 'grid' }, work))).toBe('sweep.kind must be one of "fit", "run", got "grid"');
     const sweep = parseSweep(small, work);
     expect(configRefusal(() => expandSweep(sweep, { maxCells: 8 }))).toBe('sweep "prl-small" expands into 9 cells, more than the limit of 8; pass --max-cells 9 to run it');
     expect(expandSweep(sweep, { maxCells: 9 }).cells).toHaveLength(9);
@@ -127,5 +128,18 @@ describe('brain-rnn sweep (local executor)', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe('brain-rnn: sweep has unknown field(s) "sed"\n');
     expect(existsSync(join(work, 'never'))).toBe(false);
+  });
+
+  it('a run sweep (seed × stage cells) reduces to the results.json, report.md and figures brain-rnn run writes for the same options', async () => {
+    const options = { task: 'two_stage', nEpochs: 2, nSessions: 8, trialsPerSession: 20, nHidden: 8, seeds: 2, seed: 42, batchSize: 16, evalSessions: 4, trainer: 'supervised' };
+    const dir = join(work, 'run-sweep');
+    const swept = await runCli(['sweep', writeSweep('run', { name: 'run-small', kind: 'run', ...options }), '--output-dir', dir, '--workers', '2', '--no-progress'], { timeoutMs: 120_000 });
+    expect(swept.stderr).not.toContain('brain-rnn:');
+    expect(readPlan(dir).cells.map((c) => c.key)).toEqual([{ seed: 42, stage: 'premature' }, { seed: 42, stage: 'mature' }, { seed: 43, stage: 'premature' }, { seed: 43, stage: 'mature' }]);
+    const run = join(work, 'run');
+    await runRunCommand({ ...options, episodes: 3000, outputDir: run, progress: false });
+    for (const name of ['results.json', 'report.md', 'figure_two_stage.svg', 'figure_two_stage.png']) {
+      expect(readFileSync(join(dir, name)).equals(readFileSync(join(run, name))), name).toBe(true);
+    }
   });
 });

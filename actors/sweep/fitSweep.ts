@@ -8,7 +8,7 @@ import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecur
 import { defaultModelSpecs, parseModelSpecs } from '../../src/experiments/modelSpec.js';
 import { fitOutputFiles } from '../cli/fit.js';
 import type { FitSweep } from './sweepFile.js';
-import type { KindExpansion } from './sweepPlan.js';
+import type { SweepKind } from './sweepKind.js';
 import { sha256 } from './sweepPlan.js';
 
 function fitOptions(sweep: FitSweep) {
@@ -23,27 +23,31 @@ function fitOptions(sweep: FitSweep) {
   };
 }
 
-/** The plan of a fit sweep over these data (checked as `brain-rnn fit` checks it). */
-export function planFitSweep(sweep: FitSweep, data: Uint8Array): { plan: FitPlan; task: string } {
-  const table = parseTrialsCsv(data);
-  const specs = sweep.models ? parseModelSpecs(sweep.models, table.task) : defaultModelSpecs(table.task);
-  return { plan: planFit(table.sessions, specs, fitOptions(sweep)), task: table.task };
+interface FitContext {
+  plan: FitPlan;
+  task: string;
 }
 
-export function fitSweepCells(sweep: FitSweep, data: Uint8Array): KindExpansion {
-  const { plan } = planFitSweep(sweep, data);
-  return { keys: listFitCells(plan) as unknown as Record<string, unknown>[], dataSha256: sha256(data) };
-}
-
-export function runFitSweepCell(plan: FitPlan, key: Record<string, unknown>): FitCellResult {
-  return runFitCell(plan, key as unknown as FitCell);
-}
-
-/** results.json and table.md of the comparison, as `brain-rnn fit` writes them; `seconds` is the cells' total. */
-export function reduceFitSweep(sweep: FitSweep, data: Uint8Array, results: readonly FitCellResult[], seconds: number) {
-  const { plan, task } = planFitSweep(sweep, data);
-  const comparison = reduceFitCells(plan, results);
-  const { folds, seed, seeds, restarts, objective, encoding } = sweep;
-  const { training } = fitOptions(sweep);
-  return { comparison, ...fitOutputFiles(comparison, { data: sweep.data, task, specs: plan.specs, folds, seed, seeds, restarts, objective, encoding, training }, seconds) };
-}
+export const fitSweepKind: SweepKind<FitSweep, FitContext> = {
+  readsData: true,
+  expand(sweep, data) {
+    const { plan } = this.prepare(sweep, data);
+    return { keys: listFitCells(plan) as unknown as Record<string, unknown>[], dataSha256: sha256(data!) };
+  },
+  prepare(sweep, data) {
+    const table = parseTrialsCsv(data!);
+    const specs = sweep.models ? parseModelSpecs(sweep.models, table.task) : defaultModelSpecs(table.task);
+    return { plan: planFit(table.sessions, specs, fitOptions(sweep)), task: table.task };
+  },
+  runCell({ plan }, key) {
+    return runFitCell(plan, key as unknown as FitCell);
+  },
+  /** results.json and table.md of the comparison, as `brain-rnn fit` writes them; `seconds` is the cells' total. */
+  reduce(sweep, { plan, task }, results, seconds) {
+    const comparison = reduceFitCells(plan, results as FitCellResult[]);
+    const { folds, seed, seeds, restarts, objective, encoding } = sweep;
+    const { training } = fitOptions(sweep);
+    for (const warning of comparison.warnings) process.stderr.write(`brain-rnn sweep: warning: ${warning}\n`);
+    return { command: 'fit', ...fitOutputFiles(comparison, { data: sweep.data, task, specs: plan.specs, folds, seed, seeds, restarts, objective, encoding, training }, seconds) };
+  },
+};

@@ -3,10 +3,10 @@
  * sweep stands for, written into DIR as one set (io/outputFolder.ts, manifest.json last). Refuses
  * while a cell is not done, naming how many and the first of them.
  */
-import type { FitCellResult } from '../../src/experiments/fitCells.js';
 import { OutputFolder } from '../io/outputFolder.js';
-import { reduceFitSweep } from './fitSweep.js';
+import { planContext } from './cellRunner.js';
 import { readCellRecord, readPlan, type CellRecord } from './sweepFolder.js';
+import { kindOf } from './sweepKinds.js';
 import { readPlanData } from './sweepPlan.js';
 
 export interface ReducedSweep {
@@ -28,8 +28,8 @@ export function reduceSweep(dir: string): ReducedSweep {
   }
   const done = records as CellRecord[];
   const seconds = Math.round(done.reduce((sum, r) => sum + r.seconds, 0) * 1000) / 1000;
-  const reduced = reduceFitSweep(plan.definition, readPlanData(plan)!, done.map((r) => r.result as FitCellResult), seconds);
-  const folder = new OutputFolder(dir, { command: 'fit', ownedFiles: reduced.files.map(([name]) => name), force: true });
+  const reduced = kindOf(plan.definition).reduce(plan.definition, planContext(plan, readPlanData(plan)), done.map((r) => r.result), seconds);
+  const folder = new OutputFolder(dir, { command: reduced.command, ownedFiles: reduced.files.map(([name]) => name), force: true });
   folder.writeAll(reduced.files);
   return { summary: reduced.summary, files: reduced.files.map(([name]) => name) };
 }

@@ -7,6 +7,7 @@
  * Kinds:
  * - `fit`: `brain-rnn fit` over model entry × fold × initialisation seed; a relative `data` path is
  *   relative to the sweep file.
+ * - `run`: `brain-rnn run` on one task over seed × stage.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -36,8 +37,28 @@ const fitSweepSchema = z
   })
   .strict();
 
-const SWEEP_KINDS = ['fit'] as const;
-const sweepSchema = z.discriminatedUnion('kind', [fitSweepSchema], {
+/** `brain-rnn run` on one task; its flags' defaults and ranges. */
+const runSweepSchema = z
+  .object({
+    name: zString(),
+    description: zString().optional(),
+    kind: z.literal('run'),
+    task: zEnum(['reversal', 'two_stage', 'probabilistic_reward'] as const).default('reversal'),
+    trainer: zEnum(['supervised', 'online'] as const).default('supervised'),
+    episodes: zInteger(1).default(3000),
+    seeds: zInteger(1, 10_000).default(10),
+    seed: zInteger(0).default(42),
+    nEpochs: zInteger(1).default(100),
+    nSessions: zInteger(3).default(80),
+    trialsPerSession: zInteger(2).default(150),
+    nHidden: zInteger(2, 4096).default(32),
+    batchSize: zInteger(1).default(16),
+    evalSessions: zInteger(1).default(64),
+  })
+  .strict();
+
+const SWEEP_KINDS = ['fit', 'run'] as const;
+const sweepSchema = z.discriminatedUnion('kind', [fitSweepSchema, runSweepSchema], {
   error: (issue) =>
     issue.code === 'invalid_union'
       ? `must be one of ${SWEEP_KINDS.map((k) => JSON.stringify(k)).join(', ')}, got ${JSON.stringify((issue.input as { kind?: unknown })?.kind)}`
@@ -45,7 +66,8 @@ const sweepSchema = z.discriminatedUnion('kind', [fitSweepSchema], {
 });
 
 export type FitSweep = z.output<typeof fitSweepSchema>;
-export type SweepDefinition = FitSweep;
+export type RunSweep = z.output<typeof runSweepSchema>;
+export type SweepDefinition = FitSweep | RunSweep;
 
 /**
  * Check a sweep (parsed JSON) and fill in its defaults; `baseDir` resolves a relative `data` path.
@@ -55,6 +77,7 @@ export type SweepDefinition = FitSweep;
 export function parseSweep(input: unknown, baseDir: string, what = 'sweep'): SweepDefinition {
   checkJsonDepth(input, what);
   const sweep = parseWith(sweepSchema, input, what);
+  if (sweep.kind !== 'fit') return sweep;
   return { ...sweep, data: isAbsolute(sweep.data) ? sweep.data : resolve(baseDir, sweep.data) };
 }
 

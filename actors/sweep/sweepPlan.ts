@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../src/validation.js';
 import { PACKAGE_VERSION } from './packageVersion.js';
 import type { SweepDefinition } from './sweepFile.js';
-import { fitSweepCells } from './fitSweep.js';
+import { kindOf } from './sweepKinds.js';
 
 export const SWEEP_FORMAT = 'brain-rnn-sweep';
 /** Default refusal threshold of `expandSweep` (`--max-cells` overrides it). */
@@ -38,12 +38,6 @@ export function sha256(bytes: string | Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** What a kind contributes to the plan: the cells' keys (and the data it read). */
-export interface KindExpansion {
-  keys: Record<string, unknown>[];
-  dataSha256?: string;
-}
-
 /**
  * Expand a sweep into its cells; refuses more than `maxCells`.
  * @example
@@ -52,11 +46,14 @@ export interface KindExpansion {
  */
 export function expandSweep(definition: SweepDefinition, options: { maxCells?: number } = {}): SweepPlan {
   const { maxCells = DEFAULT_MAX_CELLS } = options;
-  const expansion = fitSweepCells(definition, readFileSync(definition.data));
+  const kind = kindOf(definition);
+  const expansion = kind.expand(definition, 'data' in definition ? readFileSync(definition.data) : undefined);
   if (expansion.keys.length > maxCells) {
     throw new ConfigError([`sweep ${JSON.stringify(definition.name)} expands into ${expansion.keys.length} cells, more than the limit of ${maxCells}; pass --max-cells ${expansion.keys.length} to run it`]);
   }
-  const { name: _name, description: _description, data: _data, ...configuration } = definition;
+  const { name: _name, description: _description, ...rest } = definition;
+  // The data file counts by its content (dataSha256), not its path.
+  const { data: _data, ...configuration } = rest as typeof rest & { data?: string };
   const cells = expansion.keys.map((key, index) => ({
     index,
     hash: sha256(JSON.stringify({ configuration, dataSha256: expansion.dataSha256, key })).slice(0, 20),
@@ -70,7 +67,7 @@ export function expandSweep(definition: SweepDefinition, options: { maxCells?: n
  * mix cells of two data sets).
  */
 export function readPlanData(plan: SweepPlan): Uint8Array | undefined {
-  if (plan.dataSha256 === undefined) return undefined;
+  if (plan.dataSha256 === undefined || !('data' in plan.definition)) return undefined;
   const data = readFileSync(plan.definition.data);
   const actual = sha256(data);
   if (actual !== plan.dataSha256) throw new Error(`${plan.definition.data} has changed since the sweep was planned (sha256 ${actual.slice(0, 12)}…, planned ${plan.dataSha256.slice(0, 12)}…); run brain-rnn sweep FILE again`);
