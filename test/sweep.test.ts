@@ -6,7 +6,7 @@ import { runFitCommand } from '../actors/cli/fit.js';
 import { runRunCommand } from '../actors/cli/run.js';
 import { LocalExecutor } from '../actors/sweep/localExecutor.js';
 import { runSweep } from '../actors/sweep/runSweep.js';
-import { loadSweepFile, parseSweep } from '../actors/sweep/sweepFile.js';
+import { loadSweepFile, parseSweep, type FitSweep } from '../actors/sweep/sweepFile.js';
 import { readPlan, sweepStatus } from '../actors/sweep/sweepFolder.js';
 import { expandSweep } from '../actors/sweep/sweepPlan.js';
 import { configRefusal } from './configRefusal.js';
@@ -41,7 +41,7 @@ describe('parseSweep', () => {
     expect(plan.cells).toHaveLength(15);
     expect(plan.cells[5].key).toEqual({ model: 'tiny_gru:1', fold: 0, run: 0 });
     expect(new Set(plan.cells.map((c) => c.hash)).size).toBe(15);
-    expect(expandSweep({ ...sweep, seed: 2 }).cells[0].hash).not.toBe(plan.cells[0].hash);
+    expect(expandSweep({ ...(sweep as FitSweep), seed: 2 }).cells[0].hash).not.toBe(plan.cells[0].hash);
   });
 
   it('parseSweep names the path of an unknown key, an empty axis and a bad kind; expandSweep refuses more cells than the limit unless raised', () => {
@@ -141,5 +141,39 @@ describe('brain-rnn sweep (local executor)', () => {
     for (const name of ['results.json', 'report.md', 'figure_two_stage.svg', 'figure_two_stage.png']) {
       expect(readFileSync(join(dir, name)).equals(readFileSync(join(run, name))), name).toBe(true);
     }
+  });
+});
+
+describe('brain-rnn sweep (live kind)', () => {
+  it('a live sweep runs seeds × overrides of a scenario, keeps each recording, equals brain-rnn live\'s metrics per cell, and tables the cells', async () => {
+    const { runLive } = await import('../actors/io/liveRun.js');
+    const { parseScenario } = await import('../actors/system/scenario.js');
+    const { gunzipSync } = await import('node:zlib');
+    const scenario = {
+      name: 'tiny-reversal', seed: 1, task: { type: 'reversal', options: {} }, trialsPerEpisode: 20,
+      agents: [{ id: 'premature', nSessions: 4, model: { kind: 'low_rank', stage: 'premature', nHidden: 8 }, trainer: { mode: 'a2c' } }, { id: 'wsls', nSessions: 4, model: { kind: 'cognitive', model: 'wsls', parameters: { pWinStay: 0.9, pLoseShift: 0.8 } } }],
+      phases: [{ name: 'train', episodes: 3, learning: true }, { name: 'test', episodes: 2, learning: false }],
+    };
+    writeFileSync(join(work, 'tiny-reversal.json'), JSON.stringify(scenario));
+    const dir = join(work, 'live-sweep');
+    const overrides = [{}, { phases: [{ name: 'train', episodes: 5, learning: true }, { name: 'test', episodes: 2, learning: false }] }];
+    const swept = await runCli(['sweep', writeSweep('live', { name: 'tiny-live', kind: 'live', scenario: 'tiny-reversal.json', seeds: [1, 2], overrides }), '--output-dir', dir, '--workers', '2', '--no-progress'], { timeoutMs: 120_000 });
+    expect(swept.stderr).not.toContain('brain-rnn:');
+    expect(swept.status).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(saved.cells.map((c: { seed: number; override: number }) => [c.seed, c.override])).toEqual([[1, 0], [2, 0], [1, 1], [2, 1]]);
+    const direct = await runLive(parseScenario(scenario), { seed: 2 });
+    expect(saved.cells[1].metrics).toEqual(JSON.parse(JSON.stringify(direct.metrics)));
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    // 4 cells × 2 agents × 2 phases, after the header and the rule.
+    expect(summary.split('\n').filter((l) => l.startsWith('| '))).toHaveLength(2 + 16);
+    const recording = gunzipSync(readFileSync(join(dir, 'recording_3.ndjson.gz'))).toString('utf8').split('\n');
+    expect(JSON.parse(recording[0])).toMatchObject({ type: 'recording.header' });
+  });
+
+  it('parseSweep refuses a live override that breaks the scenario, naming the override', () => {
+    const body = { name: 'bad-live', kind: 'live', scenario: { name: 'x', seed: 1, task: { type: 'reversal' }, trialsPerEpisode: 10, agents: [{ id: 'a', nSessions: 1, model: { kind: 'cognitive', model: 'wsls', parameters: { pWinStay: 0.9, pLoseShift: 0.8 } } }], phases: [{ name: 'p', episodes: 1, learning: false }] }, seeds: [1], overrides: [{}, { trialsPerEpisode: 0 }] };
+    expect(configRefusal(() => expandSweep(parseSweep(body, work)))).toBe('sweep.overrides.1.trialsPerEpisode must be an integer in [1, 100000], got 0');
+    expect(configRefusal(() => parseSweep({ ...body, seeds: [] }, work))).toBe('sweep.seeds must list at least 1 seed');
   });
 });

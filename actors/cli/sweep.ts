@@ -110,7 +110,7 @@ export function registerSweepCommand(program: Command): void {
     .requiredOption('--index <i>', 'the cell', integerFlag('index', 0))
     .action(async (dir: string, flags: { index: number }) => {
       const { runCellInFolder } = await import('../sweep/runCellInFolder.js');
-      const ok = runCellInFolder(dir, flags.index, (line) => process.stderr.write(`${line}\n`));
+      const ok = await runCellInFolder(dir, flags.index, (line) => process.stderr.write(`${line}\n`));
       if (!ok) process.exitCode = 1;
     });
   sweep

@@ -27,12 +27,12 @@ export function planContext(plan: SweepPlan, data?: Uint8Array): unknown {
 /**
  * Run cell `index` of `plan`; `data` is the data file's bytes (kinds that read one).
  * @example
- * const { result, seconds } = runSweepCell(plan, 3, readFileSync(plan.definition.data));
+ * const { result, seconds } = await runSweepCell(plan, 3, readFileSync(plan.definition.data));
  */
-export function runSweepCell(plan: SweepPlan, index: number, data?: Uint8Array): CellOutcome {
+export async function runSweepCell(plan: SweepPlan, index: number, data?: Uint8Array): Promise<CellOutcome> {
   const cell = plan.cells[index];
   if (!cell) throw new Error(`--index must be an integer in [0, ${plan.cells.length - 1}], got ${index}`);
   const started = performance.now();
-  const result = kindOf(plan.definition).runCell(planContext(plan, data), cell.key);
+  const result = await kindOf(plan.definition).runCell(planContext(plan, data), cell.key);
   return { result, seconds: Math.round(performance.now() - started) / 1000 };
 }

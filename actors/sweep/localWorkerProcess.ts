@@ -13,14 +13,14 @@ let plan: SweepPlan | undefined;
 let data: Uint8Array | undefined;
 const worker = workerName();
 
-process.on('message', (message: Message) => {
+process.on('message', async (message: Message) => {
   try {
     if (message.type === 'plan') {
       plan = message.plan;
       data = message.data ?? readPlanData(plan);
       return;
     }
-    const outcome = runSweepCell(plan!, message.index, data);
+    const outcome = await runSweepCell(plan!, message.index, data);
     process.send!({ type: 'done', worker, ...outcome });
   } catch (error) {
     process.send!({ type: 'failed', worker, error: (error as Error).message });

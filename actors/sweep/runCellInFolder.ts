@@ -8,7 +8,7 @@ import { cellState, markRunning, readPlan, workerName, writeCellDone, writeCellF
 import { readPlanData } from './sweepPlan.js';
 
 /** Returns false when the cell failed (its error is in its .failed.json). */
-export function runCellInFolder(dir: string, index: number, log: (line: string) => void): boolean {
+export async function runCellInFolder(dir: string, index: number, log: (line: string) => void): Promise<boolean> {
   const plan = readPlan(dir);
   const cell = plan.cells[index];
   if (!cell) throw new Error(`--index must be an integer in [0, ${plan.cells.length - 1}], got ${index}`);
@@ -20,7 +20,7 @@ export function runCellInFolder(dir: string, index: number, log: (line: string) 
   markRunning(dir, cell, worker);
   log(`${worker}: cell ${index} (${describeCell(cell)}) started`);
   try {
-    const { result, seconds } = runSweepCell(plan, index, readPlanData(plan));
+    const { result, seconds } = await runSweepCell(plan, index, readPlanData(plan));
     writeCellDone(dir, { hash: cell.hash, index, key: cell.key, worker, seconds, result });
     log(`${worker}: cell ${index} (${describeCell(cell)}) done in ${seconds.toFixed(1)} s`);
     return true;

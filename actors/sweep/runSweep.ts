@@ -48,12 +48,22 @@ export async function runSweep(definition: SweepDefinition, options: RunSweepOpt
   let done = before.done;
   const bar = progress
     ? new cliProgress.SingleBar(
-        { format: ' sweep {name} |{bar}| {value}/{total} cells done | {running} running | {failed} failed | ETA {eta_formatted} | {last}', hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 50 },
+        { format: ' sweep {name} |{bar}| {value}/{total} cells done | {running} running | {failed} failed | ETA {eta} | {last}', hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 50 },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
-  const draw = (last: string) => bar?.update(done, { running, failed, last });
-  bar?.start(plan.cells.length, done, { name: definition.name, running, failed, last: '' });
+  // ETA from this call's own pace (cells done before it took no time now).
+  const started = Date.now();
+  const doneBefore = done;
+  const eta = () => {
+    const ran = done - doneBefore;
+    const left = plan.cells.length - done - failed;
+    if (ran === 0) return '-';
+    const seconds = Math.round(((Date.now() - started) / 1000 / ran) * left);
+    return seconds >= 3600 ? `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min` : seconds >= 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
+  };
+  const draw = (last: string) => bar?.update(done, { running, failed, last, eta: eta() });
+  bar?.start(plan.cells.length, done, { name: definition.name, running, failed, last: '', eta: '-' });
   try {
     await executor.run(plan, todo, {
       started: (cell, worker) => {

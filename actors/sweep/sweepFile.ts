@@ -8,13 +8,14 @@
  * - `fit`: `brain-rnn fit` over model entry × fold × initialisation seed; a relative `data` path is
  *   relative to the sweep file.
  * - `run`: `brain-rnn run` on one task over seed × stage.
+ * - `live`: `brain-rnn live` of one scenario over seeds × overrides.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { decodeText } from '../../src/data/decodeText.js';
 import { checkJsonDepth, ConfigError, parseWith, zInteger } from '../../src/validation.js';
-import { zEnum, zString } from '../system/scenario.js';
+import { zBoolean, zEnum, zRecord, zString } from '../system/scenario.js';
 
 const nonEmpty = (what: string) => ({ error: `must list at least 1 ${what}` });
 
@@ -57,8 +58,24 @@ const runSweepSchema = z
   })
   .strict();
 
-const SWEEP_KINDS = ['fit', 'run'] as const;
-const sweepSchema = z.discriminatedUnion('kind', [fitSweepSchema, runSweepSchema], {
+/**
+ * A scenario (a path relative to the sweep file, or the scenario itself) over seeds × overrides;
+ * each override is merged into the scenario (objects field by field, arrays replaced).
+ */
+const liveSweepSchema = z
+  .object({
+    name: zString(),
+    description: zString().optional(),
+    kind: z.literal('live'),
+    scenario: z.union([zString(), zRecord()]),
+    seeds: z.array(zInteger(0, 2 ** 31 - 1)).min(1, nonEmpty('seed')),
+    overrides: z.array(zRecord()).min(1, nonEmpty('override')).default([{}]),
+    record: zBoolean().default(true),
+  })
+  .strict();
+
+const SWEEP_KINDS = ['fit', 'run', 'live'] as const;
+const sweepSchema = z.discriminatedUnion('kind', [fitSweepSchema, runSweepSchema, liveSweepSchema], {
   error: (issue) =>
     issue.code === 'invalid_union'
       ? `must be one of ${SWEEP_KINDS.map((k) => JSON.stringify(k)).join(', ')}, got ${JSON.stringify((issue.input as { kind?: unknown })?.kind)}`
@@ -67,7 +84,8 @@ const sweepSchema = z.discriminatedUnion('kind', [fitSweepSchema, runSweepSchema
 
 export type FitSweep = z.output<typeof fitSweepSchema>;
 export type RunSweep = z.output<typeof runSweepSchema>;
-export type SweepDefinition = FitSweep | RunSweep;
+export type LiveSweep = Omit<z.output<typeof liveSweepSchema>, 'scenario'> & { scenario: Record<string, unknown> };
+export type SweepDefinition = FitSweep | RunSweep | LiveSweep;
 
 /**
  * Check a sweep (parsed JSON) and fill in its defaults; `baseDir` resolves a relative `data` path.
@@ -77,8 +95,21 @@ export type SweepDefinition = FitSweep | RunSweep;
 export function parseSweep(input: unknown, baseDir: string, what = 'sweep'): SweepDefinition {
   checkJsonDepth(input, what);
   const sweep = parseWith(sweepSchema, input, what);
+  if (sweep.kind === 'live') {
+    // The scenario travels inside the plan, so workers on other machines need no file.
+    const scenario = typeof sweep.scenario === 'string' ? readScenarioJson(isAbsolute(sweep.scenario) ? sweep.scenario : resolve(baseDir, sweep.scenario)) : sweep.scenario;
+    return { ...sweep, scenario };
+  }
   if (sweep.kind !== 'fit') return sweep;
   return { ...sweep, data: isAbsolute(sweep.data) ? sweep.data : resolve(baseDir, sweep.data) };
+}
+
+function readScenarioJson(path: string): Record<string, unknown> {
+  try {
+    return JSON.parse(decodeText(readFileSync(path), path)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError([`sweep.scenario: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
 }
 
 /**

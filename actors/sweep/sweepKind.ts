@@ -22,6 +22,6 @@ export interface SweepKind<Definition, Context> {
   readsData: boolean;
   expand(definition: Definition, data?: Uint8Array): KindExpansion;
   prepare(definition: Definition, data?: Uint8Array): Context;
-  runCell(context: Context, key: Record<string, unknown>): unknown;
+  runCell(context: Context, key: Record<string, unknown>): unknown | Promise<unknown>;
   reduce(definition: Definition, context: Context, results: unknown[], seconds: number): ReducedFiles;
 }
