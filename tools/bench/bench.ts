@@ -24,6 +24,7 @@ import {
 import { runActorPipelineWorkload, runPlainOnlineLoop } from './actorPipelineWorkload.js';
 import { runViewerOverheadWorkload } from './viewerOverheadWorkload.js';
 import { a2cWorkload, gruFitWorkload } from './learningWorkloads.js';
+import { runSweepWorkload } from './sweepWorkload.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 import { ParallelSupervisedStep } from '../../actors/parallel/parallelSupervisedStep.js';
 
@@ -177,6 +178,9 @@ for (const run of [
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+// Sweeps (issue 11): queue overhead of BullMQ against local worker processes, and scaling to 2 workers.
+for (const line of await runSweepWorkload()) process.stdout.write(`${JSON.stringify(line)}\n`);
 
 const torch = torchReference();
 if (torch) {

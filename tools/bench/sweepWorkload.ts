@@ -1,0 +1,103 @@
+/**
+ * Sweep engine figures of issue 11, on one `fit` sweep (hbayesdm_prl, q_learning + tiny_gru:1,
+ * 4 folds × 3 seeds: 16 cells of about a second each):
+ * - queue overhead: wall time through the local executor with 1 worker process against the BullMQ
+ *   executor with 1 `brain-rnn worker` (already running) on a real redis-server started here
+ *   (127.0.0.1, free port, stopped by PID); ratio local / bullmq, target >= 0.95;
+ * - scaling: cells per second with 2 local workers against 1, target >= 1.8 on 2 cores.
+ * Every run starts from an empty sweep folder; the three runs are interleaved and repeated
+ * (REPEATS, default 3; BRAIN_RNN_BENCH_SWEEP_REPEATS) and the medians compared, so that a change
+ * in the machine's load hits all three alike.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BullmqExecutor } from '../../actors/sweep/bullmqExecutor.js';
+import { LocalExecutor } from '../../actors/sweep/localExecutor.js';
+import { runSweep } from '../../actors/sweep/runSweep.js';
+import type { SweepExecutor } from '../../actors/sweep/sweepExecutor.js';
+import { parseSweep } from '../../actors/sweep/sweepFile.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const DATA = [process.env.BRAIN_RNN_SHARED_DATA, join(root, '..', 'shared', 'data'), '/work/shared/data'].filter((d): d is string => !!d).find((d) => existsSync(join(d, 'hbayesdm_prl.csv')));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child[stream]!.on('data', (chunk) => {
+      seen += chunk;
+      if (seen.includes(text)) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`exited (${code}) before "${text}": ${seen}`)));
+  });
+}
+
+async function timeSweep(executor: SweepExecutor, cellsOut: { cells: number }): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-bench-sweep-'));
+  try {
+    const sweep = parseSweep({ name: 'bench-prl', kind: 'fit', data: join(DATA!, 'hbayesdm_prl.csv'), models: ['q_learning', 'tinygru:1'], folds: 4, seeds: 3, seed: 1, nEpochs: 150, restarts: 2 }, root);
+    const started = performance.now();
+    const outcome = await runSweep(sweep, { outputDir: dir, executor, progress: false });
+    if (outcome.failures.length > 0) throw new Error(outcome.failures.join('; '));
+    cellsOut.cells = outcome.plan.cells.length;
+    return (performance.now() - started) / 1000;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const REPEATS = Number(process.env.BRAIN_RNN_BENCH_SWEEP_REPEATS ?? 3);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+export async function runSweepWorkload(): Promise<object[]> {
+  if (!DATA) return [{ workload: 'sweep', skipped: 'hbayesdm_prl.csv not found (set BRAIN_RNN_SHARED_DATA)' }];
+  const counted = { cells: 0 };
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let worker: ChildProcess | undefined;
+  try {
+    await waitFor(redis, 'stdout', 'Ready to accept connections');
+    const prefix = `bench-${process.pid}`;
+    worker = spawn(process.execPath, ['--import', 'tsx', 'actors/cli/main.ts', 'worker', '--redis', url, '--prefix', prefix], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    await waitFor(worker, 'stderr', 'worker on');
+    const times = { local1: [] as number[], local2: [] as number[], bullmq1: [] as number[] };
+    const loadBefore = loadavg()[0];
+    for (let r = 0; r < REPEATS; r++) {
+      times.local1.push(await timeSweep(new LocalExecutor({ workers: 1 }), counted));
+      times.bullmq1.push(await timeSweep(new BullmqExecutor({ redis: url, prefix }), counted));
+      times.local2.push(await timeSweep(new LocalExecutor({ workers: 2 }), counted));
+    }
+    const [local1, local2, bullmq1] = [median(times.local1), median(times.local2), median(times.bullmq1)];
+    const load = { repeats: REPEATS, load_average_1min_before: Number(loadBefore.toFixed(2)), load_average_1min_after: Number(loadavg()[0].toFixed(2)) };
+    const overhead = local1 / bullmq1;
+    const scaling = local1 / local2;
+    return [
+      { workload: 'sweep fit, local executor, 1 worker', cells: counted.cells, seconds: Number(local1.toFixed(2)), cells_per_s: Number((counted.cells / local1).toFixed(3)) },
+      { workload: 'sweep fit, local executor, 2 workers', cells: counted.cells, seconds: Number(local2.toFixed(2)), cells_per_s: Number((counted.cells / local2).toFixed(3)) },
+      { workload: 'sweep fit, bullmq executor, 1 worker', cells: counted.cells, seconds: Number(bullmq1.toFixed(2)), cells_per_s: Number((counted.cells / bullmq1).toFixed(3)) },
+      { workload: 'sweep queue overhead (local / bullmq wall time, 1 worker)', ratio: Number(overhead.toFixed(3)), target: 0.95, meets_target: overhead >= 0.95, seconds: times, ...load },
+      { workload: 'sweep scaling (cells/s, 2 local workers / 1)', ratio: Number(scaling.toFixed(3)), target: 1.8, meets_target: scaling >= 1.8, ...load },
+    ];
+  } finally {
+    worker?.kill('SIGTERM');
+    redis.kill('SIGTERM');
+  }
+}
+
+// Run on its own: `npx tsx tools/bench/sweepWorkload.ts`.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const line of await runSweepWorkload()) process.stdout.write(`${JSON.stringify(line)}\n`);
+}
