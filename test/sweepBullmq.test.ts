@@ -2,9 +2,8 @@
  * The BullMQ executor against a real Redis (Debian's redis-server, started here on 127.0.0.1 at a
  * free port and stopped by its PID) with real `brain-rnn worker` processes.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -17,6 +16,7 @@ import { parseSweep } from '../actors/sweep/sweepFile.js';
 import { readCellRecord, readPlan } from '../actors/sweep/sweepFolder.js';
 import { root, runCli } from './io/cli.js';
 import { sharedDataPath } from './sharedData.js';
+import { freePort, startRedisServer, type RedisServer } from '../tools/localServers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sweep-bullmq-'));
 const prefix = `test-${process.pid}`;
@@ -24,36 +24,15 @@ const sweepBody = { name: 'prl-bullmq', kind: 'fit', data: sharedDataPath('hbaye
 const sweepFile = join(work, 'prl.json');
 writeFileSync(sweepFile, JSON.stringify(sweepBody));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-let redisServer: ChildProcess;
+let redisServer: RedisServer | undefined;
 let url: string;
 
 beforeAll(async () => {
-  if (spawnSync('redis-server', ['--version']).error) throw new Error('redis-server is not installed: apt-get install -y redis-server (.ci/run installs it)');
-  const port = await freePort();
-  url = `redis://127.0.0.1:${port}`;
-  redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    redisServer.stdout!.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    redisServer.on('exit', (code) => reject(new Error(`redis-server exited with code ${code}: ${out}`)));
-  });
+  redisServer = await startRedisServer();
+  url = redisServer.url;
 });
 
-afterAll(() => {
-  if (redisServer?.pid) process.kill(redisServer.pid, 'SIGTERM');
-});
+afterAll(() => redisServer?.stop());
 
 /** A `brain-rnn worker` with a 2 s job lock; `lines` collects its log. */
 function startWorker() {

@@ -3,7 +3,7 @@
  * 4 folds × 3 seeds: 16 cells of about a second each):
  * - queue overhead: wall time through the local executor with 1 worker process against the BullMQ
  *   executor with 1 `brain-rnn worker` (already running) on a real redis-server started here
- *   (127.0.0.1, free port, stopped by PID); ratio local / bullmq, target >= 0.95;
+ *   (tools/localServers.ts: 127.0.0.1, free port, stopped by PID); ratio local / bullmq, target >= 0.95;
  * - scaling: cells per second with 2 local workers against 1, target >= 1.8 on 2 cores.
  * Every run starts from an empty sweep folder; the three runs are interleaved and repeated
  * (REPEATS, default 3; BRAIN_RNN_BENCH_SWEEP_REPEATS) and the medians compared, so that a change
@@ -11,7 +11,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,18 +19,10 @@ import { LocalExecutor } from '../../actors/sweep/localExecutor.js';
 import { runSweep } from '../../actors/sweep/runSweep.js';
 import type { SweepExecutor } from '../../actors/sweep/sweepExecutor.js';
 import { parseSweep } from '../../actors/sweep/sweepFile.js';
+import { startRedisServer } from '../localServers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DATA = [process.env.BRAIN_RNN_SHARED_DATA, join(root, '..', 'shared', 'data'), '/work/shared/data'].filter((d): d is string => !!d).find((d) => existsSync(join(d, 'hbayesdm_prl.csv')));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', text: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -64,12 +55,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function runSweepWorkload(): Promise<object[]> {
   if (!DATA) return [{ workload: 'sweep', skipped: 'hbayesdm_prl.csv not found (set BRAIN_RNN_SHARED_DATA)' }];
   const counted = { cells: 0 };
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const redis = await startRedisServer();
+  const { url } = redis;
   let worker: ChildProcess | undefined;
   try {
-    await waitFor(redis, 'stdout', 'Ready to accept connections');
     const prefix = `bench-${process.pid}`;
     worker = spawn(process.execPath, ['--import', 'tsx', 'actors/cli/main.ts', 'worker', '--redis', url, '--prefix', prefix], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     await waitFor(worker, 'stderr', 'worker on');
@@ -93,7 +82,7 @@ export async function runSweepWorkload(): Promise<object[]> {
     ];
   } finally {
     worker?.kill('SIGTERM');
-    redis.kill('SIGTERM');
+    redis.stop();
   }
 }
 
