@@ -1,6 +1,7 @@
 /**
- * Sweep engine figures of issue 11, on one `fit` sweep (hbayesdm_prl, q_learning + tiny_gru:1,
- * 4 folds × 3 seeds: 16 cells of about a second each):
+ * Sweep engine figures of issue 11, on one `fit` sweep (hartley_online_two_step, tiny_gru:1 and
+ * tiny_gru:2, 4 folds × 2 seeds, 15 epochs: 16 cells of a few seconds each, so that a worker
+ * process's start-up does not dominate):
  * - queue overhead: wall time through the local executor with 1 worker process against the BullMQ
  *   executor with 1 `brain-rnn worker` (already running) on a real redis-server started here
  *   (tools/localServers.ts: 127.0.0.1, free port, stopped by PID); ratio local / bullmq, target >= 0.95;
@@ -22,7 +23,7 @@ import { parseSweep } from '../../actors/sweep/sweepFile.js';
 import { startRedisServer } from '../localServers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const DATA = [process.env.BRAIN_RNN_SHARED_DATA, join(root, '..', 'shared', 'data'), '/work/shared/data'].filter((d): d is string => !!d).find((d) => existsSync(join(d, 'hbayesdm_prl.csv')));
+const DATA = [process.env.BRAIN_RNN_SHARED_DATA, join(root, '..', 'shared', 'data'), '/work/shared/data'].filter((d): d is string => !!d).find((d) => existsSync(join(d, 'hartley_online_two_step.csv')));
 
 function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', text: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -38,7 +39,7 @@ function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', text: string)
 async function timeSweep(executor: SweepExecutor, cellsOut: { cells: number }): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-bench-sweep-'));
   try {
-    const sweep = parseSweep({ name: 'bench-prl', kind: 'fit', data: join(DATA!, 'hbayesdm_prl.csv'), models: ['q_learning', 'tinygru:1'], folds: 4, seeds: 3, seed: 1, nEpochs: 150, restarts: 2 }, root);
+    const sweep = parseSweep({ name: 'bench-hartley', kind: 'fit', data: join(DATA!, 'hartley_online_two_step.csv'), models: ['tinygru:1', 'tinygru:2'], folds: 4, seeds: 2, seed: 1, nEpochs: 15 }, root);
     const started = performance.now();
     const outcome = await runSweep(sweep, { outputDir: dir, executor, progress: false });
     if (outcome.failures.length > 0) throw new Error(outcome.failures.join('; '));
@@ -53,7 +54,7 @@ const REPEATS = Number(process.env.BRAIN_RNN_BENCH_SWEEP_REPEATS ?? 3);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function runSweepWorkload(): Promise<object[]> {
-  if (!DATA) return [{ workload: 'sweep', skipped: 'hbayesdm_prl.csv not found (set BRAIN_RNN_SHARED_DATA)' }];
+  if (!DATA) return [{ workload: 'sweep', skipped: 'hartley_online_two_step.csv not found (set BRAIN_RNN_SHARED_DATA)' }];
   const counted = { cells: 0 };
   const redis = await startRedisServer();
   const { url } = redis;
