@@ -21,7 +21,8 @@ import type { SweepKind } from './sweepKind.js';
 /** The options `brain-rnn run` would have for this sweep, in the order its command line sets them (results.json records them). */
 export function runCommandOptions(sweep: RunSweep): RunCommandOptions {
   const { task, nEpochs, nSessions, trialsPerSession, nHidden, seeds, seed, batchSize, evalSessions, trainer, episodes } = sweep;
-  return { task, outputDir: undefined as unknown as string, nEpochs, nSessions, trialsPerSession, nHidden, seeds, seed, batchSize, evalSessions, trainer, episodes };
+  // outputDir is not recorded (runOutputFiles drops it), so any value gives the same files.
+  return { task, outputDir: '', nEpochs, nSessions, trialsPerSession, nHidden, seeds, seed, batchSize, evalSessions, trainer, episodes };
 }
 
 /** A run read back from JSON: the metrics a seed could not produce were NaN, which JSON wrote as null. */
