@@ -48,7 +48,7 @@ describe('parseSweep', () => {
     expect(configRefusal(() => parseSweep({ ...small, model: ['q_learning'] }, work))).toBe('sweep has unknown field(s) "model"');
     expect(configRefusal(() => parseSweep({ ...small, models: [] }, work))).toBe('sweep.models must list at least 1 model entry');
     expect(configRefusal(() => parseSweep({ ...small, folds: 1 }, work))).toBe('sweep.folds must be an integer in [2, 1000], got 1');
-    expect(configRefusal(() => parseSweep({ ...small, kind: 'grid' }, work))).toBe('sweep.kind must be one of "fit", "run", got "grid"');
+    expect(configRefusal(() => parseSweep({ ...small, kind: 'grid' }, work))).toBe('sweep.kind must be one of "fit", "run", "live", got "grid"');
     const sweep = parseSweep(small, work);
     expect(configRefusal(() => expandSweep(sweep, { maxCells: 8 }))).toBe('sweep "prl-small" expands into 9 cells, more than the limit of 8; pass --max-cells 9 to run it');
     expect(expandSweep(sweep, { maxCells: 9 }).cells).toHaveLength(9);
