@@ -1,16 +1,18 @@
 /**
- * Sweep engine figures of issue 11, on one `fit` sweep (hartley_online_two_step, tiny_gru:1 and
- * tiny_gru:2, 4 folds × 2 seeds, 15 epochs: 16 cells of a few seconds each, so that a worker
+ * Sweep engine figures of issue 11, on one `fit` sweep (hartley_online_two_step, tiny_gru:2 and
+ * tiny_gru:4, 4 folds × 2 seeds, up to 120 epochs: 16 cells of seconds each, so that a worker
  * process's start-up does not dominate):
  * - queue overhead: wall time through the local executor with 1 worker process against the BullMQ
- *   executor with 1 `brain-rnn worker` (already running) on a real redis-server started here
- *   (tools/localServers.ts: 127.0.0.1, free port, stopped by PID); ratio local / bullmq, target >= 0.95;
+ *   executor with 1 `brain-rnn worker` on a real redis-server started here (tools/localServers.ts:
+ *   127.0.0.1, free port, stopped by PID); ratio local / bullmq, target >= 0.95. Both start cold:
+ *   the local executor forks its worker process when the sweep starts, and a fresh `brain-rnn
+ *   worker` is started together with each BullMQ sweep (its start-up counts, as the local one's);
  * - scaling: cells per second with 2 local workers against 1, target >= 1.8 on 2 cores.
  * Every run starts from an empty sweep folder; the three runs are interleaved and repeated
  * (REPEATS, default 3; BRAIN_RNN_BENCH_SWEEP_REPEATS) and the medians compared, so that a change
  * in the machine's load hits all three alike.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,21 +27,10 @@ import { startRedisServer } from '../localServers.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DATA = [process.env.BRAIN_RNN_SHARED_DATA, join(root, '..', 'shared', 'data'), '/work/shared/data'].filter((d): d is string => !!d).find((d) => existsSync(join(d, 'hartley_online_two_step.csv')));
 
-function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    child[stream]!.on('data', (chunk) => {
-      seen += chunk;
-      if (seen.includes(text)) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`exited (${code}) before "${text}": ${seen}`)));
-  });
-}
-
 async function timeSweep(executor: SweepExecutor, cellsOut: { cells: number }): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-bench-sweep-'));
   try {
-    const sweep = parseSweep({ name: 'bench-hartley', kind: 'fit', data: join(DATA!, 'hartley_online_two_step.csv'), models: ['tinygru:1', 'tinygru:2'], folds: 4, seeds: 2, seed: 1, nEpochs: 15 }, root);
+    const sweep = parseSweep({ name: 'bench-hartley', kind: 'fit', data: join(DATA!, 'hartley_online_two_step.csv'), models: ['tinygru:2', 'tinygru:4'], folds: 4, seeds: 2, seed: 1, nEpochs: 120 }, root);
     const started = performance.now();
     const outcome = await runSweep(sweep, { outputDir: dir, executor, progress: false });
     if (outcome.failures.length > 0) throw new Error(outcome.failures.join('; '));
@@ -58,16 +49,24 @@ export async function runSweepWorkload(): Promise<object[]> {
   const counted = { cells: 0 };
   const redis = await startRedisServer();
   const { url } = redis;
-  let worker: ChildProcess | undefined;
+  const prefix = `bench-${process.pid}`;
+  /** One BullMQ sweep with a worker started at the same moment as the coordinator. */
+  const bullmqSweep = async () => {
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'actors/cli/main.ts', 'worker', '--redis', url, '--prefix', prefix], { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });
+    try {
+      return await timeSweep(new BullmqExecutor({ redis: url, prefix }), counted);
+    } finally {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGTERM');
+      await exited;
+    }
+  };
   try {
-    const prefix = `bench-${process.pid}`;
-    worker = spawn(process.execPath, ['--import', 'tsx', 'actors/cli/main.ts', 'worker', '--redis', url, '--prefix', prefix], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-    await waitFor(worker, 'stderr', 'worker on');
     const times = { local1: [] as number[], local2: [] as number[], bullmq1: [] as number[] };
     const loadBefore = loadavg()[0];
     for (let r = 0; r < REPEATS; r++) {
       times.local1.push(await timeSweep(new LocalExecutor({ workers: 1 }), counted));
-      times.bullmq1.push(await timeSweep(new BullmqExecutor({ redis: url, prefix }), counted));
+      times.bullmq1.push(await bullmqSweep());
       times.local2.push(await timeSweep(new LocalExecutor({ workers: 2 }), counted));
     }
     const [local1, local2, bullmq1] = [median(times.local1), median(times.local2), median(times.bullmq1)];
@@ -82,7 +81,6 @@ export async function runSweepWorkload(): Promise<object[]> {
       { workload: 'sweep scaling (cells/s, 2 local workers / 1)', ratio: Number(scaling.toFixed(3)), target: 1.8, meets_target: scaling >= 1.8, ...load },
     ];
   } finally {
-    worker?.kill('SIGTERM');
     redis.stop();
   }
 }
