@@ -48,7 +48,7 @@ export async function runSweep(definition: SweepDefinition, options: RunSweepOpt
   let done = before.done;
   const bar = progress
     ? new cliProgress.SingleBar(
-        { format: ' sweep {name} |{bar}| {value}/{total} cells done | {running} running | {failed} failed | ETA {eta} | {last}', hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 50 },
+        { format: ' sweep {name} |{bar}| {value}/{total} cells done | {running} running | {failed} failed | ETA {remaining} | {last}', hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 50 },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
@@ -62,8 +62,8 @@ export async function runSweep(definition: SweepDefinition, options: RunSweepOpt
     const seconds = Math.round(((Date.now() - started) / 1000 / ran) * left);
     return seconds >= 3600 ? `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min` : seconds >= 60 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
   };
-  const draw = (last: string) => bar?.update(done, { running, failed, last, eta: eta() });
-  bar?.start(plan.cells.length, done, { name: definition.name, running, failed, last: '', eta: '-' });
+  const draw = (last: string) => bar?.update(done, { running, failed, last, remaining: eta() });
+  bar?.start(plan.cells.length, done, { name: definition.name, running, failed, last: '', remaining: '-' });
   try {
     await executor.run(plan, todo, {
       started: (cell, worker) => {
