@@ -213,6 +213,12 @@ describe('brain-rnn sweep (live kind)', () => {
     expect(summary.split('\n').filter((l) => l.startsWith('| '))).toHaveLength(2 + 16);
     const recording = gunzipSync(readFileSync(join(dir, 'recording_3.ndjson.gz'))).toString('utf8').split('\n');
     expect(JSON.parse(recording[0])).toMatchObject({ type: 'recording.header' });
+    // With "record": false a cell carries its metrics only.
+    const { liveSweepKind } = await import('../actors/sweep/liveSweepKind.js');
+    const sweep = parseSweep({ name: 'tiny-live', kind: 'live', scenario, seeds: [2], record: false }, work) as Parameters<typeof liveSweepKind.prepare>[0];
+    const cell = (await liveSweepKind.runCell(liveSweepKind.prepare(sweep), { seed: 2, override: 0 })) as { recording?: string; metrics: unknown };
+    expect(cell.recording).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(cell.metrics))).toEqual(saved.cells[1].metrics);
   });
 
   it('parseSweep refuses a live override that breaks the scenario, naming the override', () => {

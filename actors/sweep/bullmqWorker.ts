@@ -46,7 +46,8 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
   const { redis: url, concurrency = 1, prefix = DEFAULT_PREFIX, queue = DEFAULT_QUEUE, lockSeconds = 30, log = () => {} } = options;
   const redis: Redis = await connectRedis(url);
   const name = workerName();
-  const idle: CellProcess[] = [];
+  // One cell process per slot, started now: the first cell does not wait for a process to start.
+  const idle: CellProcess[] = Array.from({ length: concurrency }, () => new CellProcess());
   const plans = new Map<string, { plan: SweepPlan; data?: Uint8Array }>();
   let exitCode = 0;
   let resolveStopped: (code: number) => void = () => {};

@@ -34,23 +34,29 @@ interface LiveCellResult {
   recording?: string;
 }
 
+/** Largest recording a cell sends back (its base64 must stay well inside a V8 string). */
+const MAX_RECORDING_BYTES = 256e6;
+
 const fmt = (v: number | undefined, digits = 3) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 
-export const liveSweepKind: SweepKind<LiveSweep, Scenario[]> = {
+export const liveSweepKind: SweepKind<LiveSweep, { scenarios: Scenario[]; record: boolean }> = {
   readsData: false,
   expand(sweep) {
     scenarios(sweep);
     return { keys: sweep.overrides.flatMap((_, override) => sweep.seeds.map((seed) => ({ seed, override }))) };
   },
-  prepare: scenarios,
+  prepare: (sweep) => ({ scenarios: scenarios(sweep), record: sweep.record }),
   async runCell(prepared, key) {
-    const scenario = prepared[key.override as number];
+    const scenario = prepared.scenarios[key.override as number];
     const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-cell-'));
-    const record = join(dir, 'recording.ndjson.gz');
+    const record = prepared.record ? join(dir, 'recording.ndjson.gz') : undefined;
     try {
       const result = await runLive(scenario, { seed: key.seed as number, record });
       if (result.status === 'failed') throw new Error(result.failure?.summary ?? 'the run failed');
-      const cell: LiveCellResult = { status: result.status, trialsPlayed: result.cursor.trialsPlayed, metrics: result.metrics, recording: readFileSync(record).toString('base64') };
+      const bytes = record ? readFileSync(record) : undefined;
+      // The recording travels inside the result (a JSON string): beyond a few hundred MB it cannot.
+      if (bytes && bytes.length > MAX_RECORDING_BYTES) throw new Error(`the recording of this cell is ${(bytes.length / 1e6).toFixed(0)} MB, more than the ${MAX_RECORDING_BYTES / 1e6} MB a cell result can carry; set "record": false in the sweep`);
+      const cell: LiveCellResult = { status: result.status, trialsPlayed: result.cursor.trialsPlayed, metrics: result.metrics, ...(bytes ? { recording: bytes.toString('base64') } : {}) };
       return cell;
     } finally {
       rmSync(dir, { recursive: true, force: true });
