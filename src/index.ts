@@ -219,6 +219,14 @@ export { toTorchTensors, fromTorchTensors } from './model/torchTensors.js';
 
 // The developmental comparison (premature vs mature), supervised and online routes
 export { COMPARISON_METRICS, STAGES, runDevelopmentalComparison, toComparisonResults } from './experiments/developmentalComparison.js';
+// Sweeps (issue 11): the fit and the developmental comparison as cells and a reduce.
+export { planFit, listFitCells, runFitCell, reduceFitCells } from './experiments/fitCells.js';
+export type { FitPlan, FitCell, FitCellResult } from './experiments/fitCells.js';
+export { planRecurrentFold, trainRecurrentRun, reduceRecurrentFold, reduceRecurrentFolds } from './experiments/crossValidateRecurrent.js';
+export type { RecurrentFoldPlan, RecurrentRunResult } from './experiments/crossValidateRecurrent.js';
+export { fitCognitiveFold, reduceCognitiveFolds } from './experiments/crossValidateCognitiveSubjects.js';
+export { planDevelopmentalComparison, runDevelopmentalCell, reduceDevelopmentalComparison } from './experiments/developmentalComparison.js';
+export type { DevelopmentalComparisonPlan } from './experiments/developmentalComparison.js';
 export type { ComparisonMetric, StageName, EvaluationOptions, DevelopmentalComparisonProgress, DevelopmentalComparisonOptions, SeedRun, StageResults, DevelopmentalComparisonResults } from './experiments/developmentalComparison.js';
 export { analyzeLearningDynamics } from './experiments/learningDynamics.js';
 export type { LearningDynamicsOptions, LearningDynamics } from './experiments/learningDynamics.js';

@@ -9,7 +9,7 @@ import { basename, extname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { integerFlag } from './argv.js';
-import { parseChoiceData } from '../../src/data/parseChoiceData.js';
+import { parseChoiceData, type ChoiceData } from '../../src/data/parseChoiceData.js';
 import { compareModels, type ModelComparison } from '../../src/experiments/compareModels.js';
 import type { FitInputEncoding } from '../../src/experiments/conjunctiveInputs.js';
 import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecurrent.js';
@@ -20,6 +20,7 @@ import { describeSplit, fixed, foldCheckpoints, formatComparisonTable, formatLev
 
 export { describeSplit, foldCheckpoints, formatComparisonTable, formatLevelTable } from './fitReport.js';
 import { OutputFolder } from '../io/outputFolder.js';
+import type { TrainingConfig } from '../../src/training/trainingConfig.js';
 
 export interface FitCommandOptions {
   /** Path of the trials CSV. */
@@ -52,6 +53,57 @@ export interface FitCommandOptions {
 }
 
 const OUTPUT_FILES = ['results.json', 'table.md'] as const;
+
+/** What results.json records of a fit: the options as given (cv, resetOn may be unset) and the data as read. */
+export interface FitSettings {
+  data: string;
+  /** The parsed data: its format and hBayesDM mapping, task, and sessions (split sentence, behaviour line). */
+  table: Pick<ChoiceData, 'format' | 'mapping' | 'task' | 'sessions'>;
+  specs: readonly { label: string }[];
+  folds: number;
+  cv?: CvUnit;
+  resetOn?: ResetOn;
+  level: FitLevel;
+  seed: number;
+  seeds: number;
+  restarts: number;
+  objective: 'stage1' | 'total';
+  encoding: FitInputEncoding;
+  training: Partial<TrainingConfig>;
+}
+
+/**
+ * The files of a fit (fold checkpoints, results.json, table.md) and what it prints (the reversal
+ * behaviour line, then the summary): one place, so that `brain-rnn fit` and the reduce of a `fit`
+ * sweep write the same bytes for the same comparison.
+ */
+export function fitOutputFiles(
+  result: ModelComparison,
+  settings: FitSettings,
+  seconds: number,
+): { behaviourLine?: string; summary: string; files: [string, string][] } {
+  const { data, table, specs, folds, cv, resetOn, level, seed, seeds, restarts, objective, encoding, training } = settings;
+  const markdown = formatComparisonTable(result);
+  const episodes = result.nEpisodes !== result.nSessions ? `${result.nEpisodes} episodes, ` : '';
+  const heading =
+    `${basename(data)}: ${table.task}, ${result.nSubjects} subjects, ${result.nSessions} sessions, ${episodes}${result.nChoices} first-stage choices, ` +
+    `${folds}-fold ${describeSplit(result, { cv, resetOn, hasBlocks: hasBlocks(table.sessions) })} (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
+  const behaviour = reversalBehaviour(table.sessions, result.resetOn);
+  const levels = formatLevelTable(result);
+  const options = {
+    data, format: table.format, ...(table.format !== 'trials_csv' ? { mapping: table.mapping } : {}), task: table.task, models: specs.map((s) => s.label),
+    folds, cv: result.cv, resetOn: result.resetOn, level, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2,
+  };
+  return {
+    ...(behaviour ? { behaviourLine: behaviour.line } : {}),
+    summary: `${heading}\n\n${markdown}\n\n${levels ? `${levels}\n\n` : ''}winner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice)`,
+    files: [
+      ...foldCheckpoints(result, { data, seed }),
+      ['results.json', `${JSON.stringify({ command: 'fit', options, seconds, comparison: result, ...(behaviour ? { behaviour: behaviour.summary } : {}) }, null, 1)}\n`],
+      ['table.md', `${heading}\n\n${markdown}\n${levels ? `\n${levels}\n` : ''}`],
+    ],
+  };
+}
 
 /**
  * Run the comparison and write its files; returns the comparison. Refuses to overwrite
@@ -116,22 +168,11 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
   }
   for (const warning of result.warnings) process.stderr.write(`brain-rnn fit: warning: ${warning}\n`);
   const seconds = (Date.now() - started) / 1000;
-  const markdown = formatComparisonTable(result);
-  const episodes = result.nEpisodes !== result.nSessions ? `${result.nEpisodes} episodes, ` : '';
-  const heading =
-    `${basename(data)}: ${table.task}, ${result.nSubjects} subjects, ${result.nSessions} sessions, ${episodes}${result.nChoices} first-stage choices, ` +
-    `${folds}-fold ${describeSplit(result, { cv, resetOn, hasBlocks: hasBlocks(table.sessions) })} (seed ${seed}); chance ${fixed(result.chanceNllPerChoice)}`;
-  const behaviour = reversalBehaviour(table.sessions, result.resetOn);
-  if (behaviour) print(`${behaviour.line}\n`);
-  const levels = formatLevelTable(result);
-  print(`${heading}\n\n${markdown}\n\n${levels ? `${levels}\n\n` : ''}winner: ${result.winner} (${fixed(result.models.find((m) => m.label === result.winner)!.nllPerChoice)} NLL per choice), ${seconds.toFixed(1)} s\n`);
-  const settings = { data, format: table.format, ...(table.format !== 'trials_csv' ? { mapping: table.mapping } : {}), task: table.task, models: specs.map((s) => s.label), folds, cv: result.cv, resetOn: result.resetOn, level, seed, seeds, restarts, objective, inputEncoding: encoding, training, validationFraction: 0.2 };
+  const output = fitOutputFiles(result, { data, table, specs, folds, cv, resetOn, level, seed, seeds, restarts, objective, encoding, training }, seconds);
+  if (output.behaviourLine) print(`${output.behaviourLine}\n`);
+  print(`${output.summary}, ${seconds.toFixed(1)} s\n`);
   // One set, written atomically with manifest.json last (io/outputFolder.ts).
-  folder.writeAll([
-    ...foldCheckpoints(result, { data, seed }),
-    ['results.json', `${JSON.stringify({ command: 'fit', options: settings, seconds, comparison: result, ...(behaviour ? { behaviour: behaviour.summary } : {}) }, null, 1)}\n`],
-    ['table.md', `${heading}\n\n${markdown}\n${levels ? `\n${levels}\n` : ''}`],
-  ]);
+  folder.writeAll(output.files);
   const nCheckpoints = result.models.reduce((n, m) => n + (m.recurrent?.folds.length ?? 0), 0);
   if (progress) process.stderr.write(`wrote ${join(outputDir, 'results.json')}, ${join(outputDir, 'table.md')} and ${nCheckpoints} fold checkpoint(s)\n`);
   return result;

@@ -18,6 +18,7 @@ import {
   COMPARISON_METRICS,
   runDevelopmentalComparison,
   toComparisonResults,
+  type DevelopmentalComparisonOptions,
   type DevelopmentalComparisonResults,
 } from '../../src/experiments/developmentalComparison.js';
 import { evaluateExpectedResults, type RowEvaluation } from '../../src/experiments/expectedResults.js';
@@ -65,9 +66,7 @@ export async function runRunCommand(options: RunCommandOptions): Promise<Develop
     throw new Error(`--trainer must be supervised or online, got ${JSON.stringify(options.trainer)}`);
   }
   folder.ensureWritable();
-  const seeds = Array.from({ length: options.seeds }, (_, k) => options.seed + k);
-  const configs = { premature: createPrematureConfig({ nHidden: options.nHidden }), mature: createMatureConfig({ nHidden: options.nHidden }) };
-  const runsPerTask = seeds.length * 2;
+  const runsPerTask = options.seeds * 2;
   const online = options.trainer === 'online';
   const episodes = options.episodes ?? 3000;
   // Progress units per training run: epochs (supervised) or blocks of 50 episodes (online).
@@ -81,21 +80,14 @@ export async function runRunCommand(options: RunCommandOptions): Promise<Develop
   const all: DevelopmentalComparisonResults[] = [];
   try {
     tasks.forEach((task, taskIndex) => {
-      const dataset = new TaskDataset(task, { nSessions: options.nSessions, trialsPerSession: options.trialsPerSession, seed: options.seed });
+      const { dataset, configs, comparison } = comparisonInputs(options, task);
       all.push(
         runDevelopmentalComparison(dataset, configs.premature, configs.mature, {
-          nEpochs: options.nEpochs,
-          seeds,
-          trainer: options.trainer as 'supervised' | 'online',
-          // Online, the two-stage task is the Wang et al. (2018) variant: the network makes the
-          // first-stage choice only, and in that variant reward depends on the state reached alone.
-          ...(online ? { online: { episodes, taskOptions: task === TaskType.TWO_STAGE ? { rewardMode: 'state' as const } : undefined } } : {}),
-          trainingConfig: { batchSize: options.batchSize },
-          evaluation: { nSessions: options.evalSessions },
+          ...comparison,
           onProgress: (p) => {
             if (!showProgress) return;
             const run = taskIndex * runsPerTask + p.seedIndex * 2 + (p.stage === 'premature' ? 0 : 1);
-            bar.update(run * unitsPerRun + p.epoch, { task, seed: seeds[p.seedIndex], stage: p.stage, epoch: p.epoch, nll: (online ? -p.validationNll : p.validationNll).toFixed(4) });
+            bar.update(run * unitsPerRun + p.epoch, { task, seed: comparison.seeds[p.seedIndex], stage: p.stage, epoch: p.epoch, nll: (online ? -p.validationNll : p.validationNll).toFixed(4) });
             // Off a terminal cli-progress draws only from a timer, which a synchronous run never lets
             // fire: draw one log line at the start of every training run instead.
             if (!process.stderr.isTTY && p.epoch === 1) bar.render();
@@ -106,9 +98,41 @@ export async function runRunCommand(options: RunCommandOptions): Promise<Develop
   } finally {
     if (showProgress) bar.stop();
   }
+  folder.writeAll(runOutputFiles(all, options));
+  return all;
+}
+
+/**
+ * The data set, the two configurations and the comparison options `brain-rnn run` uses for one
+ * task: one place, so that a `run` sweep's cells compute what the command computes.
+ */
+export function comparisonInputs(options: RunCommandOptions, task: TaskType) {
+  const seeds = Array.from({ length: options.seeds }, (_, k) => options.seed + k);
+  const configs = { premature: createPrematureConfig({ nHidden: options.nHidden }), mature: createMatureConfig({ nHidden: options.nHidden }) };
+  const online = options.trainer === 'online';
+  const episodes = options.episodes ?? 3000;
+  const dataset = new TaskDataset(task, { nSessions: options.nSessions, trialsPerSession: options.trialsPerSession, seed: options.seed });
+  const comparison: DevelopmentalComparisonOptions & { seeds: number[] } = {
+    nEpochs: options.nEpochs,
+    seeds,
+    trainer: options.trainer as 'supervised' | 'online',
+    // Online, the two-stage task is the Wang et al. (2018) variant: the network makes the
+    // first-stage choice only, and in that variant reward depends on the state reached alone.
+    ...(online ? { online: { episodes, taskOptions: task === TaskType.TWO_STAGE ? { rewardMode: 'state' as const } : undefined } } : {}),
+    trainingConfig: { batchSize: options.batchSize },
+    evaluation: { nSessions: options.evalSessions },
+  };
+  return { dataset, configs, comparison };
+}
+
+/**
+ * results.json, report.md and each task's figures, all rendered before the first file is written:
+ * the folder is incomplete for the few milliseconds of the writes only, and a figure that fails to
+ * render leaves the previous set.
+ */
+export function runOutputFiles(all: readonly DevelopmentalComparisonResults[], options: RunCommandOptions): [string, string | Uint8Array][] {
   const command = { ...options, outputDir: undefined, progress: undefined };
-  // Everything is rendered before the first file is written: the folder is incomplete for the
-  // few milliseconds of the writes only, and a figure that fails to render leaves the previous set.
+  const seeds = Array.from({ length: options.seeds }, (_, k) => options.seed + k);
   const files: [string, string | Uint8Array][] = [
     ['results.json', `${JSON.stringify({ command, seeds, results: all }, null, 1)}\n`],
     ['report.md', formatReport(all, options)],
@@ -117,8 +141,7 @@ export async function runRunCommand(options: RunCommandOptions): Promise<Develop
     const figureResults = toComparisonResults(results);
     for (const format of ['svg', 'png'] as const) files.push([`figure_${results.task}.${format}`, renderComprehensiveFigureFile(figureResults, format).bytes]);
   }
-  folder.writeAll(files);
-  return all;
+  return files;
 }
 
 function num(value: number, digits = 3): string {

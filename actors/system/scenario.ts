@@ -17,12 +17,12 @@ import { checkScenarioMemory, DEFAULT_MAX_MEMORY_BYTES } from './scenarioMemory.
 
 const TASKS = ['reversal', 'two_stage', 'probabilistic_reward'] as const;
 const oneOf = (values: readonly string[]) => `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
-const zEnum = <T extends readonly [string, ...string[]]>(values: T) =>
+export const zEnum = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: (issue) => `${oneOf(values)}, got ${showValue(issue.input)}` });
 // z.custom keeps the offending value in the issue (plain zod type errors leave it out in v4).
-const zBoolean = () => z.custom<boolean>((v) => typeof v === 'boolean', { error: (issue) => `must be true or false, got ${showValue(issue.input)}` });
-const zString = () => z.custom<string>((v) => typeof v === 'string', { error: (issue) => `must be a string, got ${showValue(issue.input)}` });
-const zRecord = () =>
+export const zBoolean = () => z.custom<boolean>((v) => typeof v === 'boolean', { error: (issue) => `must be true or false, got ${showValue(issue.input)}` });
+export const zString = () => z.custom<string>((v) => typeof v === 'string', { error: (issue) => `must be a string, got ${showValue(issue.input)}` });
+export const zRecord = () =>
   z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
     error: (issue) => `must be an object, got ${showValue(issue.input)}`,
   });

@@ -6,17 +6,15 @@
 import type { FitObjective } from '../cognitive/fit.js';
 import type { TrialsSession } from '../data/trialsCsv.js';
 import type { TrainingConfig } from '../training/trainingConfig.js';
-import { ConfigError } from '../validation.js';
-import { checkFitData } from './checkFitData.js';
 import type { FitInputEncoding } from './conjunctiveInputs.js';
-import { crossValidateCognitiveSubjects, type CognitiveSubjectsResult } from './crossValidateCognitiveSubjects.js';
-import { crossValidateRecurrent, type RecurrentCrossValidationResult } from './crossValidateRecurrent.js';
-import { checkLevelUnit, fitAtLevel, type FitLevel, type LevelSummary } from './cognitiveLevel.js';
+import type { CognitiveSubjectsResult } from './crossValidateCognitiveSubjects.js';
+import type { RecurrentCrossValidationResult } from './crossValidateRecurrent.js';
+import type { FitLevel, LevelSummary } from './cognitiveLevel.js';
+import { listFitCells, planFit, reduceFitCells, runFitCell, type FitPlan } from './fitCells.js';
 import type { FitModelSpec } from './modelSpec.js';
 import { pairedDifference, type PairedDifference } from './pairedDifference.js';
 import type { SubjectScore } from './sessionNll.js';
-import { defaultCvUnit, defaultResetOn, splitIntoEpisodes, type CvUnit, type ResetOn } from '../data/episodes.js';
-import { checkInnerValidation, splitSubjectsIntoFolds } from './subjectFolds.js';
+import type { CvUnit, ResetOn } from '../data/episodes.js';
 
 export interface CompareModelsOptions {
   /** Folds, shared by every model. Default 5. */
@@ -46,7 +44,7 @@ export interface CompareModelsOptions {
   level?: FitLevel;
   /** Prior samples for the hierarchical iBIC. Default 1000. */
   iBicSamples?: number;
-  /** Progress of the whole comparison, in work units (one network run or one cognitive fold fit). */
+  /** Progress of the whole comparison, in work units (the cells of fitCells.ts: a network run, a cognitive fold fit, a fit to all data). */
   onProgress?: (progress: ModelComparisonProgress) => void;
 }
 
@@ -110,83 +108,68 @@ export interface ModelComparison {
 /**
  * Cross-validate every model on the same folds and rank them. Refuses data with no choice, or with
  * no outcome for a cognitive model that learns from outcomes (checkFitData.ts), before fitting.
+ * The work is the cells of fitCells.ts run in order, so a `fit` sweep that runs the same cells in
+ * other processes reduces to this same result.
  * @example
  * const table = parseTrialsCsv(text);
  * const result = compareModels(table.sessions, parseModelSpecs('tiny_gru:1,2 daw_hybrid', table.task), { folds: 5, seed: 1 });
  * result.winner; result.models[0].nllPerChoice;
  */
 export function compareModels(sessions: readonly TrialsSession[], specs: readonly FitModelSpec[], options: CompareModelsOptions = {}): ModelComparison {
-  const { folds = 5, seed = 0, seeds = 5, validationFraction = 0.2, inputEncoding = 'task', training = {}, restarts = 5, objective = 'stage1', level = 'population', iBicSamples = 1000, onProgress } = options;
-  if (specs.length === 0) throw new ConfigError(['specs must hold at least one model, got 0']);
-  if (sessions.length === 0) throw new ConfigError(['sessions must hold at least one session, got 0']);
-  // Before any fold is fitted: no choices, or no outcomes for a model that learns from them, is refused.
-  const { warnings } = checkFitData(sessions, specs);
-  const task = sessions[0].task;
-  const cv = options.cv ?? defaultCvUnit(sessions);
-  const resetOn = options.resetOn ?? defaultResetOn(sessions);
-  if (cv === 'block' && resetOn !== 'block') {
-    throw new ConfigError(['cross-validation over blocks needs --reset-on block: a held-out block must be an episode of its own, not the middle of a sequence the network saw; pass --reset-on block or --cv session']);
-  }
-  const episodes = splitIntoEpisodes(sessions, resetOn);
-  const subjectFolds = splitSubjectsIntoFolds(episodes, { folds, seed, unit: cv });
-  if (specs.some((s) => s.kind === 'recurrent')) checkInnerValidation(subjectFolds, episodes);
-  if (specs.some((s) => s.kind === 'cognitive')) checkLevelUnit(level, cv);
-  const unitsOf = (spec: FitModelSpec) => folds * (spec.kind === 'recurrent' ? seeds : 1);
-  const unitsTotal = specs.reduce((sum, s) => sum + unitsOf(s), 0);
-  let unitsBefore = 0;
-  const entries: Omit<ModelComparisonEntry, 'versusWinner'>[] = [];
-  for (const spec of specs) {
-    const { label } = spec;
-    if (spec.kind === 'recurrent') {
-      const { subjects, ...rest } = crossValidateRecurrent(spec, episodes, {
-        seed,
-        seeds,
-        validationFraction,
-        inputEncoding,
-        training,
-        subjectFolds,
-        onProgress: ({ fold, epoch, runsDone }) =>
-          onProgress?.({ label, unitsDone: unitsBefore + runsDone, unitsTotal, fold, epoch: epoch.epoch, validationNll: epoch.validationNll }),
-      });
-      entries.push({ ...summary(label, 'recurrent', rest, subjects), recurrent: rest });
-    } else {
-      const model = spec.create();
-      if (model.task !== task) throw new ConfigError([`model ${label} fits ${model.task} data, but the data are ${task}`]);
-      const { subjects, ...rest } = crossValidateCognitiveSubjects(model, subjectFolds, {
-        seed,
-        restarts,
-        objective,
-        level,
-        onFold: (fold) => onProgress?.({ label, unitsDone: unitsBefore + fold + 1, unitsTotal, fold }),
-      });
-      const levelFit = level === 'population' ? undefined : fitAtLevel(model, episodes, level, { objective, restarts, seed, iBicSamples });
-      entries.push({ ...summary(label, 'cognitive', rest, subjects), cognitive: rest, ...(levelFit ? { levelFit } : {}) });
-    }
-    unitsBefore += unitsOf(spec);
-    onProgress?.({ label, unitsDone: unitsBefore, unitsTotal, fold: folds - 1 });
-  }
+  const { onProgress } = options;
+  const plan = planFit(sessions, specs, options);
+  const cells = listFitCells(plan);
+  const lastFold = plan.subjectFolds.testSubjects.length - 1;
+  // Units are network runs and cognitive folds; a cognitive model's fit to all data (after its
+  // folds) is the end of its last unit.
+  const unitsTotal = cells.filter((cell) => 'fold' in cell).length;
+  let unitsDone = 0;
+  const results = cells.map((cell) => {
+    const fold = 'fold' in cell ? cell.fold : lastFold;
+    const result = runFitCell(plan, cell, {
+      onEpoch: (epoch) => onProgress?.({ label: cell.model, unitsDone, unitsTotal, fold, epoch: epoch.epoch, validationNll: epoch.validationNll }),
+    });
+    if ('fold' in cell) unitsDone += 1;
+    onProgress?.({ label: cell.model, unitsDone, unitsTotal, fold });
+    return result;
+  });
+  return reduceFitCells(plan, results);
+}
+
+/**
+ * The comparison from every model's cross-validation result (in the order of the specs): the
+ * ranking, the winner and each model's paired difference from it.
+ */
+export function rankModels(
+  plan: Pick<FitPlan, 'task' | 'cv' | 'resetOn' | 'level' | 'nSubjects' | 'nSessions' | 'episodes' | 'subjectFolds' | 'warnings'>,
+  entries: readonly Omit<ModelComparisonEntry, 'versusWinner'>[],
+): ModelComparison {
   const ranking = [...entries].sort((a, b) => a.nllPerChoice - b.nllPerChoice).map((e) => e.label);
   const winner = entries.find((e) => e.label === ranking[0])!;
   const models = entries.map((e) => ({ ...e, versusWinner: e === winner ? null : pairedDifference(e.subjects, winner.subjects) }));
   const nChoices = entries[0].heldOutChoices;
-  const nSubjects = new Set(sessions.map((s) => s.subject)).size;
+  const { task, cv, resetOn, level, nSubjects, nSessions, subjectFolds, warnings } = plan;
   const nUnits = subjectFolds.subjects.length;
-  return { task, cv, resetOn, nSubjects, nSessions: sessions.length, nEpisodes: episodes.length, nUnits, level, nChoices, folds: subjectFolds.testSubjects, chanceNllPerChoice: Math.LN2, models, ranking, winner: winner.label, warnings };
+  return { task, cv, resetOn, nSubjects, nSessions, nEpisodes: plan.episodes.length, nUnits, level, nChoices, folds: subjectFolds.testSubjects, chanceNllPerChoice: Math.LN2, models, ranking, winner: winner.label, warnings };
 }
 
-function summary(
+/** One model's entry of the comparison from its cross-validation result. */
+export function comparisonEntry(
   label: string,
+  result: RecurrentCrossValidationResult | CognitiveSubjectsResult,
   kind: FitModelSpec['kind'],
-  result: { heldOutNll: number; heldOutChoices: number; nllPerChoice: number; folds: { nllPerChoice: number }[] },
-  subjects: SubjectScore[],
+  levelFit?: LevelSummary,
 ): Omit<ModelComparisonEntry, 'versusWinner'> {
+  const { subjects, ...rest } = result;
   return {
     label,
     kind,
-    nllPerChoice: result.nllPerChoice,
-    heldOutNll: result.heldOutNll,
-    heldOutChoices: result.heldOutChoices,
-    foldNllPerChoice: result.folds.map((f) => f.nllPerChoice),
+    nllPerChoice: rest.nllPerChoice,
+    heldOutNll: rest.heldOutNll,
+    heldOutChoices: rest.heldOutChoices,
+    foldNllPerChoice: rest.folds.map((f) => f.nllPerChoice),
     subjects,
+    ...(kind === 'recurrent' ? { recurrent: rest as Omit<RecurrentCrossValidationResult, 'subjects'> } : { cognitive: rest as Omit<CognitiveSubjectsResult, 'subjects'> }),
+    ...(levelFit ? { levelFit } : {}),
   };
 }

@@ -57,48 +57,48 @@ export interface CognitiveSubjectsResult {
   nllPerChoice: number;
 }
 
+/** One fold of a cognitive model: its fit and the held-out score of each of its test subjects. */
+export interface CognitiveFoldResult {
+  fold: CognitiveFoldFit;
+  scores: SubjectScore[];
+}
+
 /**
+ * Fit fold `fold` (seed `seed + 1 + fold`) and score its held-out subjects: one cell of a `fit` sweep.
  * @example
- * const folds = splitSubjectsIntoFolds(table.sessions, { folds: 5, seed: 1 });
- * crossValidateCognitiveSubjects(createDawHybridModel(), folds, { seed: 1 }).nllPerChoice;
+ * const { fold, scores } = fitCognitiveFold(createDawHybridModel(), folds, 0, { seed: 1 });
  */
-export function crossValidateCognitiveSubjects(
-  model: CognitiveModel,
-  subjectFolds: SubjectFolds,
-  options: CognitiveSubjectsOptions = {},
-): CognitiveSubjectsResult {
-  const { seed = 0, restarts = 5, objective = 'stage1', level = 'population', onFold } = options;
+export function fitCognitiveFold(model: CognitiveModel, subjectFolds: SubjectFolds, fold: number, options: Omit<CognitiveSubjectsOptions, 'onFold'> = {}): CognitiveFoldResult {
+  const { seed = 0, restarts = 5, objective = 'stage1', level = 'population' } = options;
   checkLevelUnit(level, subjectFolds.unit);
-  const folds: CognitiveFoldFit[] = [];
-  const subjects: SubjectScore[] = [];
-  subjectFolds.testSubjects.forEach((testSubjects, f) => {
-    const train = sessionsOfSubjects(subjectFolds, trainingSubjects(subjectFolds, f));
-    const fit = level === 'population' ? fitMaximumLikelihood(model, train, { restarts, objective, seed: seed + 1 + f }) : undefined;
-    const perSubject = level === 'population' ? undefined : fitAtLevel(model, train, level, { objective, restarts, seed: seed + 1 + f });
-    const vectors = perSubject ? subjectVectors(model, perSubject) : undefined;
-    const predictive = createRandom(seed + 1 + f);
-    const score = (unit: string) => {
-      const own = subjectFolds.sessionsOf.get(unit) ?? [];
-      if (fit) return sessionsNegLogLikelihood(model.bind(fit.vector), own);
-      const owner = own[0].subject;
-      const vector = vectors!.get(owner);
-      if (vector !== undefined) return sessionsNegLogLikelihood(model.bind(vector), own);
-      if (perSubject!.prior === undefined) {
-        throw new ConfigError([`fold ${f} holds out every unit of subject ${JSON.stringify(owner)}, which an individual fit cannot score; use fewer folds, --cv block or --level hierarchical`]);
-      }
-      // A subject the fold never saw: its parameters integrated over the group prior.
-      const stage1Choices = own.reduce((n, s) => n + s.valid.reduce((a, v) => a + v, 0), 0);
-      return { stage1Nll: -priorPredictiveLogLikelihood(model, own, { ...perSubject!.prior, objective: 'stage1' }, { rng: predictive }), stage1Choices };
-    };
-    let heldOutNll = 0;
-    let heldOutChoices = 0;
-    for (const subject of testSubjects) {
-      const result = score(subject);
-      subjects.push({ subject, fold: f, nll: result.stage1Nll, nChoices: result.stage1Choices, nllPerChoice: result.stage1Nll / result.stage1Choices });
-      heldOutNll += result.stage1Nll;
-      heldOutChoices += result.stage1Choices;
+  const f = fold;
+  const testSubjects = subjectFolds.testSubjects[f];
+  const train = sessionsOfSubjects(subjectFolds, trainingSubjects(subjectFolds, f));
+  const fit = level === 'population' ? fitMaximumLikelihood(model, train, { restarts, objective, seed: seed + 1 + f }) : undefined;
+  const perSubject = level === 'population' ? undefined : fitAtLevel(model, train, level, { objective, restarts, seed: seed + 1 + f });
+  const vectors = perSubject ? subjectVectors(model, perSubject) : undefined;
+  const predictive = createRandom(seed + 1 + f);
+  const score = (unit: string) => {
+    const own = subjectFolds.sessionsOf.get(unit) ?? [];
+    if (fit) return sessionsNegLogLikelihood(model.bind(fit.vector), own);
+    const owner = own[0].subject;
+    const vector = vectors!.get(owner);
+    if (vector !== undefined) return sessionsNegLogLikelihood(model.bind(vector), own);
+    if (perSubject!.prior === undefined) {
+      throw new ConfigError([`fold ${f} holds out every unit of subject ${JSON.stringify(owner)}, which an individual fit cannot score; use fewer folds, --cv block or --level hierarchical`]);
     }
-    folds.push({
+    // A subject the fold never saw: its parameters integrated over the group prior.
+    const stage1Choices = own.reduce((n, s) => n + s.valid.reduce((a, v) => a + v, 0), 0);
+    return { stage1Nll: -priorPredictiveLogLikelihood(model, own, { ...perSubject!.prior, objective: 'stage1' }, { rng: predictive }), stage1Choices };
+  };
+  const scores: SubjectScore[] = testSubjects.map((subject) => {
+    const result = score(subject);
+    return { subject, fold: f, nll: result.stage1Nll, nChoices: result.stage1Choices, nllPerChoice: result.stage1Nll / result.stage1Choices };
+  });
+  const heldOutNll = scores.reduce((sum, s) => sum + s.nll, 0);
+  const heldOutChoices = scores.reduce((sum, s) => sum + s.nChoices, 0);
+  return {
+    fold: {
       testSubjects: [...testSubjects],
       parameters: fit ? fit.parameters : perSubject!.typical,
       ...(perSubject ? { subjectParameters: Object.fromEntries(perSubject.subjects.map((s) => [s.subject, s.parameters])) } : {}),
@@ -109,10 +109,35 @@ export function crossValidateCognitiveSubjects(
       heldOutNll,
       heldOutChoices,
       nllPerChoice: heldOutNll / heldOutChoices,
-    });
-    onFold?.(f);
-  });
+    },
+    scores,
+  };
+}
+
+/** The cross-validation result of a cognitive model from its folds (in fold order). */
+export function reduceCognitiveFolds(modelName: string, results: readonly CognitiveFoldResult[]): CognitiveSubjectsResult {
+  const folds = results.map((r) => r.fold);
   const heldOutNll = folds.reduce((sum, f) => sum + f.heldOutNll, 0);
   const heldOutChoices = folds.reduce((sum, f) => sum + f.heldOutChoices, 0);
-  return { model: model.name, folds, subjects, heldOutNll, heldOutChoices, nllPerChoice: heldOutNll / heldOutChoices };
+  return { model: modelName, folds, subjects: results.flatMap((r) => r.scores), heldOutNll, heldOutChoices, nllPerChoice: heldOutNll / heldOutChoices };
+}
+
+/**
+ * @example
+ * const folds = splitSubjectsIntoFolds(table.sessions, { folds: 5, seed: 1 });
+ * crossValidateCognitiveSubjects(createDawHybridModel(), folds, { seed: 1 }).nllPerChoice;
+ */
+export function crossValidateCognitiveSubjects(
+  model: CognitiveModel,
+  subjectFolds: SubjectFolds,
+  options: CognitiveSubjectsOptions = {},
+): CognitiveSubjectsResult {
+  checkLevelUnit(options.level ?? 'population', subjectFolds.unit);
+  const { onFold, ...fitOptions } = options;
+  const results = subjectFolds.testSubjects.map((_, f) => {
+    const result = fitCognitiveFold(model, subjectFolds, f, fitOptions);
+    onFold?.(f);
+    return result;
+  });
+  return reduceCognitiveFolds(model.name, results);
 }

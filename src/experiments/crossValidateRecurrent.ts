@@ -110,6 +110,131 @@ function encode(sessions: readonly TrialsSession[], task: TaskType, encoding: Fi
   return encoding === 'conjunctive' ? toConjunctiveInputs(batch, task) : batch;
 }
 
+/** One fold's inner split and initialisation seeds: what every run of the fold shares. */
+export interface RecurrentFoldPlan {
+  fold: number;
+  /** Training subjects the networks learn from. */
+  trainSubjects: string[];
+  /** Training subjects used for early stopping and seed choice only. */
+  validationSubjects: string[];
+  /** Initialisation seed of each run, in order. */
+  runSeeds: number[];
+}
+
+/**
+ * The inner split and run seeds of fold `fold`, drawn from stream `fold` of `seed`: the same
+ * whether the fold's runs are trained in one process or as cells of a sweep, one per process.
+ * @example
+ * const plan = planRecurrentFold(splitSubjectsIntoFolds(table.sessions, { folds: 5, seed: 1 }), 0, { seed: 1, seeds: 3 });
+ * plan.runSeeds; // three initialisation seeds
+ */
+export function planRecurrentFold(
+  subjectFolds: SubjectFolds,
+  fold: number,
+  options: Pick<CrossValidateRecurrentOptions, 'seed' | 'seeds' | 'validationFraction'> = {},
+): RecurrentFoldPlan {
+  const { seed = 0, seeds = 5, validationFraction = 0.2 } = options;
+  const k = subjectFolds.testSubjects.length;
+  checkInteger('fold', fold, 0, k - 1);
+  const rng = createRandom(seed).split(k)[fold];
+  const pool = trainingSubjects(subjectFolds, fold);
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = rng.integer(0, i);
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  if (pool.length < 2) throw new ConfigError([`fold ${fold} trains on ${pool.length} unit(s), but early stopping needs at least 2 (some held out for validation); use fewer folds or smaller units`]);
+  const nValidation = Math.min(pool.length - 1, Math.max(1, Math.round(validationFraction * pool.length)));
+  const runSeeds = Array.from({ length: seeds }, () => rng.integer(0, 2 ** 31 - 1));
+  return { fold, trainSubjects: pool.slice(nValidation), validationSubjects: pool.slice(0, nValidation), runSeeds };
+}
+
+/** One trained network of a fold: its run record, its weights and its held-out scores. */
+export interface RecurrentRunResult {
+  run: RecurrentRun;
+  model: SerializedModel;
+  /** Held-out score of each test subject of the fold under this network. */
+  scores: SubjectScore[];
+}
+
+export interface TrainRecurrentRunOptions {
+  /** Index of the run within the fold (its seed is `plan.runSeeds[run]`). */
+  run: number;
+  /** The full training configuration (RECURRENT_FIT_TRAINING with overrides); its seed is replaced. */
+  config: TrainingConfig;
+  inputEncoding?: FitInputEncoding;
+  onEpoch?: (epoch: EpochRecord) => void;
+}
+
+/**
+ * Train run `run` of a fold and score the fold's held-out subjects with it: the unit of work of
+ * a fit, one cell of a `fit` sweep.
+ * @example
+ * const plan = planRecurrentFold(folds, 0, { seed: 1, seeds: 2 });
+ * const { run, scores } = trainRecurrentRun(spec, folds, plan, { run: 1, config: createTrainingConfig(RECURRENT_FIT_TRAINING) });
+ */
+export function trainRecurrentRun(spec: RecurrentModelSpec, subjectFolds: SubjectFolds, plan: RecurrentFoldPlan, options: TrainRecurrentRunOptions): RecurrentRunResult {
+  const { run, config, inputEncoding = 'task', onEpoch } = options;
+  checkInteger('run', run, 0, plan.runSeeds.length - 1);
+  const task = taskTypeOf([...subjectFolds.sessionsOf.values()][0]);
+  const train = encode(sessionsOfSubjects(subjectFolds, plan.trainSubjects), task, inputEncoding);
+  const validation = encode(sessionsOfSubjects(subjectFolds, plan.validationSubjects), task, inputEncoding);
+  const runSeed = plan.runSeeds[run];
+  const model = createRecurrentModel(spec, { nInputs: train.nInputs, seed: runSeed });
+  const history = new Trainer(model, { ...config, seed: runSeed }).fit({ train, validation }, { onEpoch });
+  return {
+    run: { seed: runSeed, bestEpoch: history.bestEpoch, epochsRun: history.epochs.length, validationNll: history.bestValidationNll, stoppedEarly: history.stoppedEarly },
+    model: model.toJSON(),
+    scores: scoreSubjects(model, subjectFolds, subjectFolds.testSubjects[plan.fold], task, inputEncoding, plan.fold),
+  };
+}
+
+/** A fold from its runs: the run with the best inner-validation NLL is kept (the first on a tie). */
+export function reduceRecurrentFold(subjectFolds: SubjectFolds, plan: RecurrentFoldPlan, runs: readonly RecurrentRunResult[]): { fold: RecurrentFold; scores: SubjectScore[] } {
+  let best = 0;
+  runs.forEach((r, i) => {
+    if (r.run.validationNll < runs[best].run.validationNll) best = i;
+  });
+  const scores = runs[best].scores;
+  const heldOutNll = scores.reduce((sum, s) => sum + s.nll, 0);
+  const heldOutChoices = scores.reduce((sum, s) => sum + s.nChoices, 0);
+  const fold: RecurrentFold = {
+    testSubjects: [...subjectFolds.testSubjects[plan.fold]],
+    validationSubjects: plan.validationSubjects,
+    runs: runs.map((r) => r.run),
+    chosenRun: best,
+    heldOutNll,
+    heldOutChoices,
+    nllPerChoice: heldOutNll / heldOutChoices,
+    model: runs[best].model,
+  };
+  return { fold, scores };
+}
+
+/** The cross-validation result from its folds (in fold order). */
+export function reduceRecurrentFolds(
+  spec: RecurrentModelSpec,
+  inputEncoding: FitInputEncoding,
+  config: TrainingConfig,
+  reduced: readonly { fold: RecurrentFold; scores: SubjectScore[] }[],
+): RecurrentCrossValidationResult {
+  const folds = reduced.map((r) => r.fold);
+  const subjects = reduced.flatMap((r) => r.scores);
+  const heldOutNll = folds.reduce((sum, f) => sum + f.heldOutNll, 0);
+  const heldOutChoices = folds.reduce((sum, f) => sum + f.heldOutChoices, 0);
+  return { spec, inputEncoding, training: config, folds, subjects, heldOutNll, heldOutChoices, nllPerChoice: heldOutNll / heldOutChoices };
+}
+
+/** Check the options of a recurrent fit and build its training configuration. */
+export function recurrentFitConfig(options: Pick<CrossValidateRecurrentOptions, 'seeds' | 'validationFraction' | 'training' | 'inputEncoding'>): TrainingConfig {
+  const { seeds = 5, validationFraction = 0.2, training = {}, inputEncoding = 'task' } = options;
+  checkInteger('seeds', seeds, 1);
+  if (inputEncoding !== 'task' && inputEncoding !== 'conjunctive') {
+    throw new ConfigError([`inputEncoding must be "task" or "conjunctive", got ${JSON.stringify(inputEncoding)}`]);
+  }
+  checkNumber('validationFraction', validationFraction, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
+  return createTrainingConfig({ ...RECURRENT_FIT_TRAINING, ...training });
+}
+
 /**
  * @example
  * const cv = crossValidateRecurrent({ kind: 'recurrent', label: 'tiny_gru:2', architecture: 'tiny_gru', nHidden: 2 },
@@ -121,70 +246,23 @@ export function crossValidateRecurrent(
   sessions: readonly TrialsSession[],
   options: CrossValidateRecurrentOptions = {},
 ): RecurrentCrossValidationResult {
-  const { folds: nFolds = 5, seed = 0, seeds = 5, validationFraction = 0.2, training = {}, inputEncoding = 'task', onProgress } = options;
-  checkInteger('seeds', seeds, 1);
-  if (inputEncoding !== 'task' && inputEncoding !== 'conjunctive') {
-    throw new ConfigError([`inputEncoding must be "task" or "conjunctive", got ${JSON.stringify(inputEncoding)}`]);
-  }
-  checkNumber('validationFraction', validationFraction, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
+  const { folds: nFolds = 5, seed = 0, seeds = 5, validationFraction = 0.2, inputEncoding = 'task', onProgress } = options;
+  const config = recurrentFitConfig(options);
   const subjectFolds = options.subjectFolds ?? splitSubjectsIntoFolds(sessions, { folds: nFolds, seed });
-  const config = createTrainingConfig({ ...RECURRENT_FIT_TRAINING, ...training });
-  const task = taskTypeOf(sessions);
   const k = subjectFolds.testSubjects.length;
-  const streams = createRandom(seed).split(k);
-  const folds: RecurrentFold[] = [];
-  const subjects: SubjectScore[] = [];
   let runsDone = 0;
-  for (let f = 0; f < k; f++) {
-    const rng = streams[f];
-    const pool = trainingSubjects(subjectFolds, f);
-    for (let i = pool.length - 1; i > 0; i--) {
-      const j = rng.integer(0, i);
-      [pool[i], pool[j]] = [pool[j], pool[i]];
-    }
-    if (pool.length < 2) throw new ConfigError([`fold ${f} trains on ${pool.length} unit(s), but early stopping needs at least 2 (some held out for validation); use fewer folds or smaller units`]);
-    const nValidation = Math.min(pool.length - 1, Math.max(1, Math.round(validationFraction * pool.length)));
-    const validationSubjects = pool.slice(0, nValidation);
-    const train = encode(sessionsOfSubjects(subjectFolds, pool.slice(nValidation)), task, inputEncoding);
-    const validation = encode(sessionsOfSubjects(subjectFolds, validationSubjects), task, inputEncoding);
-    const runs: RecurrentRun[] = [];
-    let best: { index: number; model: ReturnType<typeof createRecurrentModel> } | undefined;
-    for (let r = 0; r < seeds; r++) {
-      const runSeed = rng.integer(0, 2 ** 31 - 1);
-      const model = createRecurrentModel(spec, { nInputs: train.nInputs, seed: runSeed });
-      const history = new Trainer(model, { ...config, seed: runSeed }).fit(
-        { train, validation },
-        { onEpoch: (epoch) => onProgress?.({ fold: f, run: r, epoch, runsDone, runsTotal: k * seeds }) },
-      );
-      runsDone += 1;
-      runs.push({
-        seed: runSeed,
-        bestEpoch: history.bestEpoch,
-        epochsRun: history.epochs.length,
-        validationNll: history.bestValidationNll,
-        stoppedEarly: history.stoppedEarly,
+  const reduced = Array.from({ length: k }, (_, f) => {
+    const plan = planRecurrentFold(subjectFolds, f, { seed, seeds, validationFraction });
+    const runs = plan.runSeeds.map((_, r) => {
+      const result = trainRecurrentRun(spec, subjectFolds, plan, {
+        run: r, config, inputEncoding, onEpoch: (epoch) => onProgress?.({ fold: f, run: r, epoch, runsDone, runsTotal: k * seeds }),
       });
-      if (best === undefined || history.bestValidationNll < runs[best.index].validationNll) best = { index: r, model };
-    }
-    const testSubjects = subjectFolds.testSubjects[f];
-    const scores = scoreSubjects(best!.model, subjectFolds, testSubjects, task, inputEncoding, f);
-    const heldOutNll = scores.reduce((sum, s) => sum + s.nll, 0);
-    const heldOutChoices = scores.reduce((sum, s) => sum + s.nChoices, 0);
-    subjects.push(...scores);
-    folds.push({
-      testSubjects: [...testSubjects],
-      validationSubjects,
-      runs,
-      chosenRun: best!.index,
-      heldOutNll,
-      heldOutChoices,
-      nllPerChoice: heldOutNll / heldOutChoices,
-      model: best!.model.toJSON(),
+      runsDone += 1;
+      return result;
     });
-  }
-  const heldOutNll = folds.reduce((sum, f) => sum + f.heldOutNll, 0);
-  const heldOutChoices = folds.reduce((sum, f) => sum + f.heldOutChoices, 0);
-  return { spec, inputEncoding, training: config, folds, subjects, heldOutNll, heldOutChoices, nllPerChoice: heldOutNll / heldOutChoices };
+    return reduceRecurrentFold(subjectFolds, plan, runs);
+  });
+  return reduceRecurrentFolds(spec, inputEncoding, config, reduced);
 }
 
 function scoreSubjects(

@@ -211,61 +211,86 @@ function stageResults(config: DevelopmentalConfig, runs: SeedRun[]): StageResult
   return { config, runs, values, summary };
 }
 
+/** What every cell (one seed, one stage) of a comparison shares, checked once. */
+export interface DevelopmentalComparisonPlan {
+  dataset: TaskDataset;
+  configs: Record<StageName, DevelopmentalConfig>;
+  seeds: number[];
+  played: DevelopmentalComparisonResults['evaluation'];
+  options: Omit<DevelopmentalComparisonOptions, 'onProgress'>;
+}
+
 /**
- * Train both developmental configurations over several seeds on one data set and compare them.
+ * Check the options and fix the seeds and the closed-loop play of a comparison.
  * @example
- * const dataset = new TaskDataset('reversal', { nSessions: 80, trialsPerSession: 150, seed: 42 });
- * const results = runDevelopmentalComparison(dataset, createPrematureConfig(), createMatureConfig(), { nEpochs: 30, seeds: 10 });
- * results.mature.summary.effectiveRank.mean; results.tests.pBetterAfterReversal.pValue;
+ * const plan = planDevelopmentalComparison(dataset, createPrematureConfig(), createMatureConfig(), { nEpochs: 30, seeds: 10 });
  */
-export function runDevelopmentalComparison(
+export function planDevelopmentalComparison(
   dataset: TaskDataset,
   prematureCfg: DevelopmentalConfig,
   matureCfg: DevelopmentalConfig,
   options: DevelopmentalComparisonOptions,
-): DevelopmentalComparisonResults {
-  const { nEpochs, seeds, trainingConfig = {}, evaluation = {}, trainer = 'supervised', online, onProgress } = options;
+): DevelopmentalComparisonPlan {
+  const { nEpochs, seeds, evaluation = {}, trainer = 'supervised', online, onProgress: _onProgress, ...rest } = options;
   if (trainer !== 'supervised' && trainer !== 'online') throw new ConfigError([`trainer must be 'supervised' or 'online', got ${String(trainer)}`]);
   if (trainer === 'online' && online === undefined) throw new ConfigError(["trainer 'online' needs options.online (at least { episodes })"]);
   checkInteger('nEpochs', nEpochs, 1);
-  const seedList = resolveSeeds(seeds);
   const configs = { premature: validateDevelopmentalConfig(prematureCfg, 'prematureCfg'), mature: validateDevelopmentalConfig(matureCfg, 'matureCfg') };
   const played = {
     nSessions: checkInteger('evaluation.nSessions', evaluation.nSessions ?? 64, 1),
     nTrials: checkInteger('evaluation.nTrials', evaluation.nTrials ?? dataset.nTrials, 2),
     ...(evaluation.taskOptions ?? online?.taskOptions ? { taskOptions: { ...(evaluation.taskOptions ?? online?.taskOptions) } } : {}),
   };
-  const runs: Record<StageName, SeedRun[]> = { premature: [], mature: [] };
-  seedList.forEach((seed, seedIndex) => {
-    for (const stage of STAGES) {
-      if (trainer === 'online') {
-        const onBlock = (block: number, meanReward: number) =>
-          onProgress?.({ seedIndex, nSeeds: seedList.length, stage, epoch: block + 1, nEpochs: Math.ceil(online!.episodes / (online!.blockEpisodes ?? 50)), validationNll: -meanReward });
-        runs[stage].push(onlineSeedRun(configs[stage], dataset.type, seed, { ...online!, onBlock }, played));
-        continue;
-      }
-      const model = new BrainInspiredRNN(configs[stage], { nInputs: dataset.nInputs, nOutputs: dataset.nActions, seed });
-      const report = trainOnDataset(model, dataset, { ...trainingConfig, nEpochs, seed }, {
-        onEpoch: (record) => onProgress?.({ seedIndex, nSeeds: seedList.length, stage, epoch: record.epoch + 1, nEpochs, validationNll: record.validationNll }),
-      });
-      const dynamics = analyzeLearningDynamics(report.history);
-      const behaviour = evaluateBehaviour(model, dataset.type, played, seed);
-      const m = report.measures;
-      runs[stage].push(
-        assembleSeedRun(seed, model, m, behaviour, {
-          testNll: m.testNll,
-          testAccuracy: m.testAccuracy,
-          convergenceEpoch: dynamics.convergenceEpoch,
-          validationLossStability: dynamics.validationLossStability,
-          learningCurve: {
-            trainLoss: Array.from(dynamics.trainLoss),
-            trainNll: report.history.epochs.map((e) => e.trainNll),
-            validationNll: Array.from(dynamics.validationNll),
-          },
-        }),
-      );
-    }
+  return { dataset, configs, seeds: resolveSeeds(seeds), played, options: { nEpochs, seeds, evaluation, trainer, online, ...rest } };
+}
+
+/**
+ * Train and measure the network of one seed and stage: one cell of a `run` sweep.
+ * @example
+ * const run = runDevelopmentalCell(plan, 0, 'mature');
+ */
+export function runDevelopmentalCell(
+  plan: DevelopmentalComparisonPlan,
+  seedIndex: number,
+  stage: StageName,
+  onProgress?: (progress: DevelopmentalComparisonProgress) => void,
+): SeedRun {
+  const { dataset, configs, seeds: seedList, played } = plan;
+  const { nEpochs, trainingConfig = {}, trainer, online } = plan.options;
+  checkInteger('seedIndex', seedIndex, 0, seedList.length - 1);
+  const seed = seedList[seedIndex];
+  if (trainer === 'online') {
+    const onBlock = (block: number, meanReward: number) =>
+      onProgress?.({ seedIndex, nSeeds: seedList.length, stage, epoch: block + 1, nEpochs: Math.ceil(online!.episodes / (online!.blockEpisodes ?? 50)), validationNll: -meanReward });
+    return onlineSeedRun(configs[stage], dataset.type, seed, { ...online!, onBlock }, played);
+  }
+  const model = new BrainInspiredRNN(configs[stage], { nInputs: dataset.nInputs, nOutputs: dataset.nActions, seed });
+  const report = trainOnDataset(model, dataset, { ...trainingConfig, nEpochs, seed }, {
+    onEpoch: (record) => onProgress?.({ seedIndex, nSeeds: seedList.length, stage, epoch: record.epoch + 1, nEpochs, validationNll: record.validationNll }),
   });
+  const dynamics = analyzeLearningDynamics(report.history);
+  const behaviour = evaluateBehaviour(model, dataset.type, played, seed);
+  const m = report.measures;
+  return assembleSeedRun(seed, model, m, behaviour, {
+    testNll: m.testNll,
+    testAccuracy: m.testAccuracy,
+    convergenceEpoch: dynamics.convergenceEpoch,
+    validationLossStability: dynamics.validationLossStability,
+    learningCurve: {
+      trainLoss: Array.from(dynamics.trainLoss),
+      trainNll: report.history.epochs.map((e) => e.trainNll),
+      validationNll: Array.from(dynamics.validationNll),
+    },
+  });
+}
+
+/**
+ * The comparison from every cell's run, each stage's runs in seed order: summaries over seeds and
+ * a Welch test per metric.
+ */
+export function reduceDevelopmentalComparison(plan: DevelopmentalComparisonPlan, runs: Record<StageName, SeedRun[]>): DevelopmentalComparisonResults {
+  const { dataset, configs, seeds: seedList, played } = plan;
+  const { nEpochs, trainingConfig = {}, trainer = 'supervised', online } = plan.options;
   const premature = stageResults(configs.premature, runs.premature);
   const mature = stageResults(configs.mature, runs.mature);
   const tests = Object.fromEntries(COMPARISON_METRICS.map((m) => [m, welchTest(premature.values[m], mature.values[m])])) as Record<ComparisonMetric, TwoSampleTest>;
@@ -282,6 +307,29 @@ export function runDevelopmentalComparison(
     mature,
     tests,
   };
+}
+
+/**
+ * Train both developmental configurations over several seeds on one data set and compare them:
+ * the cells (seed × stage) run in order, then the reduce, so a `run` sweep that runs the same cells
+ * elsewhere gives the same results.
+ * @example
+ * const dataset = new TaskDataset('reversal', { nSessions: 80, trialsPerSession: 150, seed: 42 });
+ * const results = runDevelopmentalComparison(dataset, createPrematureConfig(), createMatureConfig(), { nEpochs: 30, seeds: 10 });
+ * results.mature.summary.effectiveRank.mean; results.tests.pBetterAfterReversal.pValue;
+ */
+export function runDevelopmentalComparison(
+  dataset: TaskDataset,
+  prematureCfg: DevelopmentalConfig,
+  matureCfg: DevelopmentalConfig,
+  options: DevelopmentalComparisonOptions,
+): DevelopmentalComparisonResults {
+  const plan = planDevelopmentalComparison(dataset, prematureCfg, matureCfg, options);
+  const runs: Record<StageName, SeedRun[]> = { premature: [], mature: [] };
+  plan.seeds.forEach((_, seedIndex) => {
+    for (const stage of STAGES) runs[stage].push(runDevelopmentalCell(plan, seedIndex, stage, options.onProgress));
+  });
+  return reduceDevelopmentalComparison(plan, runs);
 }
 
 const maybe = (values: readonly number[]): MaybeNumber[] => values.map((v) => (Number.isFinite(v) ? v : null));

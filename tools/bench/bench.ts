@@ -28,6 +28,7 @@ import { a2cWorkload, gruFitWorkload } from './learningWorkloads.js';
 import { runCliStartWorkload } from './cliStartWorkload.js';
 import { parallelA2CWorkload } from './parallelA2CWorkload.js';
 import { printTargetTable, type TargetRow } from './targetTable.js';
+import { runSweepWorkload } from './sweepWorkload.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 import { ParallelSupervisedStep } from '../../actors/parallel/parallelSupervisedStep.js';
 
@@ -217,6 +218,12 @@ for (const [workload, runs] of groups) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// Sweeps (issue 11): queue overhead of BullMQ against local worker processes, and scaling to 2 workers.
+for (const line of await runSweepWorkload()) {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+  if ('ratio' in line && 'target' in line) targetRows.push({ target: line.workload, measured: line.ratio, goal: line.target, unit: '×', higherIsBetter: true });
 }
 
 const torchRows: TargetRow[] = [];
