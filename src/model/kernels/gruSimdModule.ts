@@ -3,6 +3,7 @@
  * as base64 by tools/buildWasm.ts), and its exports' signatures. Compiled once, synchronously, on
  * first use; `null` where WebAssembly SIMD or synchronous compilation is missing.
  */
+import { compileEmbeddedWasm } from './wasmMemory.js';
 import { gruSimdWasmBase64 } from './wasm/gruSimd.wasm.js';
 
 /** The exports of one instance (pointers are byte offsets into `memory`). */
@@ -38,16 +39,7 @@ let compiled: WebAssembly.Module | null | undefined;
  * if (gruSimdModule() !== null) { ... }
  */
 export function gruSimdModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (typeof WebAssembly === 'object') {
-      const bytes = Uint8Array.from(atob(gruSimdWasmBase64), (char) => char.charCodeAt(0));
-      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    }
-  } catch {
-    compiled = null;
-  }
+  if (compiled === undefined) compiled = compileEmbeddedWasm(gruSimdWasmBase64);
   return compiled;
 }
 

@@ -13,14 +13,12 @@
  * takes the buffers, it also copies out its packed inputs (not the 6× larger states and gates) and
  * recomputes the rest if it is read again: the same instructions on the same values, bit for bit.
  */
+import { align16, paddedSteps, sameValues, WASM_BASE, WasmViews } from './wasmMemory.js';
 import { ConfigError } from '../../validation.js';
 import type { ParameterSet, Real } from '../parameters.js';
 import type { ForwardResult, OutputGradients, SequenceBatch } from '../recurrentModel.js';
 import { gruParameterSpec, type GruDims } from './gruKernel.js';
 import { instantiateGruSimd, type GruSimdExports } from './gruSimdModule.js';
-
-const BASE = 1024;
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /** The per-trial buffers a forward pass leaves, each one v128 per unit per group-trial. */
 type StateBuffer = 'Hs' | 'R' | 'Z' | 'C' | 'HC';
@@ -93,19 +91,19 @@ export class GruWasmKernel {
   private resident: GruWasmForward | undefined;
   /** The parameter values last loaded, to skip reloading unchanged weights (closed-loop play). */
   private loadedFrom: Float64Array | undefined;
-  private f32 = new Float32Array(0);
-  private f64 = new Float64Array(0);
+  private readonly views: WasmViews;
 
   constructor(readonly dims: GruDims) {
     const { nHidden: H, nInputs, nOutputs } = dims;
     this.wasm = instantiateGruSimd();
+    this.views = new WasmViews(this.wasm.memory);
     const w = this.wasm;
-    this.weights = BASE;
+    this.weights = WASM_BASE;
     const scratch = this.weights + align16(4 * w.weightFloats(H, nInputs, nOutputs));
     this.grads = scratch + 16 * w.scratchVectors(H, nInputs);
     this.fixedEnd = this.grads + align16(8 * w.gradientFloats(H, nInputs, nOutputs));
     this.weightValues = new Float64Array(w.weightFloats(H, nInputs, nOutputs));
-    this.growTo(this.fixedEnd);
+    this.views.growTo(this.fixedEnd);
     w.configure(H, nInputs, nOutputs, this.weights, scratch);
   }
 
@@ -118,14 +116,14 @@ export class GruWasmKernel {
     this.evict();
     const layout = this.reserveBatch(paddedSteps(nSessions, nTrials));
     this.loadWeights(params);
-    this.view64().set(batch.inputs, layout.staging / 8);
+    this.views.f64().set(batch.inputs, layout.staging / 8);
     this.wasm.pack(layout.staging, layout.U, nSessions, nTrials, this.dims.nInputs);
     this.run(layout, nSessions, nTrials);
     const steps = nSessions * nTrials;
-    const f64 = this.view64();
+    const f64 = this.views.f64();
     const logits = f64.slice(layout.logits / 8, layout.logits / 8 + steps * this.dims.nOutputs);
     const values = f64.slice(layout.values / 8, layout.values / 8 + steps);
-    const weights = this.view32().slice(this.weights / 4, this.weights / 4 + this.weightValues.length);
+    const weights = this.views.f32().slice(this.weights / 4, this.weights / 4 + this.weightValues.length);
     const result = new GruWasmForward(this, nSessions, nTrials, logits, values, weights);
     this.resident = result;
     return result;
@@ -144,7 +142,7 @@ export class GruWasmKernel {
     const inputPtr = statePtr + 8 * S * H;
     const logitPtr = inputPtr + 8 * S * nInputs;
     const valuePtr = logitPtr + 8 * S * nOutputs;
-    const f64 = this.view64();
+    const f64 = this.views.f64();
     f64.set(state, statePtr / 8);
     f64.set(inputs, inputPtr / 8);
     this.wasm.step(S, statePtr, inputPtr, logitPtr, valuePtr);
@@ -166,7 +164,7 @@ export class GruWasmKernel {
     const layout = forward instanceof GruWasmForward && forward.kernel === this ? this.makeResident(forward) : this.packForeign(batch, forward);
     this.loadWeights(params);
     const { dLogits, dValues, dActivations } = outputGradients;
-    const f64 = this.view64();
+    const f64 = this.views.f64();
     if (dLogits !== undefined) f64.set(dLogits, layout.dLogits / 8);
     if (dValues !== undefined) f64.set(dValues, layout.dValues / 8);
     if (dActivations !== undefined) f64.set(dActivations, layout.staging / 8);
@@ -199,13 +197,13 @@ export class GruWasmKernel {
     w.crossEntropy(nSessions, nTrials, layout.logits, layout.targets, mask === undefined ? 0 : layout.mask, layout.DL, layout.loss);
     w.backward(nSessions, nTrials, layout.U, layout.Hs, layout.R, layout.Z, layout.C, layout.HC, layout.D, layout.DL, layout.DV, 0, 0, 0, 1, this.grads);
     this.addGradients(grads);
-    const f64 = this.view64();
+    const f64 = this.views.f64();
     return { forward, totalNll: f64[layout.loss / 8], count: f64[layout.loss / 8 + 1] };
   }
 
   /** Add the float64 gradients the kernel wrote, in the order of gruParameterSpec, into `grads`. */
   private addGradients(grads: ParameterSet): void {
-    const g = this.view64();
+    const g = this.views.f64();
     let at = this.grads / 8;
     const out = grads.data;
     for (const { name } of gruParameterSpec(this.dims)) {
@@ -221,7 +219,7 @@ export class GruWasmKernel {
     const { nSessions, nTrials } = result;
     this.wasm.unpack(layout[buffer], layout.staging, nSessions, nTrials, this.dims.nHidden);
     const start = layout.staging / 8;
-    return this.view64().slice(start, start + nSessions * nTrials * this.dims.nHidden);
+    return this.views.f64().slice(start, start + nSessions * nTrials * this.dims.nHidden);
   }
 
   private run(layout: BatchLayout, nSessions: number, nTrials: number): void {
@@ -236,7 +234,7 @@ export class GruWasmKernel {
     this.evict();
     const layout = this.reserveBatch(paddedSteps(result.nSessions, result.nTrials));
     new Uint8Array(this.wasm.memory.buffer).set(inputs, layout.U);
-    this.view32().set(result.weights, this.weights / 4);
+    this.views.f32().set(result.weights, this.weights / 4);
     this.loadedFrom = undefined;
     this.run(layout, result.nSessions, result.nTrials);
     this.resident = result;
@@ -266,7 +264,7 @@ export class GruWasmKernel {
       [updateGate, layout.Z, H], [candidate, layout.C, H], [recurrentCandidate, layout.HC, H],
     ];
     for (const [values, dst, width] of sources) {
-      this.view64().set(values, layout.staging / 8);
+      this.views.f64().set(values, layout.staging / 8);
       this.wasm.pack(layout.staging, dst, nSessions, nTrials, width);
     }
     return layout;
@@ -293,7 +291,7 @@ export class GruWasmKernel {
     copySum('b_ir', 'b_hr');
     copySum('b_iz', 'b_hz');
     for (const name of ['b_ic', 'b_hc', 'W_out', 'b_out', 'w_value', 'b_value']) copy(name);
-    this.view32().set(w, this.weights / 4);
+    this.views.f32().set(w, this.weights / 4);
     this.loadedFrom = Float64Array.from(data);
   }
 
@@ -329,38 +327,14 @@ export class GruWasmKernel {
       staging: f64s(Math.max(H, nInputs)), logits: f64s(nOutputs), values: f64s(1), dLogits: f64s(nOutputs), dValues: f64s(1),
       targets: region(4 * capacity), mask: region(capacity), loss: region(16),
     };
-    this.growTo(at);
+    this.views.growTo(at);
     this.layout = layout;
     return layout;
   }
 
-  private growTo(bytes: number): void {
-    const memory = this.wasm.memory;
-    const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
-    if (pages > 0) memory.grow(pages);
-  }
-
-  private view32(): Float32Array {
-    if (this.f32.buffer !== this.wasm.memory.buffer) this.f32 = new Float32Array(this.wasm.memory.buffer);
-    return this.f32;
-  }
-
-  private view64(): Float64Array {
-    if (this.f64.buffer !== this.wasm.memory.buffer) this.f64 = new Float64Array(this.wasm.memory.buffer);
-    return this.f64;
-  }
 }
 
 function checkLength(name: string, array: ArrayLike<number>, expected: number): void {
   if (array.length !== expected) throw new ConfigError([`${name} must have length ${expected}, got ${array.length}`]);
 }
 
-function sameValues(values: Real, copy: Float64Array): boolean {
-  if (values.length !== copy.length) return false;
-  for (let i = 0; i < copy.length; i++) if (values[i] !== copy[i]) return false;
-  return true;
-}
-
-function paddedSteps(nSessions: number, nTrials: number): number {
-  return 4 * Math.ceil(nSessions / 4) * nTrials;
-}

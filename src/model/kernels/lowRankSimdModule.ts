@@ -3,6 +3,7 @@
  * embedded as base64 by tools/buildWasm.ts), and its exports' signatures. Compiled once,
  * synchronously, on first use; `null` where WebAssembly SIMD or synchronous compilation is missing.
  */
+import { compileEmbeddedWasm } from './wasmMemory.js';
 import { lowRankSimdWasmBase64 } from './wasm/lowRankSimd.wasm.js';
 
 /** The exports of one instance (pointers are byte offsets into `memory`). */
@@ -31,13 +32,6 @@ export interface LowRankSimdExports {
 
 let compiled: WebAssembly.Module | null | undefined;
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 /**
  * The compiled module, or null when this runtime cannot run it (no WebAssembly, no SIMD, or
  * synchronous compilation refused, as on a browser's main thread for large modules).
@@ -45,16 +39,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
  * if (lowRankSimdModule() !== null) { ... }
  */
 export function lowRankSimdModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (typeof WebAssembly === 'object') {
-      const bytes = decodeBase64(lowRankSimdWasmBase64);
-      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    }
-  } catch {
-    compiled = null;
-  }
+  if (compiled === undefined) compiled = compileEmbeddedWasm(lowRankSimdWasmBase64);
   return compiled;
 }
 

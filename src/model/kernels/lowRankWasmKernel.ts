@@ -13,6 +13,7 @@
  * session-major float64 layout of recurrentModel.ts only when read. Before another forward pass
  * overwrites them, the previous result copies them out, so every ForwardResult stays valid.
  */
+import { align16, paddedSteps, sameValues, WASM_BASE, WasmViews } from './wasmMemory.js';
 import type { ParameterSet, Real } from '../parameters.js';
 import type { ForwardResult, OutputGradients, SequenceBatch } from '../recurrentModel.js';
 import { lowRankParams, type LowRankDims, type LowRankParams } from './lowRankKernel.js';
@@ -37,8 +38,6 @@ export interface FusedHeterogeneity {
   dInputNorm: Float64Array;
 }
 
-const BASE = 1024;
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 type Buffer = 'U' | 'H' | 'X' | 'K';
 
 interface BatchLayout {
@@ -166,23 +165,23 @@ export class LowRankWasmKernel {
   private recording: LowRankWasmRollout | undefined;
   /** The ParameterSet values last loaded, to skip reloading unchanged weights (closed-loop play). */
   private loadedFrom: Float64Array | undefined;
-  private f32 = new Float32Array(0);
-  private f64 = new Float64Array(0);
+  private readonly views: WasmViews;
 
   constructor(readonly dims: LowRankDims) {
     const { N, r, nInputs, nOutputs, leak } = dims;
     const k = r + 1;
     this.k = k;
     this.wasm = instantiateLowRankSimd();
+    this.views = new WasmViews(this.wasm.memory);
     const w = this.wasm;
-    this.weights = BASE;
+    this.weights = WASM_BASE;
     const scratch = this.weights + align16(4 * w.weightFloats(N, k, nInputs, nOutputs));
     const acc = scratch + 16 * w.scratchVectors(N, k, nInputs, nOutputs);
     this.grads = acc + 16 * w.accumulatorVectors(N, k, nInputs, nOutputs);
     this.het = this.grads + align16(8 * (2 * N * k + N * nInputs + nOutputs * N + nOutputs + N + 1));
     this.fixedEnd = this.het + align16(8 * (N + 1));
     this.weightValues = new Float64Array(w.weightFloats(N, k, nInputs, nOutputs));
-    this.growTo(this.fixedEnd);
+    this.views.growTo(this.fixedEnd);
     w.configure(N, k, nInputs, nOutputs, leak, this.weights, scratch, acc);
   }
 
@@ -194,12 +193,12 @@ export class LowRankWasmKernel {
     this.evict();
     const layout = this.reserveBatch(paddedSteps(nSessions, nTrials));
     this.loadWeights(params);
-    this.view64().set(inputs, layout.staging / 8);
+    this.views.f64().set(inputs, layout.staging / 8);
     const w = this.wasm;
     w.pack(layout.staging, layout.U, nSessions, nTrials, nInputs);
     const steps = nSessions * nTrials;
     w.forward(nSessions, nTrials, layout.U, layout.H, layout.X, layout.K, layout.logits, layout.values, this.het, heterogeneity ? steps : 0);
-    const f64 = this.view64();
+    const f64 = this.views.f64();
     const logits = f64.slice(layout.logits / 8, layout.logits / 8 + steps * nOutputs);
     const values = f64.slice(layout.values / 8, layout.values / 8 + steps);
     const fused = heterogeneity ? { value: f64[this.het / 8], dInputNorm: f64.slice(this.het / 8 + 1, this.het / 8 + 1 + N) } : undefined;
@@ -234,14 +233,14 @@ export class LowRankWasmKernel {
     if (this.recording !== rollout) throw new Error('this rollout was interrupted: the kernel ran another pass since it began');
     const { layout, nSessions: S, nTrials: T } = rollout;
     const { nInputs, nOutputs } = this.dims;
-    const f32 = this.view32();
+    const f32 = this.views.f32();
     // U[g][t][c] lane l holds session 4g + l's input c.
     for (let s = 0; s < S; s++) {
       const base = layout.U / 4 + ((((s >> 2) * T + t) * nInputs) << 2) + (s & 3);
       for (let c = 0; c < nInputs; c++) f32[base + 4 * c] = inputs[s * nInputs + c];
     }
     this.wasm.forwardTrial(S, T, t, layout.U, layout.H, layout.X, layout.K, layout.logits, layout.values);
-    const f64 = this.view64();
+    const f64 = this.views.f64();
     for (let s = 0; s < S; s++) {
       const row = s * T + t;
       for (let a = 0; a < nOutputs; a++) logits[s * nOutputs + a] = f64[layout.logits / 8 + row * nOutputs + a];
@@ -257,7 +256,7 @@ export class LowRankWasmKernel {
     const steps = nSessions * nTrials;
     const N = this.dims.N;
     this.wasm.heterogeneity(nSessions, nTrials, layout.X, this.het, steps);
-    const f64 = this.view64();
+    const f64 = this.views.f64();
     const logits = f64.slice(layout.logits / 8, layout.logits / 8 + steps * this.dims.nOutputs);
     const values = f64.slice(layout.values / 8, layout.values / 8 + steps);
     const fused = { value: f64[this.het / 8], dInputNorm: f64.slice(this.het / 8 + 1, this.het / 8 + 1 + N) };
@@ -281,7 +280,7 @@ export class LowRankWasmKernel {
     const inputPtr = statePtr + 8 * S * N;
     const logitPtr = inputPtr + 8 * S * nInputs;
     const valuePtr = logitPtr + 8 * S * nOutputs;
-    const f64 = this.view64();
+    const f64 = this.views.f64();
     f64.set(state, statePtr / 8);
     f64.set(inputs, inputPtr / 8);
     this.wasm.step(S, statePtr, inputPtr, logitPtr, valuePtr);
@@ -307,7 +306,7 @@ export class LowRankWasmKernel {
       : this.packForeign(batch, forward);
     this.loadWeights(params);
     const { dLogits, dValues, dActivations, heterogeneityWeight = 0 } = outputGradients;
-    const f64 = this.view64();
+    const f64 = this.views.f64();
     if (dLogits !== undefined) f64.set(dLogits, layout.dLogits / 8);
     if (dValues !== undefined) f64.set(dValues, layout.dValues / 8);
     if (dActivations !== undefined) f64.set(dActivations, layout.staging / 8);
@@ -316,7 +315,7 @@ export class LowRankWasmKernel {
       dLogits === undefined ? 0 : layout.dLogits, dValues === undefined ? 0 : layout.dValues,
       dActivations === undefined ? 0 : layout.staging, heterogeneityWeight, nSessions * nTrials, this.grads,
     );
-    const g = this.view64();
+    const g = this.views.f64();
     let at = this.grads / 8;
     const take = (count: number) => g.subarray(at, (at += count));
     addFactorGradients(asParams(grads), take(N * this.k), take(N * this.k));
@@ -335,7 +334,7 @@ export class LowRankWasmKernel {
     const width = buffer === 'K' ? this.k : buffer === 'U' ? this.dims.nInputs : this.dims.N;
     this.wasm.unpack(layout[buffer], layout.staging, nSessions, nTrials, width);
     const start = layout.staging / 8;
-    return this.view64().slice(start, start + nSessions * nTrials * width);
+    return this.views.f64().slice(start, start + nSessions * nTrials * width);
   }
 
   private makeResident(result: LowRankWasmForward): BatchLayout {
@@ -379,7 +378,7 @@ export class LowRankWasmKernel {
     const layout = this.reserveBatch(paddedSteps(nSessions, nTrials));
     const sources: [Real, number, number][] = [[inputs, layout.U, nInputs], [forward.hidden, layout.H, N], [activations, layout.X, N], [kappa, layout.K, this.k]];
     for (const [values, dst, width] of sources) {
-      this.view64().set(values, layout.staging / 8);
+      this.views.f64().set(values, layout.staging / 8);
       this.wasm.pack(layout.staging, dst, nSessions, nTrials, width);
     }
     return layout;
@@ -422,7 +421,7 @@ export class LowRankWasmKernel {
       for (let c = 0; c < nInputs; c++) sq += Win[WinAt + i * nInputs + c] ** 2;
       w[at + i] = Math.sqrt(sq);
     }
-    this.view32().set(w, this.weights / 4);
+    this.views.f32().set(w, this.weights / 4);
     this.loadedFrom = set === undefined ? undefined : Float64Array.from(set.data);
   }
 
@@ -461,42 +460,16 @@ export class LowRankWasmKernel {
       dLogits: region(8 * capacity * nOutputs),
       dValues: region(8 * capacity),
     };
-    this.growTo(at);
+    this.views.growTo(at);
     this.layout = layout;
     return layout;
   }
 
-  private growTo(bytes: number): void {
-    const memory = this.wasm.memory;
-    const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
-    if (pages > 0) memory.grow(pages);
-  }
-
-  private view32(): Float32Array {
-    if (this.f32.buffer !== this.wasm.memory.buffer) this.f32 = new Float32Array(this.wasm.memory.buffer);
-    return this.f32;
-  }
-
-  private view64(): Float64Array {
-    if (this.f64.buffer !== this.wasm.memory.buffer) this.f64 = new Float64Array(this.wasm.memory.buffer);
-    return this.f64;
-  }
-}
-
-function sameValues(values: Real, copy: Float64Array): boolean {
-  if (values.length !== copy.length) return false;
-  for (let i = 0; i < copy.length; i++) if (values[i] !== copy[i]) return false;
-  return true;
-}
-
-function paddedSteps(nSessions: number, nTrials: number): number {
-  return 4 * Math.ceil(nSessions / 4) * nTrials;
 }
 
 function asParams(params: ParameterSet | LowRankParams): LowRankParams {
   return 'entries' in params ? lowRankParams(params as ParameterSet) : params;
 }
-
 
 function addInto(target: Real, source: Float64Array): void {
   for (let i = 0; i < source.length; i++) target[i] += source[i];
