@@ -5,6 +5,7 @@
  * read back with the project's loader before the command says it is done.
  */
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from './commandSummaries.js';
 
 interface ConvertFlags {
   out: string;
@@ -14,7 +15,7 @@ interface ConvertFlags {
 export function registerConvertJsPsychCommand(program: Command): void {
   program
     .command('convert-jspsych')
-    .description("convert jsPsych data (CSV or JSON) of the brain-rnn plugins into a trials CSV")
+    .description(COMMAND_SUMMARIES['convert-jspsych'])
     .argument('<file>', 'jsPsych data: jsPsych.data.get().csv() or .json() saved to a file')
     .requiredOption('--out <file>', 'trials CSV to write')
     .option('--force', 'overwrite an existing --out file')

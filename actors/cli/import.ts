@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from './commandSummaries.js';
 
 export interface ImportCommandOptions {
   /** Checkpoint to write; default FILE with .json for .safetensors. */
@@ -38,7 +39,7 @@ export async function runImportCommand(file: string, options: ImportCommandOptio
 export function registerImportCommand(program: Command): void {
   program
     .command('import <file>')
-    .description('turn a safetensors file (PyTorch nn.GRU + Linear, or an exported network) into a checkpoint that scenarios can play')
+    .description(COMMAND_SUMMARIES.import)
     .option('--out <checkpoint>', 'checkpoint to write (default: FILE with .json)')
     .option('--force', 'overwrite an existing checkpoint', false)
     .action(async (file: string, options: ImportCommandOptions) => {
