@@ -12,7 +12,6 @@ import { createRandom } from '../../src/random.js';
 import { ReversalLearningTask } from '../../src/tasks/reversal.js';
 import { parseScenario, type Scenario } from '../../actors/system/scenario.js';
 import { startRun } from '../../actors/system/startRun.js';
-import { median } from './median.js';
 
 export interface WorkloadOptions {
   /** Sessions played together (default 64). */
@@ -28,6 +27,7 @@ export interface WorkloadResult {
   median_run_s: number;
 }
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** The workload as a scenario: one phase, one episode, frozen agent. */
 export function workloadScenario(agents: number, trials: number, seed: number): Scenario {

@@ -31,11 +31,14 @@ import { printTargetTable, type TargetRow } from './targetTable.js';
 import { runSweepWorkload } from './sweepWorkload.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 import { ParallelSupervisedStep } from '../../actors/parallel/parallelSupervisedStep.js';
-import { median } from './median.js';
 
 const N = 32, RANK = 8, N_INPUTS = 4, N_OUTPUTS = 2, LEAK = 0.2;
 const B = 80, T = 150;
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
 
 interface Variant {
   /** Label appended to the workload name ('' for the main figure). */

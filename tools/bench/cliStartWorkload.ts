@@ -10,7 +10,6 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { buildDist, isDistCurrent } from '../buildDist.mjs';
-import { median } from './median.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const SCRIPT = '/usr/bin/script';
@@ -44,6 +43,10 @@ function timeToFirstOutput(args: readonly string[]): Promise<number> {
   });
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
 
 /** Median seconds to the first output line, per command line. */
 export async function runCliStartWorkload(repeats = 5): Promise<{ command: string; median_s: number }[]> {

@@ -18,13 +18,13 @@ import { ReversalLearningTask } from '../../src/tasks/reversal.js';
 import { A2CTrainer } from '../../src/training/a2cTrainer.js';
 import { playEpisode } from '../../src/training/playEpisode.js';
 import { Trainer } from '../../src/training/trainer.js';
-import { median } from './median.js';
 
 export interface LearningWorkloadResult {
   median_s: number;
   trial_steps_per_s: number;
 }
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function timed(repeats: number, warmup: number, step: (i: number) => void): number {
   const times: number[] = [];

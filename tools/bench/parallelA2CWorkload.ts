@@ -8,7 +8,6 @@ import { ParallelA2C } from '../../actors/parallel/parallelA2C.js';
 import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
 import { validateDevelopmentalConfig } from '../../src/model/config.js';
 import type { LearningWorkloadResult } from './learningWorkloads.js';
-import { median } from './median.js';
 
 /**
  * @example
@@ -36,7 +35,7 @@ export async function parallelA2CWorkload({ threads, repeats = 20, warmup = 3 }:
       await engine.update(1);
       if (i >= warmup) times.push((performance.now() - start) / 1000);
     }
-    const step = median(times);
+    const step = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
     return { median_s: step, trial_steps_per_s: (B * T) / step };
   } finally {
     await engine.close();

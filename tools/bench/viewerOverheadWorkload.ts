@@ -9,7 +9,6 @@ import { ViewerHub } from '../../actors/server/viewerHub.js';
 import { startViewerServer } from '../../actors/server/viewerServer.js';
 import { startRun } from '../../actors/system/startRun.js';
 import { workloadScenario, type WorkloadResult } from './actorPipelineWorkload.js';
-import { median } from './median.js';
 
 export interface ViewerOverheadOptions {
   /** Sessions played together (default 64). */
@@ -29,6 +28,7 @@ export interface ViewerOverheadResult {
   messages: number;
 }
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function timedRun(agents: number, trials: number, seed: number, hub?: ViewerHub): Promise<number> {
   const scenario = workloadScenario(agents, trials, seed);
