@@ -5,7 +5,6 @@
  * read back with the project's loader before the command says it is done.
  */
 import type { Command } from 'commander';
-import { COMMAND_SUMMARIES } from './commandSummaries.js';
 
 interface ConvertFlags {
   out: string;
@@ -15,7 +14,7 @@ interface ConvertFlags {
 export function registerConvertJsPsychCommand(program: Command): void {
   program
     .command('convert-jspsych')
-    .description(COMMAND_SUMMARIES['convert-jspsych'])
+    .description("convert jsPsych data (CSV or JSON) of the brain-rnn plugins into a trials CSV")
     .argument('<file>', 'jsPsych data: jsPsych.data.get().csv() or .json() saved to a file')
     .requiredOption('--out <file>', 'trials CSV to write')
     .option('--force', 'overwrite an existing --out file')

@@ -6,7 +6,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
-import { COMMAND_SUMMARIES } from './commandSummaries.js';
 
 export interface ExportCommandOptions {
   format: string;
@@ -37,7 +36,7 @@ export async function runExportCommand(checkpoint: string, options: ExportComman
 export function registerExportCommand(program: Command): void {
   program
     .command('export <checkpoint>')
-    .description(COMMAND_SUMMARIES.export)
+    .description("write a checkpoint's network as safetensors with PyTorch's names (load it with interop/python/brain_rnn.py)")
     .requiredOption('--out <file>', 'the .safetensors file to write')
     .option('--format <format>', 'safetensors', 'safetensors')
     .option('--force', 'overwrite an existing file', false)

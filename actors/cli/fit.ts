@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { COMMAND_SUMMARIES } from './commandSummaries.js';
 import { integerFlag } from './argv.js';
 import { parseChoiceData, type ChoiceData } from '../../src/data/parseChoiceData.js';
 import { compareModels, type ModelComparison } from '../../src/experiments/compareModels.js';
@@ -182,7 +181,7 @@ export function runFitCommand(options: FitCommandOptions): ModelComparison {
 export function registerFitCommand(program: Command): void {
   program
     .command('fit')
-    .description(COMMAND_SUMMARIES.fit)
+    .description('cross-validate recurrent networks and cognitive models on a trials CSV; held-out NLL per choice per model')
     .requiredOption('--data <file>', "trials CSV (the format of ../shared/data/README.md) or hBayesDM's tab-separated example data")
     .option('--models <entries...>', 'e.g. tiny_gru:1,2,4 low_rank:1,2@8 q_learning daw_hybrid; aliases such as tinygru, lowrank, hybrid, wsls work too (default: per task; docs/models.md)')
     .option('--folds <n>', 'cross-validation folds', integerFlag('folds', 2), 5)

@@ -7,7 +7,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { COMMAND_SUMMARIES } from './commandSummaries.js';
 
 export interface ImportCommandOptions {
   /** Checkpoint to write; default FILE with .json for .safetensors. */
@@ -39,7 +38,7 @@ export async function runImportCommand(file: string, options: ImportCommandOptio
 export function registerImportCommand(program: Command): void {
   program
     .command('import <file>')
-    .description(COMMAND_SUMMARIES.import)
+    .description('turn a safetensors file (PyTorch nn.GRU + Linear, or an exported network) into a checkpoint that scenarios can play')
     .option('--out <checkpoint>', 'checkpoint to write (default: FILE with .json)')
     .option('--force', 'overwrite an existing checkpoint', false)
     .action(async (file: string, options: ImportCommandOptions) => {

@@ -6,7 +6,6 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { COMMAND_SUMMARIES } from './commandSummaries.js';
 import { totalmem } from 'node:os';
 import { runLive, loadScenarioFile } from '../io/liveRun.js';
 import { DEFAULT_MEMORY_SHARE, parseMemorySize } from '../system/scenarioMemory.js';
@@ -29,7 +28,7 @@ interface LiveFlags extends ServeFlags {
 export function registerLiveCommand(program: Command): void {
   const command = program
     .command('live')
-    .description(COMMAND_SUMMARIES.live)
+    .description('play a scenario live: agents act, learn and are analysed trial by trial')
     .argument('<scenario>', 'scenario file (scenarios/*.json)')
     .option('--record <file>', 'record every event as NDJSON (gzip when the name ends in .gz)')
     .option('--seed <n>', 'override the scenario seed', integerFlag('seed', 0, 2 ** 31 - 1))

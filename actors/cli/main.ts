@@ -8,27 +8,26 @@
  */
 import { Command } from 'commander';
 import { normalizeFlags } from './argv.js';
-import { COMMAND_SUMMARIES, type CommandName } from './commandSummaries.js';
 
 interface CommandEntry {
-  name: CommandName;
-  /** Its line in the top-level help, the same as in its own help (commandSummaries.ts). */
+  name: string;
+  /** One line for the top-level help (the command's own help has its full description). */
   summary: string;
   register: () => Promise<(program: Command) => void>;
 }
 
 const COMMANDS: readonly CommandEntry[] = [
-  { name: 'train', summary: COMMAND_SUMMARIES.train, register: async () => (await import('./train.js')).registerTrainCommand },
-  { name: 'live', summary: COMMAND_SUMMARIES.live, register: async () => (await import('./live.js')).registerLiveCommand },
-  { name: 'replay', summary: COMMAND_SUMMARIES.replay, register: async () => (await import('./replay.js')).registerReplayCommand },
-  { name: 'fit', summary: COMMAND_SUMMARIES.fit, register: async () => (await import('./fit.js')).registerFitCommand },
-  { name: 'run', summary: COMMAND_SUMMARIES.run, register: async () => (await import('./runCommand.js')).registerRunCommand },
-  { name: 'sweep', summary: COMMAND_SUMMARIES.sweep, register: async () => (await import('./sweep.js')).registerSweepCommand },
-  { name: 'worker', summary: COMMAND_SUMMARIES.worker, register: async () => (await import('./worker.js')).registerWorkerCommand },
-  { name: 'play', summary: COMMAND_SUMMARIES.play, register: async () => (await import('./play.js')).registerPlayCommand },
-  { name: 'convert-jspsych', summary: COMMAND_SUMMARIES['convert-jspsych'], register: async () => (await import('./convertJsPsych.js')).registerConvertJsPsychCommand },
-  { name: 'export', summary: COMMAND_SUMMARIES.export, register: async () => (await import('./export.js')).registerExportCommand },
-  { name: 'import', summary: COMMAND_SUMMARIES.import, register: async () => (await import('./import.js')).registerImportCommand },
+  { name: 'train', summary: 'train a premature and a mature low-rank RNN on one task and print their metrics side by side', register: async () => (await import('./train.js')).registerTrainCommand },
+  { name: 'live', summary: 'play a scenario live: agents act, learn and are analysed trial by trial', register: async () => (await import('./live.js')).registerLiveCommand },
+  { name: 'replay', summary: 'replay a recording into the analyzer (and the viewer) and print its summary', register: async () => (await import('./replay.js')).registerReplayCommand },
+  { name: 'fit', summary: 'cross-validate recurrent networks and cognitive models on a trials CSV; held-out NLL per choice per model', register: async () => (await import('./fit.js')).registerFitCommand },
+  { name: 'run', summary: 'the developmental comparison over several seeds: results.json and report.md in the output folder', register: async () => (await import('./runCommand.js')).registerRunCommand },
+  { name: 'sweep', summary: 'run a sweep file (scenarios/sweeps/*.json) as cells on this machine, BullMQ workers or SLURM, then reduce them', register: async () => (await import('./sweep.js')).registerSweepCommand },
+  { name: 'worker', summary: 'run cells of BullMQ sweeps from Redis, on this machine, until SIGTERM', register: async () => (await import('./worker.js')).registerWorkerCommand },
+  { name: 'play', summary: 'serve a task page on 127.0.0.1 for a person to play; each trial is stored in a trials CSV at once', register: async () => (await import('./play.js')).registerPlayCommand },
+  { name: 'convert-jspsych', summary: 'convert jsPsych data (CSV or JSON) of the brain-rnn plugins into a trials CSV', register: async () => (await import('./convertJsPsych.js')).registerConvertJsPsychCommand },
+  { name: 'export', summary: "write a checkpoint's network as safetensors with PyTorch's names (load it with interop/python/brain_rnn.py)", register: async () => (await import('./export.js')).registerExportCommand },
+  { name: 'import', summary: 'turn a safetensors file (PyTorch nn.GRU + Linear, or an exported network) into a checkpoint that scenarios can play', register: async () => (await import('./import.js')).registerImportCommand },
 ];
 
 const HELP_FLAGS = new Set(['-h', '--help', 'help']);

@@ -7,7 +7,6 @@
  * `brain-rnn replay`, and shown live in the viewer, whose URL is printed too.
  */
 import type { Command } from 'commander';
-import { COMMAND_SUMMARIES } from './commandSummaries.js';
 import { integerFlag } from './argv.js';
 
 interface PlayFlags {
@@ -54,7 +53,7 @@ async function checkFlags(flags: PlayFlags): Promise<Record<string, unknown>> {
 export function registerPlayCommand(program: Command): void {
   program
     .command('play')
-    .description(COMMAND_SUMMARIES.play)
+    .description('serve a task page on 127.0.0.1 for a person to play; each trial is stored in a trials CSV at once')
     .requiredOption('--task <type>', 'reversal | two_stage | probabilistic_reward')
     .option('--trials <n>', 'trials to play', integerFlag('trials', 1, 100_000), DEFAULT_TRIALS)
     .option('--seed <n>', 'seed of the reward schedule (default: a fresh one, printed)', integerFlag('seed', 0, 2 ** 31 - 1))

@@ -5,7 +5,6 @@
  * table as the live run.
  */
 import type { Command } from 'commander';
-import { COMMAND_SUMMARIES } from './commandSummaries.js';
 import { ReplayPacer } from '../io/replayPacer.js';
 import { runReplay } from '../io/replayRun.js';
 import { finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
@@ -23,7 +22,7 @@ interface ReplayFlags extends ServeFlags {
 export function registerReplayCommand(program: Command): void {
   const command = program
     .command('replay')
-    .description(COMMAND_SUMMARIES.replay)
+    .description('replay a recording into the analyzer (and the viewer) and print its summary')
     .argument('<file>', 'recording written by `brain-rnn live --record`')
     .option('--speed <x>', 'times the recorded pace ("max": as fast as possible)', positiveNumberFlag('speed'), Infinity)
     .option('--exit', 'exit as soon as the replay ends (with the viewer: do not keep serving)');

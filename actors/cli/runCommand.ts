@@ -5,14 +5,13 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { COMMAND_SUMMARIES } from './commandSummaries.js';
 import { integerFlag } from './argv.js';
 import type { RunCommandOptions } from './run.js';
 
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description(COMMAND_SUMMARIES.run)
+    .description('the developmental comparison over several seeds: results.json and report.md in the output folder')
     .option('--task <type>', 'reversal | two_stage | probabilistic_reward', 'reversal')
     .option('--all-tasks', 'run all three tasks')
     .option('--output-dir <dir>', 'output folder', './results')

@@ -6,7 +6,6 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { COMMAND_SUMMARIES } from './commandSummaries.js';
 import { integerFlag } from './argv.js';
 
 interface SweepFlags {
@@ -71,7 +70,7 @@ function reportOutcome(outputDir: string, failures: string[], total: number, red
 }
 
 export function registerSweepCommand(program: Command): void {
-  const sweep = program.command('sweep').description(COMMAND_SUMMARIES.sweep);
+  const sweep = program.command('sweep').description('run a sweep file (scenarios/sweeps/*.json) as cells on this machine, BullMQ workers or SLURM, then reduce them');
   sweep
     .command('run <file>', { isDefault: true })
     .description('run the cells that are not done, then reduce (the default: brain-rnn sweep FILE)')

@@ -4,7 +4,6 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { COMMAND_SUMMARIES } from './commandSummaries.js';
 import { integerFlag } from './argv.js';
 import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
 import { createMatureConfig, createPrematureConfig } from '../../src/model/config.js';
@@ -86,7 +85,7 @@ function printSideBySide(reports: Record<string, TrainedModelReport>, options: T
 export function registerTrainCommand(program: Command): void {
   program
     .command('train', { isDefault: true })
-    .description(COMMAND_SUMMARIES.train)
+    .description('train a premature and a mature low-rank RNN on one task and print their metrics side by side')
     .option('--task <type>', 'reversal | two_stage | probabilistic_reward', 'reversal')
     .option('--n-epochs <n>', 'training epochs', integerFlag('n-epochs', 1), 15)
     .option('--n-sessions <n>', 'sessions in the behavioural data set', integerFlag('n-sessions', 3), 80)

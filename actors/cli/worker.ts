@@ -4,7 +4,6 @@
  * the cells in hand first. docs/sweeps.md.
  */
 import type { Command } from 'commander';
-import { COMMAND_SUMMARIES } from './commandSummaries.js';
 import { integerFlag } from './argv.js';
 
 interface WorkerFlags {
@@ -18,7 +17,7 @@ interface WorkerFlags {
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description(COMMAND_SUMMARIES.worker)
+    .description('run cells of BullMQ sweeps from Redis, on this machine, until SIGTERM')
     .requiredOption('--redis <url>', 'redis://HOST:PORT of the coordinator\'s Redis')
     .option('--concurrency <n>', 'cells at once, each in its own process', integerFlag('concurrency', 1, 1024), 1)
     .option('--prefix <prefix>', 'key prefix of the queue (as given to brain-rnn sweep)', 'brain-rnn')
