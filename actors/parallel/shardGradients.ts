@@ -12,7 +12,6 @@ import { LowRankWasmForward } from '../../src/model/kernels/lowRankWasmKernel.js
 import { ParameterSet } from '../../src/model/parameters.js';
 import type { RecurrentModel, SequenceBatch } from '../../src/model/recurrentModel.js';
 import { maskedCrossEntropy } from '../../src/training/crossEntropy.js';
-import { backwardWithHeterogeneityShare } from '../../src/training/developmentalLoss.js';
 import { ChunkScalar, Scalar, Slot, type SharedBatchViews, type SharedStepViews } from './sharedStepMemory.js';
 
 export interface ShardWeights {
@@ -55,7 +54,15 @@ export function accumulateShardGradients(
   }
   let heterogeneity = NaN;
   if (regularize && model instanceof BrainInspiredRNN) {
-    heterogeneity = backwardWithHeterogeneityShare(model, shard, forward, { dLogits }, heterogeneityWeight * sessionFraction, gradients);
+    const hetero = model.responseHeterogeneity(forward);
+    heterogeneity = hetero.value;
+    // The loss subtracts λ·heterogeneity: heterogeneity is rewarded (developmentalLoss.ts).
+    const lambda = heterogeneityWeight * sessionFraction;
+    if (lambda !== 0) {
+      const gradInput = gradients.view('W_in');
+      for (let i = 0; i < gradInput.length; i++) gradInput[i] -= lambda * hetero.dInputWeights[i];
+    }
+    model.backward(shard, forward, { dLogits, heterogeneityWeight: -lambda }, gradients);
   } else {
     model.backward(shard, forward, { dLogits }, gradients);
   }

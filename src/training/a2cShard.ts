@@ -12,7 +12,6 @@ import type { ParameterSet } from '../model/parameters.js';
 import type { RecurrentModel, SequenceBatch } from '../model/recurrentModel.js';
 import { createRandom } from '../random.js';
 import { createTask } from '../tasks/createTask.js';
-import { backwardWithHeterogeneityShare } from './developmentalLoss.js';
 import { playEpisode } from './playEpisode.js';
 import { policyGradientLoss, type PolicyGradientOptions } from './policyGradient.js';
 
@@ -76,11 +75,15 @@ export function playA2CShard(
   for (let i = 0; i < pg.dLogits.length; i++) pg.dLogits[i] *= share;
   for (let i = 0; i < pg.dValues.length; i++) pg.dValues[i] *= share;
   let heterogeneity = 0;
-  const outputGradients = { dLogits: pg.dLogits, dValues: pg.dValues };
   if (heterogeneityWeight !== 0 && model instanceof BrainInspiredRNN) {
-    heterogeneity = share * backwardWithHeterogeneityShare(model, batch, forward, outputGradients, heterogeneityWeight * share, gradients);
+    const hetero = model.responseHeterogeneity(forward);
+    heterogeneity = share * hetero.value;
+    const lambda = heterogeneityWeight * share;
+    const gradInput = gradients.view('W_in');
+    for (let i = 0; i < gradInput.length; i++) gradInput[i] -= lambda * hetero.dInputWeights[i];
+    model.backward(batch, forward, { dLogits: pg.dLogits, dValues: pg.dValues, heterogeneityWeight: -lambda }, gradients);
   } else {
-    model.backward(batch, forward, outputGradients, gradients);
+    model.backward(batch, forward, { dLogits: pg.dLogits, dValues: pg.dValues }, gradients);
   }
   if (forward instanceof LowRankWasmForward) forward.release();
   let rewardSum = 0;

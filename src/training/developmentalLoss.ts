@@ -6,7 +6,7 @@
  */
 import type { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
 import type { ParameterSet } from '../model/parameters.js';
-import type { ForwardResult, OutputGradients, SequenceBatch } from '../model/recurrentModel.js';
+import type { ForwardResult } from '../model/recurrentModel.js';
 import { developmentalRegularizers, heterogeneityPenalty, type DevelopmentalRegularizerResult } from './regularizers.js';
 
 export interface DevelopmentalLossTerms {
@@ -114,26 +114,4 @@ export function developmentalLossTerms(
     spectral: spectral.terms.spectral,
     heterogeneity,
   };
-}
-
-/**
- * BPTT of one shard of a batch (some of its sessions) with the shard's part of −λ·heterogeneity:
- * `lambda` is the loss's λ times the shard's share of the batch's rows, added to the W_in
- * gradient and, through the kernel, to every x_t. The data-parallel supervised step and the
- * data-parallel A2C update both use it. Returns the shard's own (unweighted) heterogeneity.
- * @example
- * const heterogeneity = backwardWithHeterogeneityShare(model, shard, forward, { dLogits }, lambda * 0.25, grads);
- */
-export function backwardWithHeterogeneityShare(
-  model: BrainInspiredRNN, shard: SequenceBatch, forward: ForwardResult,
-  outputGradients: OutputGradients, lambda: number, gradients: ParameterSet,
-): number {
-  const hetero = model.responseHeterogeneity(forward);
-  if (lambda !== 0) {
-    // The loss subtracts λ·heterogeneity: heterogeneity is rewarded.
-    const gradInput = gradients.view('W_in');
-    for (let i = 0; i < gradInput.length; i++) gradInput[i] -= lambda * hetero.dInputWeights[i];
-  }
-  model.backward(shard, forward, { ...outputGradients, heterogeneityWeight: -lambda }, gradients);
-  return hetero.value;
 }
