@@ -43,7 +43,7 @@ const FIT = 6;
 const BIN_SCALE = 0.25;
 
 /** Log-odds of option 1 over 0 from probabilities (a zero probability is floored so L stays finite). */
-export const logOdds = (p0: number, p1: number) => Math.log(Math.max(p1, 1e-12)) - Math.log(Math.max(p0, 1e-12));
+export const logOdds = (p0: number, p1: number) => Math.log(Math.max(p1, 1e-12) / Math.max(p0, 1e-12));
 
 /**
  * @example
@@ -62,6 +62,8 @@ export class LogitDynamicsAccumulator {
   private episode: Float64Array;
   private readonly ring: Float64Array[] = [];
   private readonly total: Float64Array;
+  /** The nBins + 1 bin edges in L (even in asinh(L / BIN_SCALE)): a bin is found by bisection, not an asinh per pair. */
+  private readonly edges: Float64Array;
 
   constructor(options: LogitDynamicsAccumulatorOptions) {
     const { nSessions, byTransition, windowEpisodes = 20, logitRange = 8, nBins = 32 } = options;
@@ -79,6 +81,22 @@ export class LogitDynamicsAccumulator {
     this.previousType = new Int8Array(nSessions).fill(-1);
     this.episode = new Float64Array(this.types.length * this.stride);
     this.total = new Float64Array(this.types.length * this.stride);
+    const binRange = Math.asinh(this.logitRange / BIN_SCALE);
+    this.edges = Float64Array.from({ length: this.nBins + 1 }, (_, i) => BIN_SCALE * Math.sinh(-binRange + (2 * binRange * i) / this.nBins));
+  }
+
+  /** The bin of L (−1 outside [−logitRange, logitRange)). */
+  private binOf(x: number): number {
+    const { edges, nBins } = this;
+    if (!(x >= edges[0] && x < edges[nBins])) return -1;
+    let lo = 0, hi = nBins;
+    // edges[lo] <= x < edges[hi]
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (x < edges[mid]) hi = mid;
+      else lo = mid;
+    }
+    return lo;
   }
 
   private typeIndex(action: number, rewarded: boolean, common: boolean): number {
@@ -98,8 +116,7 @@ export class LogitDynamicsAccumulator {
   add(policy: ArrayLike<number>, actions: ArrayLike<number>, rewards: ArrayLike<number>, common?: ArrayLike<number>): void {
     const S = this.previousType.length;
     if (policy.length !== 2 * S) throw new ConfigError([`policy must hold ${S}×2 probabilities (two actions), got ${policy.length}`]);
-    const { nBins, logitRange, stride, episode } = this;
-    const binRange = Math.asinh(logitRange / BIN_SCALE);
+    const { stride, episode } = this;
     for (let s = 0; s < S; s++) {
       const logit = logOdds(policy[2 * s], policy[2 * s + 1]);
       const type = this.previousType[s];
@@ -113,8 +130,8 @@ export class LogitDynamicsAccumulator {
         episode[o + 3] += x * x;
         episode[o + 4] += x * y;
         episode[o + 5] += y * y;
-        const bin = Math.floor(((Math.asinh(x / BIN_SCALE) + binRange) / (2 * binRange)) * nBins);
-        if (bin >= 0 && bin < nBins) {
+        const bin = this.binOf(x);
+        if (bin >= 0) {
           const b = o + FIT + 3 * bin;
           episode[b] += x;
           episode[b + 1] += y;
