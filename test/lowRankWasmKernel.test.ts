@@ -208,6 +208,30 @@ describe.runIf(wasmSimdAvailable())('BrainInspiredRNN({ kernel })', () => {
     }
   });
 
+  it('step() picks up weights changed in place between trials (one readout bias, one sign), as a fresh copy of the model does', () => {
+    const model = new BrainInspiredRNN(config, { nInputs: 3, seed: 2, dtype: 'float32' });
+    const S = 5;
+    const rng = createRandom(9);
+    const inputs = new Float64Array(S * 3).map(() => rng.normal());
+    const run = (net: BrainInspiredRNN, state: Float64Array) => {
+      const logits = new Float64Array(S * 2);
+      net.step(state, inputs, logits, new Float64Array(S));
+      return Array.from(logits);
+    };
+    const state = model.initialState(S);
+    run(model, state);
+    const before = Array.from(state);
+    const unchanged = run(model.clone(), Float64Array.from(before));
+    // One readout bias: a change the reload check must see though every other value is the same.
+    model.parameters.view('b_out')[1] += 0.5;
+    const changed = run(model, Float64Array.from(before));
+    expect(changed).not.toEqual(unchanged);
+    expect(changed).toEqual(run(model.clone(), Float64Array.from(before)));
+    const m = model.parameters.view('m');
+    m[0] = -m[0];
+    expect(run(model, Float64Array.from(before))).toEqual(run(model.clone(), Float64Array.from(before)));
+  });
+
   it('Trainer.step on the wasm kernel takes the same step as on the JS kernel, to float32 precision', () => {
     const rng = createRandom(11);
     const S = 10;

@@ -13,7 +13,7 @@
  * takes the buffers, it also copies out its packed inputs (not the 6× larger states and gates) and
  * recomputes the rest if it is read again: the same instructions on the same values, bit for bit.
  */
-import { align16, paddedSteps, sameValues, WASM_BASE, WasmViews } from './wasmMemory.js';
+import { align16, paddedSteps, LoadedBits, WASM_BASE, WasmViews } from './wasmMemory.js';
 import { ConfigError } from '../../validation.js';
 import type { ParameterSet, Real } from '../parameters.js';
 import type { ForwardResult, OutputGradients, SequenceBatch } from '../recurrentModel.js';
@@ -90,7 +90,7 @@ export class GruWasmKernel {
   private layout: BatchLayout | undefined;
   private resident: GruWasmForward | undefined;
   /** The parameter values last loaded, to skip reloading unchanged weights (closed-loop play). */
-  private loadedFrom: Float64Array | undefined;
+  private readonly loaded = new LoadedBits();
   private readonly views: WasmViews;
 
   constructor(readonly dims: GruDims) {
@@ -235,7 +235,7 @@ export class GruWasmKernel {
     const layout = this.reserveBatch(paddedSteps(result.nSessions, result.nTrials));
     new Uint8Array(this.wasm.memory.buffer).set(inputs, layout.U);
     this.views.f32().set(result.weights, this.weights / 4);
-    this.loadedFrom = undefined;
+    this.loaded.forget();
     this.run(layout, result.nSessions, result.nTrials);
     this.resident = result;
     return layout;
@@ -273,7 +273,7 @@ export class GruWasmKernel {
   /** Float32 copies of the weights in the kernel's order, reset and update biases pre-summed. */
   private loadWeights(params: ParameterSet): void {
     const data = params.data;
-    if (this.loadedFrom !== undefined && sameValues(data, this.loadedFrom)) return;
+    if (this.loaded.same(data)) return;
     const w = this.weightValues;
     let at = 0;
     const copy = (name: string) => {
@@ -292,7 +292,7 @@ export class GruWasmKernel {
     copySum('b_iz', 'b_hz');
     for (const name of ['b_ic', 'b_hc', 'W_out', 'b_out', 'w_value', 'b_value']) copy(name);
     this.views.f32().set(w, this.weights / 4);
-    this.loadedFrom = Float64Array.from(data);
+    this.loaded.remember(data);
   }
 
   private reserveStep(sessions: number): void {

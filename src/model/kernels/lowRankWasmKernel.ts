@@ -13,7 +13,7 @@
  * session-major float64 layout of recurrentModel.ts only when read. Before another forward pass
  * overwrites them, the previous result copies them out, so every ForwardResult stays valid.
  */
-import { align16, paddedSteps, sameValues, WASM_BASE, WasmViews } from './wasmMemory.js';
+import { align16, paddedSteps, LoadedBits, WASM_BASE, WasmViews } from './wasmMemory.js';
 import type { ParameterSet, Real } from '../parameters.js';
 import type { ForwardResult, OutputGradients, SequenceBatch } from '../recurrentModel.js';
 import { lowRankParams, type LowRankDims, type LowRankParams } from './lowRankKernel.js';
@@ -164,7 +164,7 @@ export class LowRankWasmKernel {
   /** A rollout being recorded into the batch buffers; any other use of the buffers ends it. */
   private recording: LowRankWasmRollout | undefined;
   /** The ParameterSet values last loaded, to skip reloading unchanged weights (closed-loop play). */
-  private loadedFrom: Float64Array | undefined;
+  private readonly loaded = new LoadedBits();
   private readonly views: WasmViews;
 
   constructor(readonly dims: LowRankDims) {
@@ -392,7 +392,7 @@ export class LowRankWasmKernel {
     const w = this.weightValues;
     // Read a ParameterSet through offsets into its flat data: no views to allocate per trial.
     const set = 'entries' in params ? (params as ParameterSet) : undefined;
-    if (set !== undefined && this.loadedFrom !== undefined && sameValues(set.data, this.loadedFrom)) return;
+    if (set !== undefined && this.loaded.same(set.data)) return;
     const named = set === undefined ? (params as LowRankParams) : undefined;
     const data: Real = set === undefined ? new Float64Array(0) : set.data;
     const source = (name: keyof LowRankParams): [Real, number] => (set === undefined ? [named![name], 0] : [data, set.entry(name).offset]);
@@ -422,7 +422,8 @@ export class LowRankWasmKernel {
       w[at + i] = Math.sqrt(sq);
     }
     this.views.f32().set(w, this.weights / 4);
-    this.loadedFrom = set === undefined ? undefined : Float64Array.from(set.data);
+    if (set === undefined) this.loaded.forget();
+    else this.loaded.remember(set.data);
   }
 
   private reserveStep(sessions: number): void {

@@ -16,11 +16,45 @@ export function paddedSteps(nSessions: number, nTrials: number): number {
   return 4 * Math.ceil(nSessions / 4) * nTrials;
 }
 
-/** Whether a parameter array still holds exactly the values of `copy` (so weights need no reload). */
-export function sameValues(values: Real, copy: Float64Array): boolean {
-  if (values.length !== copy.length) return false;
-  for (let i = 0; i < copy.length; i++) if (values[i] !== copy[i]) return false;
-  return true;
+/**
+ * The bits of the parameter values a kernel last loaded, so that closed-loop play, which steps once
+ * per trial with unchanged weights, skips the reload. The values are compared as 32-bit integers: one
+ * monomorphic loop whether the parameters are float32 or float64 (an element-wise float compare of
+ * a Float32Array against a float64 copy cost about as much as a 64-session trial of a small network).
+ * NaN counts as unchanged and −0 as changed from +0: a reload then is only wasted, never wrong.
+ */
+export class LoadedBits {
+  private copy: Int32Array | undefined;
+  private source: Real | undefined;
+  private view: Int32Array | undefined;
+
+  /** Whether `values` holds exactly the bits last remembered. */
+  same(values: Real): boolean {
+    const { copy } = this;
+    if (copy === undefined) return false;
+    const bits = this.bitsOf(values);
+    if (bits.length !== copy.length) return false;
+    for (let i = 0; i < copy.length; i++) if (bits[i] !== copy[i]) return false;
+    return true;
+  }
+
+  /** Remember the bits of `values` as loaded. */
+  remember(values: Real): void {
+    this.copy = this.bitsOf(values).slice();
+  }
+
+  /** Nothing counts as loaded. */
+  forget(): void {
+    this.copy = undefined;
+  }
+
+  private bitsOf(values: Real): Int32Array {
+    if (values !== this.source) {
+      this.source = values;
+      this.view = new Int32Array(values.buffer, values.byteOffset, values.byteLength >> 2);
+    }
+    return this.view!;
+  }
 }
 
 /**
