@@ -87,7 +87,7 @@ export function playEpisode(model: RecurrentModel, task: CohortTask, { nTrials, 
     else model.step(state, inputs, logits, values);
     for (let s = 0; s < S; s++) {
       const row = s * nTrials + t;
-      episode.inputs.set(inputs.subarray(s * nInputs, (s + 1) * nInputs), row * nInputs);
+      for (let c = 0; c < nInputs; c++) episode.inputs[row * nInputs + c] = inputs[s * nInputs + c];
       let max = -Infinity;
       for (let a = 0; a < A; a++) max = Math.max(max, logits[s * A + a]);
       let sum = 0;
