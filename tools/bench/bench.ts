@@ -15,25 +15,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import {
-  BrainInspiredRNN,
-  createRandom,
-  Trainer,
-  validateDevelopmentalConfig,
-  type SequenceBatch,
-} from '../../src/index.js';
-import { runActorPipelineWorkload, runPlainOnlineLoop } from './actorPipelineWorkload.js';
+import { Trainer } from '../../src/index.js';
+import { TRAIN_B as B, TRAIN_N as N, TRAIN_RANK as RANK, TRAIN_T as T, trainWorkloadBatch, trainWorkloadModel } from './trainWorkloadData.js';
+import { comparePipelineToPlainLoop, runPlainOnlineLoop } from './actorPipelineWorkload.js';
 import { runViewerOverheadWorkload } from './viewerOverheadWorkload.js';
 import { a2cWorkload, gruFitWorkload } from './learningWorkloads.js';
 import { runCliStartWorkload } from './cliStartWorkload.js';
 import { parallelA2CWorkload } from './parallelA2CWorkload.js';
 import { printTargetTable, type TargetRow } from './targetTable.js';
 import { runSweepWorkload } from './sweepWorkload.js';
+import { twoThreadCeiling } from './twoThreadCeiling.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 import { ParallelSupervisedStep } from '../../actors/parallel/parallelSupervisedStep.js';
 
-const N = 32, RANK = 8, N_INPUTS = 4, N_OUTPUTS = 2, LEAK = 0.2;
-const B = 80, T = 150;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -65,44 +59,14 @@ function frameworkName({ kernel, dtype }: Variant, loop: string): string {
   return `brain-inspired-rnn (${kernel === 'wasm' ? 'wasm simd' : 'js'} kernel, ${dtype}, ${loop})`;
 }
 
-function workloadModel(seed: number, { kernel, dtype }: Variant): BrainInspiredRNN {
-  const config = validateDevelopmentalConfig({
-    stage: 'custom', nHidden: N, rank: RANK, leak: LEAK, targetGamma: 0.4,
-    nuclearWeight: 1e-3, effectiveRankWeight: 1e-3, spectralWeight: 1e-2, heterogeneityWeight: 1e-3,
-    regularizerWarmupEpochs: 0, connectivityGain: 1, inputGain: 1,
-  });
-  return new BrainInspiredRNN(config, { nInputs: N_INPUTS, nOutputs: N_OUTPUTS, seed, kernel, dtype });
-}
-
-/** Random actions and rewards encoded as in the workload: one-hot previous action, previous reward, 1. */
-function workloadData(seed: number): SequenceBatch {
-  const rng = createRandom(seed);
-  const inputs = new Float64Array(B * T * N_INPUTS);
-  const targets = new Int32Array(B * T);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const row = b * T + t;
-      targets[row] = rng.integer(0, 1);
-      const reward = rng.bernoulli(0.5) ? 1 : 0;
-      inputs[row * N_INPUTS + 3] = 1;
-      if (t + 1 < T) {
-        const next = (row + 1) * N_INPUTS;
-        inputs[next + targets[row]] = 1;
-        inputs[next + 2] = reward;
-      }
-    }
-  }
-  return { nSessions: B, nTrials: T, nInputs: N_INPUTS, inputs, targets };
-}
-
 async function trainWorkload(variant: Variant, repeats = 20, warmup = 3) {
-  const model = workloadModel(0, variant);
+  const model = trainWorkloadModel(0, variant);
   // Persistent workers, started (like the model is built) before any step: loading them compiles
   // the TypeScript sources again and would otherwise compete with the timed steps for the cores.
   const engine = variant.threads > 1 ? new ParallelSupervisedStep(model, { threads: variant.threads }) : undefined;
   engine?.waitForWorkers();
   const trainer = new Trainer(model, { learningRate: 1e-2, clipNorm: 1, nEpochs: 1, batchSize: B, regularize: true }, { gradientEngine: engine });
-  const batch = workloadData(1);
+  const batch = trainWorkloadBatch(1);
   const times: number[] = [];
   for (let i = 0; i < warmup + repeats; i++) {
     const start = performance.now();
@@ -116,7 +80,7 @@ async function trainWorkload(variant: Variant, repeats = 20, warmup = 3) {
 }
 
 function onlineWorkload(variant: Variant, agents = 64, trials = 1000, repeats = 5) {
-  const result = runPlainOnlineLoop({ agents, trials, repeats, model: workloadModel(0, variant) });
+  const result = runPlainOnlineLoop({ agents, trials, repeats, model: trainWorkloadModel(0, variant) });
   return { workload: `online${variant.label}`, framework: frameworkName(variant, 'plain batched loop'), agents, trials, ...result };
 }
 
@@ -155,7 +119,7 @@ const torch: Record<string, { trial_steps_per_s: number }> = {};
 const groups: [string, (() => Promise<{ workload: string; trial_steps_per_s: number }> | { workload: string; trial_steps_per_s: number })[]][] = [
   ['train', [() => trainWorkload(MAIN), () => trainWorkload(TWO_THREADS), () => trainWorkload(REFERENCE)]],
   ['online', [() => onlineWorkload(MAIN), () => onlineWorkload(REFERENCE)]],
-  ['a2c', [() => a2c(MAIN), async () => ({ workload: `a2c${TWO_THREADS.label}`, framework: 'brain-inspired-rnn (ParallelA2C: 4 shards of 16 sessions, 2 threads)', B: 64, T: 150, N, rank: 5, ...(await parallelA2CWorkload({ threads: 2 })) }), () => a2c(REFERENCE)]],
+  ['a2c', [() => a2c(MAIN), async () => ({ workload: `a2c${TWO_THREADS.label}`, framework: 'brain-inspired-rnn (ParallelA2C: 2 shards of 32 sessions, 2 threads)', B: 64, T: 150, N, rank: 5, ...(await parallelA2CWorkload({ threads: 2 })) }), () => a2c(REFERENCE)]],
   ['gru_fit', [gruFitSimd, gruFit]],
 ];
 for (const [workload, runs] of groups) {
@@ -167,11 +131,9 @@ for (const [workload, runs] of groups) {
   if (withTorch) torch[workload] = torchReference(workload);
 }
 // The actor layer's cost: the same online workload through environment, agent, trainer (frozen)
-// and analyzer actors, against the plain batched loop measured right before it (same kernel).
+// and analyzer actors, against the plain batched loop measured in alternation with it (same kernel).
 {
-  const plain = runPlainOnlineLoop();
-  const pipeline = await runActorPipelineWorkload();
-  const ratio = pipeline.trial_steps_per_s / plain.trial_steps_per_s;
+  const { plain, pipeline, ratio } = await comparePipelineToPlainLoop();
   process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline)', framework: 'brain-inspired-rnn (XState actors + RxJS bus)', ...pipeline })}\n`);
   process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline)', ratio_to_plain_loop: Number(ratio.toFixed(3)), plain_loop_trial_steps_per_s: plain.trial_steps_per_s, target: 0.5, meets_target: ratio >= 0.5 })}\n`);
   targetRows.push({ target: 'actor pipeline / plain loop (online)', measured: ratio, goal: 0.5, unit: '×', higherIsBetter: true });
@@ -183,6 +145,10 @@ for (const [workload, runs] of groups) {
   const two = ours[`train${TWO_THREADS.label}`].trial_steps_per_s;
   targetRows.push({ target: 'train: 2 threads / 1 thread', measured: two / one, goal: 1.7, unit: '×', higherIsBetter: true });
   targetRows.push({ target: 'a2c: 2 threads (ParallelA2C) / 1 thread (A2CTrainer)', measured: ours[`a2c${TWO_THREADS.label}`].trial_steps_per_s / ours.a2c.trial_steps_per_s, goal: 1.7, unit: '×', higherIsBetter: true });
+  // What two threads give on this machine with nothing shared: the bound of the two rows above.
+  const ceiling = await twoThreadCeiling();
+  process.stdout.write(`${JSON.stringify({ workload: 'two-thread ceiling (train halves, independent threads)', ...ceiling })}\n`);
+  targetRows.push({ target: 'reference, not ours: the machine\'s two-thread ceiling (two independent train halves / one thread)', measured: ceiling.ratio, goal: 1.7, unit: '×', higherIsBetter: true });
 }
 
 // How long the command line takes to answer (median of 5 starts each).

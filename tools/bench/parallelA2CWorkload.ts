@@ -1,6 +1,7 @@
 /**
  * The `a2c` workload of shared/bench/WORKLOADS.md through ParallelA2C (actors/parallel): the
- * 64 sessions cut into four shards of 16, played and differentiated on `threads` threads, the
+ * 64 sessions cut into shards (default two of 32: fewer, larger shards pay the per-trial JavaScript
+ * of closed-loop play fewer times), played and differentiated on `threads` threads, the
  * caller summing, clipping and stepping Adam. Same model, loss and figure as `a2cWorkload`.
  */
 import { performance } from 'node:perf_hooks';
@@ -13,7 +14,7 @@ import type { LearningWorkloadResult } from './learningWorkloads.js';
  * @example
  * const { trial_steps_per_s } = await parallelA2CWorkload({ threads: 2 });
  */
-export async function parallelA2CWorkload({ threads, repeats = 20, warmup = 3 }: { threads: number; repeats?: number; warmup?: number }): Promise<LearningWorkloadResult> {
+export async function parallelA2CWorkload({ threads, repeats = 20, warmup = 3, shardSessions = 32 }: { threads: number; repeats?: number; warmup?: number; shardSessions?: number }): Promise<LearningWorkloadResult> {
   const B = 64, T = 150;
   const config = validateDevelopmentalConfig({
     stage: 'custom', nHidden: 32, rank: 5, leak: 0.2, targetGamma: 0.4,
@@ -23,7 +24,7 @@ export async function parallelA2CWorkload({ threads, repeats = 20, warmup = 3 }:
   const model = new BrainInspiredRNN(config, { nInputs: 4, nOutputs: 2, seed: 3, kernel: 'wasm', dtype: 'float32' });
   const engine = new ParallelA2C(model, {
     task: { type: 'reversal', options: { pHigh: 0.8, pLow: 0.2, blockLengthMin: 20, blockLengthMax: 40 } },
-    nSessions: B, nTrials: T, seed: 3, threads, shardSessions: 16,
+    nSessions: B, nTrials: T, seed: 3, threads, shardSessions,
     learningRate: 1e-3, discount: 0.9, valueWeight: 0.05, entropyWeight: 0.05, clipNorm: 1, regularize: true,
   });
   try {

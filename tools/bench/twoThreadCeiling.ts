@@ -1,0 +1,93 @@
+/**
+ * What two threads can give on this machine at all: the `train` step's work cut in two halves of
+ * 40 sessions, each half stepped by its own thread with its own model, no message and no shared
+ * memory between them during the timed part, against one thread stepping both halves in turn. The
+ * ratio bounds every data-parallel split of the workload (ParallelSupervisedStep, ParallelA2C):
+ * what they lose beyond it is theirs; what this loses below 2× is the machine's (two vCPUs that
+ * share a physical core, or a busy neighbour).
+ */
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { Trainer } from '../../src/index.js';
+import { TRAIN_B, trainWorkloadBatch, trainWorkloadModel } from './trainWorkloadData.js';
+
+export interface CeilingWorkerData {
+  port: MessagePort;
+  entry: string;
+  main: 'runCeilingWorker';
+}
+
+/** One half of the train step's batch and the step that trains on it. */
+function halfStep(seed: number): () => void {
+  const model = trainWorkloadModel(0, { kernel: 'wasm', dtype: 'float32' });
+  const batch = trainWorkloadBatch(seed, TRAIN_B / 2);
+  const trainer = new Trainer(model, { learningRate: 1e-2, clipNorm: 1, nEpochs: 1, batchSize: TRAIN_B / 2, regularize: true });
+  return () => void trainer.step(batch, 1);
+}
+
+/**
+ * The worker's loop: a message `n` asks for n half-steps, answered with 'done'.
+ * @example
+ * runCeilingWorker(workerData as CeilingWorkerData); // inside the worker thread
+ */
+export function runCeilingWorker({ port }: CeilingWorkerData): void {
+  const step = halfStep(2);
+  port.on('message', (n: number) => {
+    for (let i = 0; i < n; i++) step();
+    port.postMessage('done');
+  });
+  port.postMessage('ready');
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * @example
+ * const { ratio } = await twoThreadCeiling(); // ≈ 2 on two free physical cores
+ */
+export async function twoThreadCeiling({ steps = 30, rounds = 7 }: { steps?: number; rounds?: number } = {}): Promise<{ one_thread_s: number; two_threads_s: number; ratio: number }> {
+  const source = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const { port1, port2 } = new MessageChannel();
+  const data: CeilingWorkerData = { port: port2, entry: new URL(`./twoThreadCeiling${source}`, import.meta.url).href, main: 'runCeilingWorker' };
+  const worker = new Worker(new URL('../../actors/parallel/shardWorkerBootstrap.mjs', import.meta.url), { workerData: data, transferList: [port2], execArgv: [] });
+  const next = () => new Promise<unknown>((resolve, reject) => {
+    worker.once('error', reject);
+    port1.once('message', (message) => {
+      worker.off('error', reject);
+      resolve(message);
+    });
+  });
+  try {
+    await next(); // loaded
+    const own = halfStep(1);
+    const other = halfStep(2);
+    // Warm both threads' code up before timing.
+    const warm = next();
+    port1.postMessage(steps);
+    for (let i = 0; i < steps; i++) own();
+    await warm;
+    for (let i = 0; i < steps; i++) other();
+    const one: number[] = [];
+    const two: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      let start = performance.now();
+      for (let i = 0; i < steps; i++) {
+        own();
+        other();
+      }
+      one.push(performance.now() - start);
+      start = performance.now();
+      const done = next();
+      port1.postMessage(steps);
+      for (let i = 0; i < steps; i++) own();
+      await done;
+      two.push(performance.now() - start);
+    }
+    const oneS = median(one) / 1000;
+    const twoS = median(two) / 1000;
+    return { one_thread_s: oneS, two_threads_s: twoS, ratio: oneS / twoS };
+  } finally {
+    port1.close();
+    await worker.terminate();
+  }
+}
