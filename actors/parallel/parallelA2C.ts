@@ -149,14 +149,15 @@ export class ParallelA2C {
       const result = playA2CShard(model, sessions, shardRandom(options.seed, update, shard), shardOptions, shardGradients);
       return { shard, gradient: shardGradients.data as Float64Array, result };
     });
+    // The spectral terms depend on W alone: added (first, as before the shards) while the workers finish.
+    gradients.data.fill(0);
+    const spectral = lowRank ? addSpectralRegularizers(lowRank, warmup, gradients) : undefined;
     for (const reply of await Promise.all(replies)) {
       if (!reply.ok) throw new Error(`ParallelA2C worker: ${reply.error}`);
       all.push(...reply.shards);
     }
     all.sort((a, b) => a.shard - b.shard);
 
-    gradients.data.fill(0);
-    const spectral = lowRank ? addSpectralRegularizers(lowRank, warmup, gradients) : undefined;
     const total: A2CShardResult = { policyLoss: 0, valueLoss: 0, entropy: 0, meanReward: 0, heterogeneity: 0 };
     const sum = gradients.data;
     for (const { gradient, result } of all) {
