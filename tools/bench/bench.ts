@@ -25,6 +25,7 @@ import { parallelA2CWorkload } from './parallelA2CWorkload.js';
 import { printTargetTable, type TargetRow } from './targetTable.js';
 import { runSweepWorkload } from './sweepWorkload.js';
 import { twoThreadCeiling } from './twoThreadCeiling.js';
+import { isaDescription, parseBenchArgs, reexecForIsa, torchEnvironment } from './benchIsa.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 import { ParallelSupervisedStep } from '../../actors/parallel/parallelSupervisedStep.js';
 
@@ -41,6 +42,19 @@ interface Variant {
   dtype: 'float32' | 'float64';
   /** Threads sharing each train step (1: the plain Trainer). */
   threads: number;
+}
+
+const { isa, learningOnly } = (() => {
+  try {
+    return parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+})();
+{
+  const code = reexecForIsa(isa);
+  if (code !== undefined) process.exit(code);
 }
 
 const MAIN: Variant = { label: '', kernel: 'wasm', dtype: 'float32', threads: 1 };
@@ -86,6 +100,16 @@ function onlineWorkload(variant: Variant, agents = 64, trials = 1000, repeats = 
 
 const torchScript = fileURLToPath(new URL('../../../shared/bench/torch_reference.py', import.meta.url));
 
+/** What PyTorch says its ATen kernels use under this run's environment ("AVX2", "NO AVX", ...). */
+function torchCapability(): string | undefined {
+  try {
+    const config = execFileSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__config__.show())'], { encoding: 'utf8', env: torchEnvironment(isa) });
+    return /CPU capability usage: (.+)/.exec(config)?.[1]?.trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether the PyTorch reference can run here (Debian's python3-torch for /usr/bin/python3). */
 function torchAvailable(): boolean {
   if (!existsSync('/usr/bin/python3') || !existsSync(torchScript)) return false;
@@ -103,7 +127,7 @@ function torchAvailable(): boolean {
  * shared machine (running all of PyTorch's at the end let the load drift between the two).
  */
 function torchReference(workload: string): { trial_steps_per_s: number } {
-  const line = execFileSync('/usr/bin/python3', [torchScript, workload], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
+  const line = execFileSync('/usr/bin/python3', [torchScript, workload], { encoding: 'utf8', env: torchEnvironment(isa) }).trim().split('\n').at(-1)!;
   process.stdout.write(`${line}\n`);
   return JSON.parse(line) as { trial_steps_per_s: number };
 }
@@ -132,7 +156,7 @@ for (const [workload, runs] of groups) {
 }
 // The actor layer's cost: the same online workload through environment, agent, trainer (frozen)
 // and analyzer actors, against the plain batched loop measured in alternation with it (same kernel).
-{
+if (!learningOnly) {
   const { plain, pipeline, ratio } = await comparePipelineToPlainLoop();
   process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline)', framework: 'brain-inspired-rnn (XState actors + RxJS bus)', ...pipeline })}\n`);
   process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline)', ratio_to_plain_loop: Number(ratio.toFixed(3)), plain_loop_trial_steps_per_s: plain.trial_steps_per_s, target: 0.5, meets_target: ratio >= 0.5 })}\n`);
@@ -152,7 +176,7 @@ for (const [workload, runs] of groups) {
 }
 
 // How long the command line takes to answer (median of 5 starts each).
-{
+if (!learningOnly) {
   const starts = await runCliStartWorkload(5);
   for (const start of starts) process.stdout.write(`${JSON.stringify({ workload: 'cli start', ...start, target_s: 0.5, meets_target: start.median_s < 0.5 })}\n`);
   const help = starts.find((start) => start.command === 'brain-rnn --help')!;
@@ -163,7 +187,7 @@ for (const [workload, runs] of groups) {
 
 // A viewer attached must not slow the simulation: throughput with one reading WebSocket client
 // against none, same frozen actor-pipeline workload.
-{
+if (!learningOnly) {
   const viewer = await runViewerOverheadWorkload();
   process.stdout.write(`${JSON.stringify({ workload: 'online (actor pipeline, one viewer attached)', trial_steps_per_s: viewer.with.trial_steps_per_s, without_viewer_trial_steps_per_s: viewer.without.trial_steps_per_s, ratio_to_no_viewer: Number(viewer.ratio.toFixed(3)), target: 0.9, meets_target: viewer.ratio >= 0.9 })}\n`);
   targetRows.push({ target: 'one viewer attached / none (actor pipeline)', measured: viewer.ratio, goal: 0.9, unit: '×', higherIsBetter: true });
@@ -171,7 +195,7 @@ for (const [workload, runs] of groups) {
 
 // Replaying a 1,000,000-trial recording keeps resident memory under 300 MB. The recording is made
 // by a first child process; a second, fresh one only replays, so its peak RSS is the replay's own.
-{
+if (!learningOnly) {
   const dir = mkdtempSync(join(tmpdir(), 'brain-rnn-bench-'));
   const recording = join(dir, 'million.ndjson.gz');
   const entry = fileURLToPath(new URL('./replayMemoryMain.ts', import.meta.url));
@@ -187,9 +211,11 @@ for (const [workload, runs] of groups) {
 }
 
 // Sweeps (issue 11): queue overhead of BullMQ against local worker processes, and scaling to 2 workers.
-for (const line of await runSweepWorkload()) {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-  if ('ratio' in line && 'target' in line) targetRows.push({ target: line.workload, measured: line.ratio, goal: line.target, unit: '×', higherIsBetter: true });
+if (!learningOnly) {
+  for (const line of await runSweepWorkload()) {
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    if ('ratio' in line && 'target' in line) targetRows.push({ target: line.workload, measured: line.ratio, goal: line.target, unit: '×', higherIsBetter: true });
+  }
 }
 
 const torchRows: TargetRow[] = [];
@@ -215,4 +241,4 @@ if (!withTorch) {
     torchRows.push({ target: `${workload} / PyTorch`, measured: undefined, goal: ratio, unit: '×', higherIsBetter: true, note: '/usr/bin/python3 cannot import torch' });
   }
 }
-printTargetTable([...torchRows, ...targetRows]);
+printTargetTable([...torchRows, ...targetRows], undefined, isaDescription(isa, withTorch ? torchCapability() : undefined));

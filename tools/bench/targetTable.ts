@@ -29,10 +29,10 @@ export function targetMet({ measured, goal, higherIsBetter }: TargetRow): boolea
  * @example
  * printTargetTable([{ target: 'train / PyTorch', measured: 5.3, goal: 5, unit: '×', higherIsBetter: true }]);
  */
-export function printTargetTable(rows: readonly TargetRow[], write = (text: string) => process.stdout.write(text)): void {
+export function printTargetTable(rows: readonly TargetRow[], write = (text: string) => process.stdout.write(text), context?: string): void {
   const lines = [
     '',
-    `targets, one run on ${cpus()[0]?.model ?? 'an unknown CPU'} (${cpus().length} logical CPUs), Node ${process.version}:`,
+    `targets, one run on ${cpus()[0]?.model ?? 'an unknown CPU'} (${cpus().length} logical CPUs), Node ${process.version}${context ? `, ${context}` : ''}:`,
     '',
     '| target | measured | goal | met |',
     '| --- | --- | --- | --- |',
