@@ -25,11 +25,13 @@ export function registerRunCommand(program: Command): void {
     .option('--eval-sessions <n>', 'sessions each trained network plays closed-loop', integerFlag('eval-sessions', 1), 64)
     .option('--trainer <route>', 'supervised (imitate a Q-learner\'s choices) | online (meta-RL by A2C)', 'supervised')
     .option('--episodes <n>', 'online route: A2C training episodes per network (64 sessions × 100 trials each)', integerFlag('episodes', 1), 3000)
-    .option('--force', 'overwrite results.json and report.md in the output folder')
+    .option('--force', 'overwrite results.json and report.md in the output folder (and the checkpoints in the --save-models folder)')
+    .option('--save-models <dir>', 'write every trained network to DIR/<task>-<stage>-seed<k>.json (checkpoints a scenario or `brain-rnn export` can load)')
     .option('--no-progress', 'no progress bar on stderr')
     .action(async (options: RunCommandOptions) => {
       const { runRunCommand, RESULT_FILES } = await import('./run.js');
       const results = await runRunCommand(options);
       process.stdout.write(`wrote ${RESULT_FILES.join(', ')} and figure_<task>.{svg,png} for ${results.map((r) => r.task).join(', ')} to ${resolve(options.outputDir)}\n`);
+      if (options.saveModels !== undefined) process.stdout.write(`wrote ${results.length * 2 * options.seeds} checkpoints <task>-<stage>-seed<k>.json to ${resolve(options.saveModels)}\n`);
     });
 }
