@@ -12,6 +12,10 @@ import { fromTorchTensors } from '../src/model/torchTensors.js';
 import { computeEffectiveRank } from '../src/metrics/effectiveRank.js';
 import { TaskType } from '../src/tasks/cohortTask.js';
 import type { DevelopmentalConfig } from '../src/model/config.js';
+import { LocalExecutor } from '../actors/sweep/localExecutor.js';
+import { runSweep } from '../actors/sweep/runSweep.js';
+import { parseSweep } from '../actors/sweep/sweepFile.js';
+import { expandSweep } from '../actors/sweep/sweepPlan.js';
 import { runCli } from './io/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'run-save-models-'));
@@ -103,5 +107,28 @@ describe('brain-rnn run --save-models', () => {
       for (const metric of ['meanReward', 'modelBasedIndex', 'modelFreeIndex'] as const) expect(played[metric], metric).toBe(reported[metric]);
       expect(computeEffectiveRank(model.recurrentWeights())).toBe(reported.effectiveRank);
     }
+  });
+});
+
+describe('run sweep with saveModels', () => {
+  const options = { task: 'reversal', nEpochs: 2, nSessions: 10, trialsPerSession: 20, nHidden: 8, seeds: 2, seed: 3, batchSize: 4, evalSessions: 4, trainer: 'supervised' };
+  const base = { name: 'run-keep', kind: 'run', ...options };
+
+  it('expandSweep keeps the cell hashes of a run sweep without saveModels (and with false); true changes them', () => {
+    const hashes = (sweep: object) => expandSweep(parseSweep(sweep, work)).cells.map((c) => c.hash);
+    expect(hashes({ ...base, saveModels: false })).toEqual(hashes(base));
+    expect(hashes({ ...base, saveModels: true })).not.toEqual(hashes(base));
+  });
+
+  it('a run sweep with "saveModels": true writes the checkpoints brain-rnn run --save-models writes, byte for byte, beside the same results.json', async () => {
+    const dir = join(work, 'sweep');
+    const outcome = await runSweep(parseSweep({ ...base, saveModels: true }, work), { outputDir: dir, executor: new LocalExecutor({ workers: 2 }), progress: false });
+    expect(outcome.failures).toEqual([]);
+    const run = join(work, 'sweep-run');
+    await runRunCommand({ ...options, episodes: 3000, outputDir: run, saveModels: run, progress: false });
+    const names = ['reversal-premature-seed3.json', 'reversal-mature-seed3.json', 'reversal-premature-seed4.json', 'reversal-mature-seed4.json'];
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.files.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(names));
+    for (const name of ['results.json', ...names]) expect(readFileSync(join(dir, name)).equals(readFileSync(join(run, name))), name).toBe(true);
   });
 });
