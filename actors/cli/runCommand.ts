@@ -5,7 +5,8 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { integerFlag } from './argv.js';
+import { integerFlag, sessionsFlag } from './argv.js';
+import { MIN_SPLIT_SESSIONS } from '../../src/tasks/datasetSplit.js';
 import type { RunCommandOptions } from './run.js';
 
 export function registerRunCommand(program: Command): void {
@@ -16,7 +17,7 @@ export function registerRunCommand(program: Command): void {
     .option('--all-tasks', 'run all three tasks')
     .option('--output-dir <dir>', 'output folder', './results')
     .option('--n-epochs <n>', 'training epochs (max; early stopping on validation NLL)', integerFlag('n-epochs', 1), 100)
-    .option('--n-sessions <n>', 'sessions in the behavioural data set', integerFlag('n-sessions', 3), 80)
+    .option('--n-sessions <n>', 'sessions in the behavioural data set', sessionsFlag(MIN_SPLIT_SESSIONS), 80)
     .option('--trials-per-session <n>', 'trials per session', integerFlag('trials-per-session', 2), 150)
     .option('--n-hidden <n>', 'recurrent units', integerFlag('n-hidden', 2, 4096), 32)
     .option('--seeds <k>', 'number of training seeds per configuration', integerFlag('seeds', 1, 10_000), 10)

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { decodeText } from '../../src/data/decodeText.js';
 import { checkJsonDepth, ConfigError, parseWith, zInteger } from '../../src/validation.js';
 import { zBoolean, zEnum, zRecord, zString } from '../system/scenario.js';
+import { MIN_SPLIT_SESSIONS } from '../../src/tasks/datasetSplit.js';
 
 const nonEmpty = (what: string) => ({ error: `must list at least 1 ${what}` });
 
@@ -55,7 +56,7 @@ const runSweepSchema = z
     seeds: zInteger(1, 10_000).default(10),
     seed: zInteger(0).default(42),
     nEpochs: zInteger(1).default(100),
-    nSessions: zInteger(3).default(80),
+    nSessions: zInteger(MIN_SPLIT_SESSIONS).default(80),
     trialsPerSession: zInteger(2).default(150),
     nHidden: zInteger(2, 4096).default(32),
     batchSize: zInteger(1).default(16),
