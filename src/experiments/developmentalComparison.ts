@@ -14,8 +14,11 @@
  *   `analyzeReversalAdaptation` gives P(better) in the first 10 trials after reversals and the
  *   recovery time constant τ. On the two-stage task, `analyzeTwoStageSignatures` of the same play
  *   gives the model-based and model-free indices.
- * - Only the supervised route exists; `trainer: 'online'` (meta-RL through the actor system) is
- *   reserved and throws until that route lands.
+ * - Two training routes: 'supervised' fits the data set's choices; 'online' learns the task by
+ *   A2C meta-RL (trainOnline, Wang et al. 2018) and uses only the data set's task type.
+ * - Each cell can hand back its trained network (trainDevelopmentalCell,
+ *   runDevelopmentalComparisonWithNetworks), which `run --save-models` keeps as checkpoints; the
+ *   results themselves never hold weights, so results.json stays the same with or without them.
  */
 import { singularValues } from '../metrics/spectrum.js';
 import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
