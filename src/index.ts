@@ -226,6 +226,8 @@ export { planRecurrentFold, trainRecurrentRun, reduceRecurrentFold, reduceRecurr
 export type { RecurrentFoldPlan, RecurrentRunResult } from './experiments/crossValidateRecurrent.js';
 export { fitCognitiveFold, reduceCognitiveFolds } from './experiments/crossValidateCognitiveSubjects.js';
 export { planDevelopmentalComparison, runDevelopmentalCell, reduceDevelopmentalComparison } from './experiments/developmentalComparison.js';
+export { runDevelopmentalComparisonWithNetworks, trainDevelopmentalCell } from './experiments/developmentalComparison.js';
+export type { NetworkTraining, TrainedNetwork } from './experiments/developmentalComparison.js';
 export type { DevelopmentalComparisonPlan } from './experiments/developmentalComparison.js';
 export type { ComparisonMetric, StageName, EvaluationOptions, DevelopmentalComparisonProgress, DevelopmentalComparisonOptions, SeedRun, StageResults, DevelopmentalComparisonResults } from './experiments/developmentalComparison.js';
 export { analyzeLearningDynamics } from './experiments/learningDynamics.js';

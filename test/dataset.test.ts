@@ -5,6 +5,11 @@ import { RandomPolicy, SoftmaxQLearner, sampleChoices } from '../src/tasks/behav
 import type { TrialOutcome } from '../src/tasks/cohortTask.js';
 import { TaskDataset } from '../src/tasks/dataset.js';
 import { encodeTrialRow } from '../src/tasks/encoding.js';
+import { MIN_SPLIT_SESSIONS, minSessionsForSplit } from '../src/tasks/datasetSplit.js';
+import { trainOnDataset } from '../src/experiments/trainOnDataset.js';
+import { BrainInspiredRNN } from '../src/model/brainInspiredRnn.js';
+import { createMatureConfig } from '../src/model/config.js';
+import { configRefusal } from './configRefusal.js';
 
 /** Share of trials on which the chosen action was the better one. */
 function betterShare(data: TaskDataset): number {
@@ -220,5 +225,25 @@ describe('behaviour policies', () => {
     for (let i = 0; i < 10000; i++) ones += sampleChoices(Float64Array.of(0.3, 0.7), 2, stream)[0];
     expect(Math.abs(ones / 10000 - 0.7)).toBeLessThan(0.02);
     expect(() => sampleChoices(Float64Array.of(NaN, 1), 2, stream)).toThrow('probabilities[0] must be a finite number >= 0, got NaN');
+  });
+});
+
+describe('minSessionsForSplit', () => {
+  it('minSessionsForSplit() is the fewest sessions whose TaskDataset split has a validation and a test session', () => {
+    expect(MIN_SPLIT_SESSIONS).toBe(5);
+    for (let nSessions = 1; nSessions <= 12; nSessions++) {
+      const { validation, test } = new TaskDataset('reversal', { nSessions, trialsPerSession: 4, seed: 1 }).split();
+      expect(validation.length > 0 && test.length > 0, `${nSessions} sessions`).toBe(nSessions >= MIN_SPLIT_SESSIONS);
+    }
+    expect(minSessionsForSplit(0.25, 0.25)).toBe(2);
+    expect(minSessionsForSplit(0.1, 0.05)).toBe(10);
+    expect(minSessionsForSplit(0, 0.1)).toBe(Infinity);
+    expect(minSessionsForSplit(0.5, 1)).toBe(Infinity);
+  });
+
+  it('trainOnDataset refuses a data set too small to hold out a validation or test session, naming the minimum', () => {
+    const dataset = new TaskDataset('reversal', { nSessions: 4, trialsPerSession: 6, seed: 2 });
+    const model = new BrainInspiredRNN(createMatureConfig({ nHidden: 6 }), { nInputs: dataset.nInputs, seed: 1 });
+    expect(configRefusal(() => trainOnDataset(model, dataset, { nEpochs: 1 }))).toBe("the data set's 4 sessions leave no validation or test session; use at least 5 sessions (10% of them rounds to 1)");
   });
 });

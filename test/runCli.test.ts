@@ -5,6 +5,9 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeFlags } from '../actors/cli/argv.js';
 import { registerRunCommand, runRunCommand, type RunCommandOptions } from '../actors/cli/run.js';
+import { parseSweep } from '../actors/sweep/sweepFile.js';
+import { configRefusal } from './configRefusal.js';
+import { runCli } from './io/cli.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -87,5 +90,19 @@ describe('brain-rnn run', () => {
     const dir = tempDir();
     await expect(runRunCommand({ ...tiny(dir), trainer: 'evolution' })).rejects.toThrow('--trainer must be supervised or online, got "evolution"');
     expect(existsSync(join(dir, 'results.json'))).toBe(false);
+  });
+});
+
+describe('--n-sessions', () => {
+  it('brain-rnn train and run refuse fewer than 5 sessions up front, naming the flag, the value and the minimum; a run sweep too', async () => {
+    const message = 'brain-rnn: --n-sessions must be an integer in [5, ∞] (10% of the sessions validate and 10% test, which needs at least 5), got "4"\n';
+    for (const command of ['train', 'run']) {
+      const dir = tempDir();
+      const refused = await runCli([command, '--n-sessions', '4', ...(command === 'run' ? ['--output-dir', join(dir, 'out')] : [])]);
+      expect(refused.status, command).toBe(1);
+      expect(refused.stderr, command).toBe(message);
+      expect(existsSync(join(dir, 'out'))).toBe(false);
+    }
+    expect(configRefusal(() => parseSweep({ name: 'small', kind: 'run', nSessions: 4 }, '/'))).toBe('sweep.nSessions must be an integer >= 5, got 4');
   });
 });

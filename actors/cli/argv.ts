@@ -11,15 +11,20 @@ export function normalizeFlags(argv: readonly string[]): string[] {
   });
 }
 
-/** Parse a flag value as an integer within bounds, with the house error message. */
-export function integerFlag(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+/** Parse a flag value as an integer within bounds, with the house error message (and why the bounds, when given). */
+export function integerFlag(name: string, min: number, max = Number.MAX_SAFE_INTEGER, why?: string) {
   return (value: string): number => {
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-      throw new Error(`--${name} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}], got ${JSON.stringify(value)}`);
+      throw new Error(`--${name} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}]${why ? ` (${why})` : ''}, got ${JSON.stringify(value)}`);
     }
     return parsed;
   };
+}
+
+/** --n-sessions of `train` and `run`: enough sessions that the validation and test shares each get one. */
+export function sessionsFlag(min: number) {
+  return integerFlag('n-sessions', min, Number.MAX_SAFE_INTEGER, `10% of the sessions validate and 10% test, which needs at least ${min}`);
 }
 
 /** Parse a flag value as a finite number > min (or Infinity when allowed), with the house error message. */

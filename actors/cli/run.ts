@@ -4,7 +4,10 @@
  * report.md (the seed's Expected Results table, our measurements and a verdict per row) and the
  * six-panel figure per task (figure_<task>.svg and .png), then manifest.json (each file's size and
  * sha256, `complete: true`). The folder is written as one set (io/outputFolder.ts): a killed run
- * leaves the previous set or a folder marked incomplete, which a rerun replaces.
+ * leaves the previous set or a folder marked incomplete, which a rerun replaces. With
+ * `--save-models DIR` every trained network is kept as a checkpoint `DIR/<task>-<stage>-seed<k>.json`
+ * (runCheckpoints.ts), DIR written as a set of its own with its manifest (or as part of the output
+ * set when DIR is the output folder).
  */
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
@@ -14,15 +17,17 @@ import { TaskDataset } from '../../src/tasks/dataset.js';
 import { TaskType } from '../../src/tasks/cohortTask.js';
 import {
   COMPARISON_METRICS,
-  runDevelopmentalComparison,
+  runDevelopmentalComparisonWithNetworks,
   toComparisonResults,
   type DevelopmentalComparisonOptions,
   type DevelopmentalComparisonResults,
+  type TrainedNetwork,
 } from '../../src/experiments/developmentalComparison.js';
 import { evaluateExpectedResults, type RowEvaluation } from '../../src/experiments/expectedResults.js';
 import type { SampleSummary } from '../../src/experiments/statistics.js';
 import { OutputFolder } from '../io/outputFolder.js';
 import { renderComprehensiveFigureFile } from '../io/writeFigure.js';
+import { checkpointNames, networkCheckpoint } from './runCheckpoints.js';
 
 export interface RunCommandOptions {
   task: string;
@@ -40,6 +45,8 @@ export interface RunCommandOptions {
   /** Online route: training episodes per network. */
   episodes?: number;
   force?: boolean;
+  /** --save-models DIR: keep every trained network as a checkpoint DIR/<task>-<stage>-seed<k>.json. */
+  saveModels?: string;
   /** Show the progress bar on stderr (default true). */
   progress?: boolean;
 }
@@ -56,14 +63,28 @@ export function outputFiles(tasks: readonly string[]): string[] {
 export async function runRunCommand(options: RunCommandOptions): Promise<DevelopmentalComparisonResults[]> {
   const outputDir = resolve(options.outputDir);
   const tasks = options.allTasks ? ALL_TASKS : [parseTaskType(options.task)];
+  const warn = (message: string) => process.stderr.write(`${message}\n`);
+  const modelsDir = options.saveModels === undefined ? undefined : resolve(options.saveModels);
+  const checkpoints = modelsDir === undefined ? [] : checkpointNames(tasks, Array.from({ length: options.seeds }, (_, k) => options.seed + k));
+  const modelsInOutput = modelsDir === outputDir;
   // Every task's figures are owned, so --force over an --all-tasks result leaves no stale figure.
   const folder = new OutputFolder(outputDir, {
-    command: 'run', ownedFiles: outputFiles(ALL_TASKS), force: options.force, warn: (message) => process.stderr.write(`${message}\n`),
+    command: 'run', ownedFiles: [...outputFiles(ALL_TASKS), ...(modelsInOutput ? checkpoints : [])], force: options.force, warn,
   });
+  // Both folders are checked before the long part, so a refusal never costs a training run.
+  const modelsFolder =
+    modelsDir === undefined || modelsInOutput
+      ? undefined
+      : new OutputFolder(modelsDir, {
+          command: 'run --save-models', ownedFiles: checkpoints, force: options.force, warn,
+          refuse: (existing) =>
+            new Error(`${modelsDir} already holds checkpoints (${existing[0]}${existing.length > 1 ? ` and ${existing.length - 1} more` : ''}); pass --force to overwrite them, or another --save-models DIR`),
+        });
   if (options.trainer !== 'supervised' && options.trainer !== 'online') {
     throw new Error(`--trainer must be supervised or online, got ${JSON.stringify(options.trainer)}`);
   }
   folder.ensureWritable();
+  modelsFolder?.ensureWritable();
   const runsPerTask = options.seeds * 2;
   const online = options.trainer === 'online';
   const episodes = options.episodes ?? 3000;
@@ -76,27 +97,30 @@ export async function runRunCommand(options: RunCommandOptions): Promise<Develop
   const showProgress = options.progress ?? true;
   if (showProgress) bar.start(tasks.length * runsPerTask * unitsPerRun, 0, { task: '', seed: '-', stage: '', epoch: 0, nll: '-' });
   const all: DevelopmentalComparisonResults[] = [];
+  const networks: TrainedNetwork[][] = [];
   try {
     tasks.forEach((task, taskIndex) => {
       const { dataset, configs, comparison } = comparisonInputs(options, task);
-      all.push(
-        runDevelopmentalComparison(dataset, configs.premature, configs.mature, {
-          ...comparison,
-          onProgress: (p) => {
-            if (!showProgress) return;
-            const run = taskIndex * runsPerTask + p.seedIndex * 2 + (p.stage === 'premature' ? 0 : 1);
-            bar.update(run * unitsPerRun + p.epoch, { task, seed: comparison.seeds[p.seedIndex], stage: p.stage, epoch: p.epoch, nll: (online ? -p.validationNll : p.validationNll).toFixed(4) });
-            // Off a terminal cli-progress draws only from a timer, which a synchronous run never lets
-            // fire: draw one log line at the start of every training run instead.
-            if (!process.stderr.isTTY && p.epoch === 1) bar.render();
-          },
-        }),
-      );
+      const compared = runDevelopmentalComparisonWithNetworks(dataset, configs.premature, configs.mature, {
+        ...comparison,
+        onProgress: (p) => {
+          if (!showProgress) return;
+          const run = taskIndex * runsPerTask + p.seedIndex * 2 + (p.stage === 'premature' ? 0 : 1);
+          bar.update(run * unitsPerRun + p.epoch, { task, seed: comparison.seeds[p.seedIndex], stage: p.stage, epoch: p.epoch, nll: (online ? -p.validationNll : p.validationNll).toFixed(4) });
+          // Off a terminal cli-progress draws only from a timer, which a synchronous run never lets
+          // fire: draw one log line at the start of every training run instead.
+          if (!process.stderr.isTTY && p.epoch === 1) bar.render();
+        },
+      });
+      all.push(compared.results);
+      networks.push(compared.networks);
     });
   } finally {
     if (showProgress) bar.stop();
   }
-  folder.writeAll(runOutputFiles(all, options));
+  const checkpointFiles = modelsDir === undefined ? [] : all.flatMap((results, i) => networks[i].map((network) => networkCheckpoint(results, network)));
+  folder.writeAll([...runOutputFiles(all, options), ...(modelsInOutput ? checkpointFiles : [])]);
+  modelsFolder?.writeAll(checkpointFiles);
   return all;
 }
 
@@ -129,7 +153,8 @@ export function comparisonInputs(options: RunCommandOptions, task: TaskType) {
  * render leaves the previous set.
  */
 export function runOutputFiles(all: readonly DevelopmentalComparisonResults[], options: RunCommandOptions): [string, string | Uint8Array][] {
-  const command = { ...options, outputDir: undefined, progress: undefined };
+  // Where the files and checkpoints go is not part of the result (a sweep's reduce writes the same results.json).
+  const command = { ...options, outputDir: undefined, progress: undefined, saveModels: undefined };
   const seeds = Array.from({ length: options.seeds }, (_, k) => options.seed + k);
   const files: [string, string | Uint8Array][] = [
     ['results.json', `${JSON.stringify({ command, seeds, results: all }, null, 1)}\n`],

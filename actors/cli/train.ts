@@ -4,7 +4,8 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { integerFlag } from './argv.js';
+import { integerFlag, sessionsFlag } from './argv.js';
+import { MIN_SPLIT_SESSIONS } from '../../src/tasks/datasetSplit.js';
 import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
 import { createMatureConfig, createPrematureConfig } from '../../src/model/config.js';
 import { parseTaskType } from '../../src/tasks/encoding.js';
@@ -88,7 +89,7 @@ export function registerTrainCommand(program: Command): void {
     .description('train a premature and a mature low-rank RNN on one task and print their metrics side by side')
     .option('--task <type>', 'reversal | two_stage | probabilistic_reward', 'reversal')
     .option('--n-epochs <n>', 'training epochs', integerFlag('n-epochs', 1), 15)
-    .option('--n-sessions <n>', 'sessions in the behavioural data set', integerFlag('n-sessions', 3), 80)
+    .option('--n-sessions <n>', 'sessions in the behavioural data set', sessionsFlag(MIN_SPLIT_SESSIONS), 80)
     .option('--trials-per-session <n>', 'trials per session', integerFlag('trials-per-session', 2), 150)
     .option('--n-hidden <n>', 'recurrent units', integerFlag('n-hidden', 2, 4096), 32)
     .option('--batch-size <n>', 'sessions per optimisation step', integerFlag('batch-size', 1), 16)

@@ -1,19 +1,26 @@
 /**
  * The `run` kind of sweep: the developmental comparison of `brain-rnn run` on one task as cells of
  * seed × stage (runDevelopmentalCell), and the reduce (Welch tests, CIs, verdicts, report and
- * figures) into the files `brain-rnn run` writes for the same options.
+ * figures) into the files `brain-rnn run` writes for the same options. With `"saveModels": true`
+ * each cell's result also carries its trained network, and the reduce writes them as the
+ * checkpoints `brain-rnn run --save-models` writes (`<task>-<stage>-seed<k>.json`), into the sweep's
+ * output folder beside results.json.
  */
 import { comparisonInputs, runOutputFiles, type RunCommandOptions } from '../cli/run.js';
+import { networkCheckpoint } from '../cli/runCheckpoints.js';
 import {
   COMPARISON_METRICS,
   planDevelopmentalComparison,
   reduceDevelopmentalComparison,
-  runDevelopmentalCell,
   STAGES,
+  trainDevelopmentalCell,
   type DevelopmentalComparisonPlan,
+  type NetworkTraining,
   type SeedRun,
   type StageName,
 } from '../../src/experiments/developmentalComparison.js';
+import { modelFromJSON } from '../../src/model/checkpoint.js';
+import type { SerializedModel } from '../../src/model/recurrentModel.js';
 import { parseTaskType } from '../../src/index.js';
 import type { RunSweep } from './sweepFile.js';
 import type { SweepKind } from './sweepKind.js';
@@ -25,30 +32,51 @@ export function runCommandOptions(sweep: RunSweep): RunCommandOptions {
   return { task, outputDir: '', nEpochs, nSessions, trialsPerSession, nHidden, seeds, seed, batchSize, evalSessions, trainer, episodes };
 }
 
+/** A cell's result: its SeedRun, with its trained network when the sweep keeps them. */
+type RunCellResult = SeedRun & { network?: { model: SerializedModel; training: NetworkTraining } };
+
 /** A run read back from JSON: the metrics a seed could not produce were NaN, which JSON wrote as null. */
-function revive(run: SeedRun): SeedRun {
+function revive(cell: RunCellResult): SeedRun {
+  const { network: _network, ...run } = cell;
   const metrics = Object.fromEntries(COMPARISON_METRICS.map((m) => [m, run.metrics[m] ?? NaN])) as SeedRun['metrics'];
   return { ...run, metrics };
 }
 
-export const runSweepKind: SweepKind<RunSweep, DevelopmentalComparisonPlan> = {
+interface RunSweepContext {
+  plan: DevelopmentalComparisonPlan;
+  saveModels: boolean;
+}
+
+export const runSweepKind: SweepKind<RunSweep, RunSweepContext> = {
   readsData: false,
   expand(sweep) {
     return { keys: Array.from({ length: sweep.seeds }, (_, k) => STAGES.map((stage) => ({ seed: sweep.seed + k, stage }))).flat() };
   },
   prepare(sweep) {
     const { dataset, configs, comparison } = comparisonInputs(runCommandOptions(sweep), parseTaskType(sweep.task));
-    return planDevelopmentalComparison(dataset, configs.premature, configs.mature, comparison);
+    return { plan: planDevelopmentalComparison(dataset, configs.premature, configs.mature, comparison), saveModels: sweep.saveModels ?? false };
   },
-  runCell(plan, key) {
+  runCell({ plan, saveModels }, key) {
     const seedIndex = plan.seeds.indexOf(key.seed as number);
-    return runDevelopmentalCell(plan, seedIndex, key.stage as StageName);
+    const { run, model, training } = trainDevelopmentalCell(plan, seedIndex, key.stage as StageName);
+    const cell: RunCellResult = saveModels ? { ...run, network: { model: model.toJSON(), training } } : run;
+    return cell;
   },
-  reduce(sweep, plan, results) {
+  reduce(sweep, { plan }, results) {
+    const cells = results as RunCellResult[];
     const runs: Record<StageName, SeedRun[]> = { premature: [], mature: [] };
-    results.forEach((result, i) => runs[STAGES[i % 2]].push(revive(result as SeedRun)));
+    cells.forEach((cell, i) => runs[STAGES[i % 2]].push(revive(cell)));
     const options = runCommandOptions(sweep);
-    const files = runOutputFiles([reduceDevelopmentalComparison(plan, runs)], options);
+    const reduced = reduceDevelopmentalComparison(plan, runs);
+    const files = runOutputFiles([reduced], options);
+    if (sweep.saveModels) {
+      cells.forEach((cell, i) => {
+        // A cell done before saveModels was set has no network; its hash differs, so it is never reused here.
+        const { model, training } = cell.network!;
+        const run = runs[STAGES[i % 2]][Math.floor(i / 2)];
+        files.push(networkCheckpoint(reduced, { seed: run.seed, stage: STAGES[i % 2], model: modelFromJSON(model), run, training }));
+      });
+    }
     return { command: 'run', summary: `${sweep.name}: ${files.map(([name]) => name).join(', ')}`, files };
   },
 };

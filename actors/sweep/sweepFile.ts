@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { decodeText } from '../../src/data/decodeText.js';
 import { checkJsonDepth, ConfigError, parseWith, zInteger } from '../../src/validation.js';
 import { zBoolean, zEnum, zRecord, zString } from '../system/scenario.js';
+import { MIN_SPLIT_SESSIONS } from '../../src/tasks/datasetSplit.js';
 
 const nonEmpty = (what: string) => ({ error: `must list at least 1 ${what}` });
 
@@ -55,11 +56,13 @@ const runSweepSchema = z
     seeds: zInteger(1, 10_000).default(10),
     seed: zInteger(0).default(42),
     nEpochs: zInteger(1).default(100),
-    nSessions: zInteger(3).default(80),
+    nSessions: zInteger(MIN_SPLIT_SESSIONS).default(80),
     trialsPerSession: zInteger(2).default(150),
     nHidden: zInteger(2, 4096).default(32),
     batchSize: zInteger(1).default(16),
     evalSessions: zInteger(1).default(64),
+    /** `brain-rnn run --save-models`: keep each cell's trained network as a checkpoint in the output folder. No default, so sweeps without it keep their cell hashes. */
+    saveModels: zBoolean().optional(),
   })
   .strict();
 
@@ -104,6 +107,11 @@ export function parseSweep(input: unknown, baseDir: string, what = 'sweep'): Swe
     // The scenario travels inside the plan, so workers on other machines need no file.
     const scenario = typeof sweep.scenario === 'string' ? readScenarioJson(isAbsolute(sweep.scenario) ? sweep.scenario : resolve(baseDir, sweep.scenario)) : sweep.scenario;
     return { ...sweep, scenario };
+  }
+  // false is the same sweep as no key: the same cells (hashes) and files.
+  if (sweep.kind === 'run' && sweep.saveModels === false) {
+    const { saveModels: _saveModels, ...rest } = sweep;
+    return rest;
   }
   if (sweep.kind !== 'fit') return sweep;
   return { ...sweep, data: isAbsolute(sweep.data) ? sweep.data : resolve(baseDir, sweep.data) };

@@ -14,8 +14,11 @@
  *   `analyzeReversalAdaptation` gives P(better) in the first 10 trials after reversals and the
  *   recovery time constant τ. On the two-stage task, `analyzeTwoStageSignatures` of the same play
  *   gives the model-based and model-free indices.
- * - Only the supervised route exists; `trainer: 'online'` (meta-RL through the actor system) is
- *   reserved and throws until that route lands.
+ * - Two training routes: 'supervised' fits the data set's choices; 'online' learns the task by
+ *   A2C meta-RL (trainOnline, Wang et al. 2018) and uses only the data set's task type.
+ * - Each cell can hand back its trained network (trainDevelopmentalCell,
+ *   runDevelopmentalComparisonWithNetworks), which `run --save-models` keeps as checkpoints; the
+ *   results themselves never hold weights, so results.json stays the same with or without them.
  */
 import { singularValues } from '../metrics/spectrum.js';
 import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
@@ -118,6 +121,37 @@ export interface SeedRun {
   stayTable?: PlayedStayProbabilities;
 }
 
+/** How one network was trained: what `run` reports of its training besides its SeedRun. */
+export type NetworkTraining =
+  | {
+      trainer: 'supervised';
+      /** Epochs run (fewer than nEpochs when early stopping ended the run) and the configured maximum. */
+      epochsRun: number;
+      nEpochs: number;
+      /** 0-based epoch whose weights were kept (the best validation NLL). */
+      keptEpoch: number;
+      /** Validation NLL per choice of the kept weights. */
+      validationNll: number;
+      stoppedEarly: boolean;
+    }
+  | {
+      trainer: 'online';
+      episodes: number;
+      blockEpisodes: number;
+      /** Mean reward per trial over the last block of training episodes. */
+      finalBlockReward: number;
+    };
+
+/** One trained network of a comparison: the weights `run` measured, with its SeedRun. */
+export interface TrainedNetwork {
+  seed: number;
+  stage: StageName;
+  /** The trained network (for the supervised route, the kept epoch's weights). */
+  model: BrainInspiredRNN;
+  run: SeedRun;
+  training: NetworkTraining;
+}
+
 export interface StageResults {
   config: DevelopmentalConfig;
   runs: SeedRun[];
@@ -161,7 +195,7 @@ function resolveSeeds(seeds: number | readonly number[]): number[] {
  * predict, so testNll/testAccuracy and the supervised convergence measures are NaN; the learning
  * curve holds the A2C loss per block of episodes.
  */
-function onlineSeedRun(config: DevelopmentalConfig, task: TaskType, seed: number, online: OnlineTrainingOptions, played: DevelopmentalComparisonResults['evaluation']): SeedRun {
+function onlineSeedRun(config: DevelopmentalConfig, task: TaskType, seed: number, online: OnlineTrainingOptions, played: DevelopmentalComparisonResults['evaluation']): Omit<TrainedNetwork, 'stage'> {
   const model = new BrainInspiredRNN(config, { nInputs: taskInputSize(task), nOutputs: 2, seed, dtype: 'float32' });
   // Not the data set's or the evaluation play's streams of the same seed (see SEED_STREAMS).
   const { onlineTraining: trainRng } = pickStreams(createRandom(seed), SEED_STREAMS, ['onlineTraining']);
@@ -169,13 +203,17 @@ function onlineSeedRun(config: DevelopmentalConfig, task: TaskType, seed: number
   const behaviour = evaluateBehaviour(model, task, played, seed);
   const { episode } = behaviour;
   const m = measureModelOnBatch(model, { nSessions: episode.nSessions, nTrials: episode.nTrials, nInputs: episode.nInputs, inputs: episode.inputs });
-  return assembleSeedRun(seed, model, m, behaviour, {
+  const run = assembleSeedRun(seed, model, m, behaviour, {
     testNll: NaN,
     testAccuracy: NaN,
     convergenceEpoch: NaN,
     validationLossStability: NaN,
     learningCurve: { trainLoss: history.loss, trainNll: [], validationNll: [] },
   });
+  return {
+    seed, model, run,
+    training: { trainer: 'online', episodes: online.episodes, blockEpisodes: online.blockEpisodes ?? 50, finalBlockReward: history.reward[history.reward.length - 1] },
+  };
 }
 
 type Behaviour = ReturnType<typeof evaluateBehaviour>;
@@ -255,6 +293,21 @@ export function runDevelopmentalCell(
   stage: StageName,
   onProgress?: (progress: DevelopmentalComparisonProgress) => void,
 ): SeedRun {
+  return trainDevelopmentalCell(plan, seedIndex, stage, onProgress).run;
+}
+
+/**
+ * `runDevelopmentalCell` that also returns the trained network and how it was trained (what a
+ * checkpoint of it needs).
+ * @example
+ * const { model, run, training } = trainDevelopmentalCell(plan, 0, 'mature');
+ */
+export function trainDevelopmentalCell(
+  plan: DevelopmentalComparisonPlan,
+  seedIndex: number,
+  stage: StageName,
+  onProgress?: (progress: DevelopmentalComparisonProgress) => void,
+): TrainedNetwork {
   const { dataset, configs, seeds: seedList, played } = plan;
   const { nEpochs, trainingConfig = {}, trainer, online } = plan.options;
   checkInteger('seedIndex', seedIndex, 0, seedList.length - 1);
@@ -262,7 +315,7 @@ export function runDevelopmentalCell(
   if (trainer === 'online') {
     const onBlock = (block: number, meanReward: number) =>
       onProgress?.({ seedIndex, nSeeds: seedList.length, stage, epoch: block + 1, nEpochs: Math.ceil(online!.episodes / (online!.blockEpisodes ?? 50)), validationNll: -meanReward });
-    return onlineSeedRun(configs[stage], dataset.type, seed, { ...online!, onBlock }, played);
+    return { ...onlineSeedRun(configs[stage], dataset.type, seed, { ...online!, onBlock }, played), stage };
   }
   const model = new BrainInspiredRNN(configs[stage], { nInputs: dataset.nInputs, nOutputs: dataset.nActions, seed });
   const report = trainOnDataset(model, dataset, { ...trainingConfig, nEpochs, seed }, {
@@ -271,7 +324,11 @@ export function runDevelopmentalCell(
   const dynamics = analyzeLearningDynamics(report.history);
   const behaviour = evaluateBehaviour(model, dataset.type, played, seed);
   const m = report.measures;
-  return assembleSeedRun(seed, model, m, behaviour, {
+  const { history } = report;
+  const training: NetworkTraining = {
+    trainer: 'supervised', epochsRun: history.epochs.length, nEpochs, keptEpoch: history.bestEpoch, validationNll: history.bestValidationNll, stoppedEarly: history.stoppedEarly,
+  };
+  const run = assembleSeedRun(seed, model, m, behaviour, {
     testNll: m.testNll,
     testAccuracy: m.testAccuracy,
     convergenceEpoch: dynamics.convergenceEpoch,
@@ -282,6 +339,7 @@ export function runDevelopmentalCell(
       validationNll: Array.from(dynamics.validationNll),
     },
   });
+  return { seed, stage, model, run, training };
 }
 
 /**
@@ -324,12 +382,34 @@ export function runDevelopmentalComparison(
   matureCfg: DevelopmentalConfig,
   options: DevelopmentalComparisonOptions,
 ): DevelopmentalComparisonResults {
+  return runDevelopmentalComparisonWithNetworks(dataset, prematureCfg, matureCfg, options).results;
+}
+
+/**
+ * `runDevelopmentalComparison` that also returns every trained network (seed order, premature
+ * before mature within a seed), e.g. for `brain-rnn run --save-models` to keep as checkpoints.
+ * @example
+ * const { results, networks } = runDevelopmentalComparisonWithNetworks(dataset, createPrematureConfig(), createMatureConfig(), { nEpochs: 30, seeds: 10 });
+ * networks[1].stage; // 'mature'
+ * networks[1].model.toJSON();
+ */
+export function runDevelopmentalComparisonWithNetworks(
+  dataset: TaskDataset,
+  prematureCfg: DevelopmentalConfig,
+  matureCfg: DevelopmentalConfig,
+  options: DevelopmentalComparisonOptions,
+): { results: DevelopmentalComparisonResults; networks: TrainedNetwork[] } {
   const plan = planDevelopmentalComparison(dataset, prematureCfg, matureCfg, options);
   const runs: Record<StageName, SeedRun[]> = { premature: [], mature: [] };
+  const networks: TrainedNetwork[] = [];
   plan.seeds.forEach((_, seedIndex) => {
-    for (const stage of STAGES) runs[stage].push(runDevelopmentalCell(plan, seedIndex, stage, options.onProgress));
+    for (const stage of STAGES) {
+      const network = trainDevelopmentalCell(plan, seedIndex, stage, options.onProgress);
+      runs[stage].push(network.run);
+      networks.push(network);
+    }
   });
-  return reduceDevelopmentalComparison(plan, runs);
+  return { results: reduceDevelopmentalComparison(plan, runs), networks };
 }
 
 const maybe = (values: readonly number[]): MaybeNumber[] => values.map((v) => (Number.isFinite(v) ? v : null));

@@ -13,6 +13,8 @@ import type { TaskDataset } from '../tasks/dataset.js';
 import { Trainer, type FitOptions, type TrainingHistory } from '../training/trainer.js';
 import type { TrainingConfig } from '../training/trainingConfig.js';
 import { maskedCrossEntropy } from '../training/crossEntropy.js';
+import { MIN_SPLIT_SESSIONS } from '../tasks/datasetSplit.js';
+import { ConfigError } from '../validation.js';
 
 export interface ModelMeasures {
   /** Held-out NLL per choice on the test sessions. */
@@ -90,6 +92,10 @@ export function trainOnDataset(
   options: FitOptions = {},
 ): TrainedModelReport {
   const split = dataset.split();
+  // Without either held-out part there is nothing to stop early on or to measure the model with.
+  if (split.validation.length === 0 && split.test.length === 0) {
+    throw new ConfigError([`the data set's ${dataset.nSessions} sessions leave no validation or test session; use at least ${MIN_SPLIT_SESSIONS} sessions (10% of them rounds to 1)`]);
+  }
   const trainer = new Trainer(model, config);
   const history = trainer.fit(
     { train: dataset.toBatch(split.train), validation: split.validation.length > 0 ? dataset.toBatch(split.validation) : undefined },

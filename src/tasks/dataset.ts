@@ -9,6 +9,7 @@ import { createRandom, type Random } from '../random.js';
 import { SEED_STREAMS, pickStreams } from '../randomStreams.js';
 import { ConfigError, checkInteger, checkProbability, showValue } from '../validation.js';
 import { TaskType } from './cohortTask.js';
+import { DEFAULT_TEST_FRACTION, DEFAULT_VALIDATION_FRACTION } from './datasetSplit.js';
 import { RandomPolicy, SoftmaxQLearner, sampleChoices, type SoftmaxQLearnerOptions } from './behaviourPolicy.js';
 import { createTask } from './createTask.js';
 import { parseTaskType } from './encoding.js';
@@ -90,8 +91,8 @@ export class TaskDataset {
       policy = 'q_learning',
       policyOptions,
       taskOptions,
-      validationFraction = 0.1,
-      testFraction = 0.1,
+      validationFraction = DEFAULT_VALIDATION_FRACTION,
+      testFraction = DEFAULT_TEST_FRACTION,
     } = options ?? ({} as TaskDatasetOptions);
     this.type = parseTaskType(type);
     const B = (this.nSessions = checkInteger('nSessions', nSessions, 1));
