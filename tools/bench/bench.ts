@@ -14,26 +14,20 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import { Trainer } from '../../src/index.js';
 import { TRAIN_B as B, TRAIN_N as N, TRAIN_RANK as RANK, TRAIN_T as T, trainWorkloadBatch, trainWorkloadModel } from './trainWorkloadData.js';
 import { comparePipelineToPlainLoop, runPlainOnlineLoop } from './actorPipelineWorkload.js';
 import { runViewerOverheadWorkload } from './viewerOverheadWorkload.js';
-import { a2cWorkload, gruFitWorkload } from './learningWorkloads.js';
+import { A2C_B, A2C_T, a2cStepper, a2cWorkload, gruFitWorkload } from './learningWorkloads.js';
+import { timeInTurn } from './interleaved.js';
 import { runCliStartWorkload } from './cliStartWorkload.js';
-import { parallelA2CWorkload } from './parallelA2CWorkload.js';
+import { parallelA2CStepper } from './parallelA2CWorkload.js';
 import { printTargetTable, type TargetRow } from './targetTable.js';
 import { runSweepWorkload } from './sweepWorkload.js';
 import { twoThreadCeiling } from './twoThreadCeiling.js';
 import { isaDescription, parseBenchArgs, reexecForIsa, torchEnvironment } from './benchIsa.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 import { ParallelSupervisedStep } from '../../actors/parallel/parallelSupervisedStep.js';
-
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 interface Variant {
   /** Label appended to the workload name ('' for the main figure). */
@@ -73,7 +67,8 @@ function frameworkName({ kernel, dtype }: Variant, loop: string): string {
   return `brain-inspired-rnn (${kernel === 'wasm' ? 'wasm simd' : 'js'} kernel, ${dtype}, ${loop})`;
 }
 
-async function trainWorkload(variant: Variant, repeats = 20, warmup = 3) {
+/** A trainer of the `train` workload on `variant`, its workers loaded: `step` takes one step. */
+function trainStepper(variant: Variant): { step: () => void; close: () => Promise<void> } {
   const model = trainWorkloadModel(0, variant);
   // Persistent workers, started (like the model is built) before any step: loading them compiles
   // the TypeScript sources again and would otherwise compete with the timed steps for the cores.
@@ -81,16 +76,38 @@ async function trainWorkload(variant: Variant, repeats = 20, warmup = 3) {
   engine?.waitForWorkers();
   const trainer = new Trainer(model, { learningRate: 1e-2, clipNorm: 1, nEpochs: 1, batchSize: B, regularize: true }, { gradientEngine: engine });
   const batch = trainWorkloadBatch(1);
-  const times: number[] = [];
-  for (let i = 0; i < warmup + repeats; i++) {
-    const start = performance.now();
-    trainer.step(batch, 1);
-    if (i >= warmup) times.push((performance.now() - start) / 1000);
-  }
-  await engine?.close();
-  const step = median(times);
+  return { step: () => void trainer.step(batch, 1), close: async () => void (await engine?.close()) };
+}
+
+function trainResult(variant: Variant, step: number) {
   const loop = variant.threads === 1 ? '1 thread' : `${variant.threads} threads`;
   return { workload: `train${variant.label}`, framework: frameworkName(variant, loop), B, T, N, rank: RANK, median_step_s: step, trial_steps_per_s: (B * T) / step };
+}
+
+/** Each variant of `variants` timed in turn with the others (see interleaved.ts). */
+async function trainWorkloads(variants: Variant[], repeats = 20, warmup = 3) {
+  const trainers = variants.map(trainStepper);
+  try {
+    const seconds = await timeInTurn(trainers.map((t) => t.step), { repeats, warmup });
+    return variants.map((variant, i) => trainResult(variant, seconds[i]));
+  } finally {
+    for (const trainer of trainers) await trainer.close();
+  }
+}
+
+/** The 1-thread A2CTrainer and the 2-thread ParallelA2C, timed in turn. */
+async function a2cOneAndTwoThreads(repeats = 40, warmup = 5) {
+  const parallel = await parallelA2CStepper({ threads: 2 });
+  try {
+    const [one, two] = await timeInTurn([a2cStepper(MAIN), parallel.step], { repeats, warmup });
+    const shape = { B: A2C_B, T: A2C_T, N, rank: 5 };
+    return [
+      { workload: 'a2c', framework: frameworkName(MAIN, 'rollout + A2C update, 1 thread'), ...shape, median_s: one, trial_steps_per_s: (A2C_B * A2C_T) / one },
+      { workload: `a2c${TWO_THREADS.label}`, framework: 'brain-inspired-rnn (ParallelA2C: 2 shards of 32 sessions, 2 threads)', ...shape, median_s: two, trial_steps_per_s: (A2C_B * A2C_T) / two },
+    ];
+  } finally {
+    await parallel.close();
+  }
 }
 
 function onlineWorkload(variant: Variant, agents = 64, trials = 1000, repeats = 5) {
@@ -140,17 +157,21 @@ const gruFit = () => ({ workload: 'gru_fit', framework: 'brain-inspired-rnn (Tin
 const gruFitSimd = () => ({ workload: 'gru_fit (wasm simd float32)', framework: 'brain-inspired-rnn (TinyGRU, wasm simd kernel, float32, fused loss, 1 thread)', B: 128, T: 200, H: 4, ...gruFitWorkload({ kernel: 'wasm', dtype: 'float32' }) });
 const withTorch = torchAvailable();
 const torch: Record<string, { trial_steps_per_s: number }> = {};
-const groups: [string, (() => Promise<{ workload: string; trial_steps_per_s: number }> | { workload: string; trial_steps_per_s: number })[]][] = [
-  ['train', [() => trainWorkload(MAIN), () => trainWorkload(TWO_THREADS), () => trainWorkload(REFERENCE)]],
+type Result = { workload: string; trial_steps_per_s: number };
+// Each entry gives one or more results; the variants a target compares (1 and 2 threads) are timed in turn.
+const groups: [string, (() => Promise<Result | Result[]> | Result | Result[])[]][] = [
+  ['train', [() => trainWorkloads([MAIN, TWO_THREADS], 40, 5), () => trainWorkloads([REFERENCE])]],
   ['online', [() => onlineWorkload(MAIN), () => onlineWorkload(REFERENCE)]],
-  ['a2c', [() => a2c(MAIN), async () => ({ workload: `a2c${TWO_THREADS.label}`, framework: 'brain-inspired-rnn (ParallelA2C: 2 shards of 32 sessions, 2 threads)', B: 64, T: 150, N, rank: 5, ...(await parallelA2CWorkload({ threads: 2 })) }), () => a2c(REFERENCE)]],
+  ['a2c', [() => a2cOneAndTwoThreads(), () => a2c(REFERENCE)]],
   ['gru_fit', [gruFitSimd, gruFit]],
 ];
 for (const [workload, runs] of groups) {
   for (const run of runs) {
-    const result = await run();
-    ours[result.workload] = result;
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    const produced = await run();
+    for (const result of Array.isArray(produced) ? produced : [produced]) {
+      ours[result.workload] = result;
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    }
   }
   if (withTorch) torch[workload] = torchReference(workload);
 }

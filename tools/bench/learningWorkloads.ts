@@ -24,6 +24,9 @@ export interface LearningWorkloadResult {
   trial_steps_per_s: number;
 }
 
+/** Sessions and trials of the `a2c` workload. */
+export const A2C_B = 64, A2C_T = 150;
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function timed(repeats: number, warmup: number, step: (i: number) => void): number {
@@ -37,12 +40,12 @@ function timed(repeats: number, warmup: number, step: (i: number) => void): numb
 }
 
 /**
- * The `a2c` workload on one kernel: rollout plus update, timed together as in the PyTorch reference.
+ * The `a2c` workload on one kernel as a step function: one rollout plus update per call, timed
+ * together as in the PyTorch reference.
  * @example
- * const { trial_steps_per_s } = a2cWorkload({ kernel: 'wasm', dtype: 'float32' });
+ * const step = a2cStepper({ kernel: 'wasm', dtype: 'float32' }); step();
  */
-export function a2cWorkload({ kernel, dtype, repeats = 20, warmup = 3 }: { kernel: LowRankKernelName; dtype: 'float32' | 'float64'; repeats?: number; warmup?: number }): LearningWorkloadResult {
-  const B = 64, T = 150;
+export function a2cStepper({ kernel, dtype }: { kernel: LowRankKernelName; dtype: 'float32' | 'float64' }): () => void {
   const config = validateDevelopmentalConfig({
     stage: 'custom', nHidden: 32, rank: 5, leak: 0.2, targetGamma: 0.4,
     nuclearWeight: 0, effectiveRankWeight: 0, spectralWeight: 1e-2, heterogeneityWeight: 0,
@@ -51,11 +54,21 @@ export function a2cWorkload({ kernel, dtype, repeats = 20, warmup = 3 }: { kerne
   const model = new BrainInspiredRNN(config, { nInputs: 4, nOutputs: 2, seed: 3, kernel, dtype });
   const trainer = new A2CTrainer(model, { learningRate: 1e-3, discount: 0.9, valueWeight: 0.05, entropyWeight: 0.05, clipNorm: 1, regularize: true });
   const rng = createRandom(3);
-  const step = timed(repeats, warmup, (i) => {
-    const task = new ReversalLearningTask({ nSessions: B, rng: createRandom(100 + i), pHigh: 0.8, pLow: 0.2, blockLengthMin: 20, blockLengthMax: 40 });
-    trainer.update(playEpisode(model, task, { nTrials: T, rng }), 1);
-  });
-  return { median_s: step, trial_steps_per_s: (B * T) / step };
+  let i = 0;
+  return () => {
+    const task = new ReversalLearningTask({ nSessions: A2C_B, rng: createRandom(100 + i++), pHigh: 0.8, pLow: 0.2, blockLengthMin: 20, blockLengthMax: 40 });
+    trainer.update(playEpisode(model, task, { nTrials: A2C_T, rng }), 1);
+  };
+}
+
+/**
+ * The `a2c` workload on one kernel.
+ * @example
+ * const { trial_steps_per_s } = a2cWorkload({ kernel: 'wasm', dtype: 'float32' });
+ */
+export function a2cWorkload({ kernel, dtype, repeats = 20, warmup = 3 }: { kernel: LowRankKernelName; dtype: 'float32' | 'float64'; repeats?: number; warmup?: number }): LearningWorkloadResult {
+  const step = timed(repeats, warmup, a2cStepper({ kernel, dtype }));
+  return { median_s: step, trial_steps_per_s: (A2C_B * A2C_T) / step };
 }
 
 /**
