@@ -13,7 +13,7 @@ import { createRandom } from '../src/random.js';
 const work = mkdtempSync(join(tmpdir(), 'save-models-'));
 
 describe('live --save-models', () => {
-  it('runLive(saveModels) writes each network agent\'s final weights, trained in place; cognitive agents have none', async () => {
+  it('runLive(saveModels) writes each network agent\'s final weights, trained in place; cognitive agents have none; an existing checkpoint is refused before the run unless forced', async () => {
     const scenario = (learning: boolean) => ({
       name: 'save', seed: 3, trialsPerEpisode: 30,
       task: { type: 'reversal', options: {} },
@@ -38,6 +38,13 @@ describe('live --save-models', () => {
     // Same seed, same initialisation: the frozen run keeps it, the learning run has moved away.
     expect(weights.true).toHaveLength(weights.false.length);
     expect(weights.true.some((v, i) => Math.abs(v - weights.false[i]) > 1e-3)).toBe(true);
+    // A second run into the same folder is refused before it plays (the file stays as it was), unless forced.
+    const dir = join(work, 'models-false');
+    const before = readFileSync(join(dir, 'gru.json'), 'utf8');
+    await expect(runLive(loadScenarioFile(join(work, 'scenario-true.json')), { saveModels: dir })).rejects.toThrow(`${dir} already holds gru.json (checkpoints of an earlier run); pass --force to overwrite them, or another --save-models DIR`);
+    expect(readFileSync(join(dir, 'gru.json'), 'utf8')).toBe(before);
+    await runLive(loadScenarioFile(join(work, 'scenario-true.json')), { saveModels: dir, force: true });
+    expect(Array.from(parseCheckpoint(readFileSync(join(dir, 'gru.json'), 'utf8')).model.parameters.data)).toEqual(weights.true);
   });
 });
 

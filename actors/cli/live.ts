@@ -32,7 +32,7 @@ export function registerLiveCommand(program: Command): void {
     .argument('<scenario>', 'scenario file (scenarios/*.json)')
     .option('--record <file>', 'record every event as NDJSON (gzip when the name ends in .gz)')
     .option('--seed <n>', 'override the scenario seed', integerFlag('seed', 0, 2 ** 31 - 1))
-    .option('--force', 'overwrite an existing recording')
+    .option('--force', 'overwrite an existing recording and --save-models checkpoints')
     .option('--exit', 'exit as soon as the run ends')
     .option('--save-models <dir>', "write each network agent's final weights to DIR/<agent id>.json (checkpoints a scenario or `brain-rnn export` can load)")
     .option('--max-memory <size>', "refuse a scenario estimated to need more memory than this (e.g. 8GB; default 60% of this machine's)");

@@ -3,7 +3,7 @@
  * without the terminal (tests and scripts call it directly).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { serializeCheckpoint } from '../../src/model/checkpoint.js';
 import type { RecurrentModel } from '../../src/model/recurrentModel.js';
 import { writeAtomically } from './outputFolder.js';
@@ -61,6 +61,8 @@ export function loadScenarioFile(path: string, seed?: number, options: { maxMemo
 export async function runLive(scenario: Scenario, options: LiveRunOptions = {}): Promise<RunResult> {
   const { record, force, seed, onStart, startedAt, onEvent, saveModels, ...rest } = options;
   const chosen = seed === undefined ? scenario : { ...scenario, seed };
+  // Refused before the run, as a recording is: the checkpoints are written only at its end.
+  if (saveModels !== undefined && !force) refuseExistingCheckpoints(saveModels, chosen);
   let system: RunSystem | undefined;
   // The tick in progress also sees the error (its drain rejects); this stops a paused run too.
   const stopOnWriteError = (error: RecordingError) => system?.fail('run', error);
@@ -92,8 +94,22 @@ export async function runLive(scenario: Scenario, options: LiveRunOptions = {}):
 export function saveAgentModels(dir: string, models: ReadonlyMap<string, RecurrentModel>, metadata: Record<string, unknown>): string[] {
   mkdirSync(dir, { recursive: true });
   return [...models].map(([id, model]) => {
-    const name = `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+    const name = checkpointFileName(id);
     writeAtomically(dir, name, serializeCheckpoint(model, { ...metadata, agent: id }));
     return name;
   });
+}
+
+/** The checkpoint file of an agent: its id, with characters a file name cannot hold as `_`. */
+const checkpointFileName = (id: string) => `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+
+/** Throws, naming the file and what to pass, when `dir` already holds a network agent's checkpoint. */
+function refuseExistingCheckpoints(dir: string, scenario: Scenario): void {
+  const taken = scenario.agents
+    .filter((agent) => agent.model.kind === 'low_rank' || agent.model.kind === 'tiny_gru')
+    .map((agent) => checkpointFileName(agent.id))
+    .filter((name) => existsSync(join(dir, name)));
+  if (taken.length > 0) {
+    throw new Error(`${dir} already holds ${taken.join(', ')} (checkpoints of an earlier run); pass --force to overwrite them, or another --save-models DIR`);
+  }
 }
