@@ -212,12 +212,17 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   /** Byte offset (of the decompressed text) where the next read starts. */
   let readFrom = 0;
   let truncated = false;
-  /** The gzip members (restart points), read at the first seek that needs them; empty: none usable. */
+  /**
+   * The gzip members (restart points); empty: none usable. The scan of the file for them (a few
+   * hundred ms on a 200 MB recording) starts with a seeking replay and runs beside the first
+   * pass, so the first seek does not wait for it; a file that grows meanwhile only has fewer.
+   */
   let members: GzipMember[] | undefined;
+  const scanned = gzip && seeking ? readGzipMemberIndex(path).catch(() => []) : undefined;
   reading: for (;;) {
     // gzip cannot be entered mid-member: decompress from the member holding the offset (the
     // start of the file without restart points) and drop the bytes before the offset.
-    if (gzip && readFrom > 0) members ??= await readGzipMemberIndex(path);
+    if (gzip && readFrom > 0) members ??= (await scanned) ?? (await readGzipMemberIndex(path));
     const member = gzip && readFrom > 0 ? memberHolding(members!, readFrom) : undefined;
     const file = createReadStream(path, gzip ? { start: member?.position ?? 0 } : { start: readFrom });
     // A killed run's gzip stream has no trailer: decode what is there instead of failing.
