@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { crc32, deflateRawSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readGzipMemberIndex, type GzipMember } from '../../actors/io/gzipMemberIndex.js';
-import { MEMBER_HEADER_BYTES } from '../../actors/io/gzipMembers.js';
+import { MEMBER_HEADER_BYTES, memberHeader } from '../../actors/io/gzipMembers.js';
 import { Recorder } from '../../actors/io/recorder.js';
 import { ReplayPacer } from '../../actors/io/replayPacer.js';
 import { runReplay } from '../../actors/io/replayRun.js';
@@ -103,6 +103,29 @@ describe('gzip recordings with restart points', () => {
     writeFileSync(gzip1, execFileSync('gzip', ['-1', '-c', plain]));
     expect(await readGzipMemberIndex(fixture)).toEqual([]);
     expect(await readGzipMemberIndex(gzip1)).toEqual([]);
+  });
+
+  it('readGzipMemberIndex keeps only headers that continue the chain: member header bytes inside a member (stored, not compressed) are not restart points', async () => {
+    // Stored deflate blocks (level 0) copy the text, so header bytes in it appear in the file as they are.
+    const member = (text: Buffer, sequence: number, start: number) =>
+      Buffer.concat([memberHeader(sequence, start), deflateRawSync(text, { level: 0 }), Buffer.from(new Uint32Array([crc32(text), text.length]).buffer)]);
+    const first = Buffer.from('{"type":"recording.header"}\n');
+    const lengthBefore = (isize: number) => Buffer.from(new Uint32Array([isize]).buffer);
+    const fakes = Buffer.concat([
+      lengthBefore(7), memberHeader(2, first.length + 100), // the length before it is not its member's
+      lengthBefore(100), memberHeader(5, first.length + 100), // the sequence number is not the next one
+      lengthBefore(100), memberHeader(2, first.length), // its text would not come after member 1's
+    ]);
+    const second = Buffer.concat([Buffer.from('x'.repeat(20)), fakes, Buffer.from('y'.repeat(40))]);
+    const third = Buffer.from('{"type":"z"}\n');
+    const path = join(dir, 'fakes.gz');
+    writeFileSync(path, Buffer.concat([member(first, 0, 0), member(second, 1, first.length), member(third, 2, first.length + second.length)]));
+    expect(gunzipSync(readFileSync(path)).equals(Buffer.concat([first, second, third]))).toBe(true);
+    expect(readFileSync(path).indexOf(fakes)).toBeGreaterThan(0);
+    const members = membersByPython(path);
+    expect(members.length).toBe(3);
+    expect(await readGzipMemberIndex(path)).toEqual(members);
+    expect(await readGzipMemberIndex(path, { scanBytes: 50 })).toEqual(members);
   });
 
   it('seeks back (9 → 4), ahead (→ 8) and back (→ 2) show exactly what a straight replay shows, with restart points, without them (gzip -1) and in a killed run cut mid-member', async () => {
