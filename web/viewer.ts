@@ -34,6 +34,8 @@ export interface ViewerStats {
   state: string;
   /** Per card title: milliseconds of its recent renders (at most 200 kept). */
   charts: Record<string, number[]>;
+  /** The slowest redraw so far: its milliseconds and the cards it drew, each with its render time. */
+  slowest?: { ms: number; cards: string[] };
 }
 
 declare global {
@@ -115,7 +117,10 @@ const slots = CHARTS.map((spec) => {
   const body = document.createElement('div');
   card.append(title, body);
   $('charts').append(card);
-  return { spec, card, body, drawn: '', drawnAt: -Infinity, cost: 0 };
+  // A chart not drawn yet is estimated at a whole budget: its first render runs code the browser has
+  // not compiled yet (the slowest render of every card), so it starts a redraw of its own instead of
+  // following other charts in one.
+  return { spec, card, body, drawn: '', drawnAt: -Infinity, cost: REDRAW_BUDGET_MS };
 });
 
 let connected = false;
@@ -188,6 +193,7 @@ function draw(continuation = false): void {
     timelineValue.textContent = `${status.episodes} / ${status.totalEpisodes ?? '?'}`;
   }
   syncAgents();
+  const cards: string[] = [];
   if (state.agents.size > 0) {
     let drawn = 0;
     // Which cards show first, then every width in one layout: reading a width after a chart was
@@ -220,6 +226,7 @@ function draw(continuation = false): void {
       slot.body.replaceChildren(slot.spec.render(view));
       const took = performance.now() - began;
       slot.cost = took;
+      cards.push(`${slot.spec.title} ${took.toFixed(1)} ms`);
       slot.drawnAt = began;
       const times = (stats.charts[slot.spec.title] ??= []);
       times.push(took);
@@ -230,7 +237,9 @@ function draw(continuation = false): void {
     }
   }
   stats.redraws += 1;
-  stats.durations.push(performance.now() - start);
+  const duration = performance.now() - start;
+  stats.durations.push(duration);
+  if (duration > (stats.slowest?.ms ?? -1)) stats.slowest = { ms: duration, cards };
   if (stats.durations.length > KEPT_DURATIONS) stats.durations.shift();
 }
 

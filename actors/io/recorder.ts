@@ -1,9 +1,10 @@
 /**
  * Append-only NDJSON recording of a run: a header line, then one line per event. Lines are
  * batched in memory for at most one tick and written to a file stream (gzip when the path ends in
- * `.gz`); the stream is flushed at least once a second (a gzip sync flush), so a run killed at
- * any moment leaves a log that replays up to its last complete line. An existing file is never
- * overwritten unless `force` is set.
+ * `.gz`, as a sequence of gzip members with restart points: ./gzipMembers.ts); the stream is
+ * flushed at least once a second (a gzip sync flush), so a run killed at any moment leaves a log
+ * that replays up to its last complete line. An existing file is never overwritten unless `force`
+ * is set.
  *
  * The path is checked when the recorder is made, before the run starts: the file is opened and
  * the header written synchronously, so a missing directory, a directory, an unwritable file or a
@@ -13,10 +14,10 @@
  */
 import { closeSync, createWriteStream, fstatSync, openSync, statSync, unlinkSync, writeSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createGzip, constants, gzipSync, type Gzip } from 'node:zlib';
 import { toWire } from '../../src/protocol/eventCodec.js';
 import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
 import { describeFileError } from './fileErrors.js';
+import { DEFAULT_MEMBER_BYTES, GzipMemberStream, gzipMemberSync } from './gzipMembers.js';
 
 export interface RecorderOptions {
   /** Overwrite an existing file (default false: refuse). */
@@ -25,6 +26,8 @@ export interface RecorderOptions {
   flushIntervalMs?: number;
   /** Called once with the first write error (the run should stop). */
   onError?: (error: RecordingError) => void;
+  /** With gzip: text per gzip member, i.e. between the replayer's restart points (default 4 MiB). */
+  gzipMemberBytes?: number;
 }
 
 /** A recording that cannot be written: names the file and the reason. */
@@ -65,8 +68,8 @@ function openRecording(path: string, force: boolean, firstBytes: Uint8Array): nu
 
 export class Recorder {
   private readonly file: WriteStream;
-  private readonly gzip: Gzip | undefined;
-  private readonly sink: WriteStream | Gzip;
+  private readonly gzip: GzipMemberStream | undefined;
+  private readonly sink: WriteStream | GzipMemberStream;
   private readonly identity: { dev: number; ino: number };
   private readonly onError: ((error: RecordingError) => void) | undefined;
   private pending: string[] = [];
@@ -76,12 +79,11 @@ export class Recorder {
   /** The first write error, once there is one. */
   error: RecordingError | undefined;
 
-  constructor(readonly path: string, header: RecordingHeader, { force = false, flushIntervalMs = 1000, onError }: RecorderOptions = {}) {
-    const headerLine = `${JSON.stringify(header)}\n`;
-    this.gzip = path.endsWith('.gz') ? createGzip() : undefined;
-    // With gzip the header is a gzip member of its own; the stream's output is the next member
-    // (concatenated members are one gzip file to every reader).
-    const fd = openRecording(path, force, this.gzip ? gzipSync(headerLine) : Buffer.from(headerLine));
+  constructor(readonly path: string, header: RecordingHeader, { force = false, flushIntervalMs = 1000, onError, gzipMemberBytes = DEFAULT_MEMBER_BYTES }: RecorderOptions = {}) {
+    const headerLine = Buffer.from(`${JSON.stringify(header)}\n`);
+    // With gzip the header is member 0; the stream's members follow it.
+    this.gzip = path.endsWith('.gz') ? new GzipMemberStream({ memberBytes: gzipMemberBytes, firstSequence: 1, start: headerLine.length }) : undefined;
+    const fd = openRecording(path, force, this.gzip ? gzipMemberSync(headerLine, 0, 0) : headerLine);
     const { dev, ino } = fstatSync(fd);
     this.identity = { dev, ino };
     this.onError = onError;
@@ -105,7 +107,7 @@ export class Recorder {
   flush(): void {
     if (this.error || this.closing || !this.stillThere()) return;
     this.writePending();
-    this.gzip?.flush(constants.Z_SYNC_FLUSH);
+    this.gzip?.syncFlush();
   }
 
   /** Writing on to a removed (or replaced) file would lose the whole run without a word. */

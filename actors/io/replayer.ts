@@ -12,6 +12,7 @@ import { EventDecoder } from '../../src/protocol/eventCodec.js';
 import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
 import { RecordingChecker } from '../../src/protocol/recordingChecker.js';
 import { checkRecordingHeader } from '../../src/protocol/recordingHeader.js';
+import { memberHolding, readGzipMemberIndex, type GzipMember } from './gzipMemberIndex.js';
 import { packageVersion } from './recordingHeader.js';
 import { ReplayPacer } from './replayPacer.js';
 
@@ -211,17 +212,48 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   /** Byte offset (of the decompressed text) where the next read starts. */
   let readFrom = 0;
   let truncated = false;
+  /**
+   * The gzip members (restart points); empty: none usable. The scan of the file for them (a few
+   * hundred ms on a 200 MB recording) starts with a seeking replay and runs beside the first
+   * pass, so the first seek does not wait for it; a file that grows meanwhile only has fewer.
+   */
+  let members: GzipMember[] | undefined;
+  const scanned = gzip && seeking ? readGzipMemberIndex(path).catch(() => []) : undefined;
   reading: for (;;) {
-    const file = createReadStream(path, gzip ? {} : { start: readFrom });
+    // gzip cannot be entered mid-member: decompress from the member holding the offset (the
+    // start of the file without restart points) and drop the bytes before the offset.
+    if (gzip && readFrom > 0) members ??= (await scanned) ?? (await readGzipMemberIndex(path));
+    const member = gzip && readFrom > 0 ? memberHolding(members!, readFrom) : undefined;
+    const file = createReadStream(path, gzip ? { start: member?.position ?? 0 } : { start: readFrom });
     // A killed run's gzip stream has no trailer: decode what is there instead of failing.
     const source = gzip ? file.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : file;
     file.on('error', (error) => source.destroy(error));
-    // gzip cannot be entered mid-stream: decompress from the start and drop what precedes the offset.
-    let skip = gzip ? readFrom : 0;
+    let skip = gzip ? readFrom - (member?.start ?? 0) : 0;
+    // From a member, the byte before the offset must end a line: a cheap check that the index is right.
+    let checkNewline = member !== undefined && skip > 0;
+    if (checkNewline) skip -= 1;
+    /** Gives up on the restart points: re-read from the start of the file. */
+    const abandonMembers = (reason: string) => {
+      warn(`${path}: ${reason}; seeking decompresses it from the start`);
+      members = [];
+      source.destroy();
+      file.destroy();
+    };
     let position = readFrom;
     pending = Buffer.alloc(0);
-    for await (const raw of source) {
-      let chunk = raw as Buffer;
+    const chunks = source[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<unknown>;
+      try {
+        next = await chunks.next();
+      } catch (error) {
+        // Nothing is folded before the offset is reached, so falling back loses nothing.
+        if (member === undefined || !(skip > 0 || checkNewline)) throw error;
+        abandonMembers(`its gzip member at byte ${member.position} does not decompress (${(error as Error).message})`);
+        continue reading;
+      }
+      if (next.done) break;
+      let chunk = next.value as Buffer;
       if (skip > 0) {
         if (chunk.length <= skip) {
           skip -= chunk.length;
@@ -229,6 +261,15 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
         }
         chunk = chunk.subarray(skip);
         skip = 0;
+      }
+      if (checkNewline) {
+        if (chunk.length === 0) continue;
+        if (chunk[0] !== 0x0a) {
+          abandonMembers(`its gzip restart points do not match its text at byte ${readFrom}`);
+          continue reading;
+        }
+        chunk = chunk.subarray(1);
+        checkNewline = false;
       }
       const bytes = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       let from = 0;

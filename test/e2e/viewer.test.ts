@@ -93,7 +93,8 @@ describe.skipIf(!hasChromium)('viewer in a real browser (chromium)', () => {
     console.log(`viewer redraws: ${stats.redraws}, median ${quantile(durations, 0.5).toFixed(1)} ms, ` +
       `p95 ${quantile(durations, 0.95).toFixed(1)} ms, max ${Math.max(...durations).toFixed(1)} ms ` +
       `(4 agents at full speed, ${result.cursor.trialsPlayed} trials each); screenshot test-results/viewer.png`);
-    console.log(Object.entries(stats.charts).map(([title, ms]) => `  ${title}: ${ms.length} renders, median ${quantile(ms, 0.5).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms`).join('\n'));
+    console.log(`slowest redraw ${stats.slowest!.ms.toFixed(1)} ms: ${stats.slowest!.cards.join(', ') || 'no card'}`);
+    console.log(Object.entries(stats.charts).map(([title, ms]) => `  ${title}: ${ms.length} renders, median ${quantile(ms, 0.5).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms, first (cold) ${ms[0].toFixed(1)} ms`).join('\n'));
   });
 
   it('the page pauses and resumes the run with the token from its URL; a page opened without it only watches', async () => {

@@ -72,9 +72,11 @@ describe('viewer charts (jsdom)', () => {
     const svg = mainSvg(chart);
     // Four facets (action × reward), each with two fitted lines and two agents' five bins.
     expect(svg.querySelectorAll('g[aria-label="link"] path, g[aria-label="link"] line').length).toBe(8);
-    expect(svg.querySelectorAll('g[aria-label="dot"] circle').length).toBe(40);
-    const fills = new Set(Array.from(svg.querySelectorAll('g[aria-label="dot"] circle'), (c) => c.getAttribute('fill')));
-    expect([...fills].sort()).toEqual(['#4e79a7', '#f28e2c']);
+    // The bins are drawn as one path per agent and facet (pathDots), a circle per bin.
+    const binPaths = Array.from(svg.querySelectorAll('g[aria-label="dot"] path'));
+    expect(binPaths.length).toBe(8);
+    expect(binPaths.reduce((n, p) => n + p.getAttribute('d')!.split('M').length - 1, 0)).toBe(40);
+    expect([...new Set(binPaths.map((p) => p.getAttribute('fill')))].sort()).toEqual(['#4e79a7', '#f28e2c']);
     expectSvgSnapshot(svg.outerHTML, 'viewerLogitDynamics');
   });
 
@@ -91,7 +93,28 @@ describe('viewer charts (jsdom)', () => {
     const svg = chart.querySelectorAll('svg')[chart.querySelectorAll('svg').length - 1];
     const fixed = Array.from(svg.querySelectorAll('g[aria-label="dot"]')).at(-1)!.querySelectorAll('circle');
     expect(Array.from(fixed, (c) => c.getAttribute('fill')).sort()).toEqual(['black', 'black', 'white']);
-    expect(svg.querySelectorAll('g[aria-label="vector"] path').length).toBe(36);
+    // The 6×6 flow field is one path of 36 arrows (pathArrows: shaft and wings, two moves each).
+    const flow = svg.querySelectorAll('g[aria-label="vector"] path');
+    expect(flow.length).toBe(1);
+    expect(flow[0].getAttribute('d')!.split('M').length - 1).toBe(2 * 36);
     expectSvgSnapshot(svg.outerHTML, 'viewerLatentDynamics');
+  });
+
+  it('latentDynamicsChart(view) redrawn with the same latent data reuses its portrait; new data or another width draws a new one, the same picture for the same data', async () => {
+    const { latentDynamicsChart } = await import('../../web/charts/latentDynamicsChart.js');
+    const state = new ViewerState();
+    state.apply(snapshot());
+    const agents = [...state.agents.values()];
+    // The portrait (Plot's figure) of the one low-rank agent, taken before the next call moves it.
+    const portrait = (width: number) => latentDynamicsChart({ agents, roster: agents.map((a) => a.info.id), task: 'reversal', width }).querySelector('figure.panel')!.children[1];
+    const withoutIds = (element: Element) => element.outerHTML.replace(/plot-[0-9a-f]{6}|plot-clip-\d+/g, '');
+    const first = portrait(640);
+    expect(portrait(640) === first).toBe(true);
+    expect(portrait(400) === first).toBe(false);
+    const mature = agents.find((a) => a.info.kind === 'low_rank')!;
+    mature.latentDynamics = { ...mature.latentDynamics! };
+    const redrawn = portrait(640);
+    expect(redrawn === first).toBe(false);
+    expect(withoutIds(redrawn)).toBe(withoutIds(first));
   });
 });

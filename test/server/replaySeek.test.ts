@@ -5,26 +5,15 @@ import { ReplayPacer } from '../../actors/io/replayPacer.js';
 import { runReplay } from '../../actors/io/replayRun.js';
 import { ViewerHub, type HubState } from '../../actors/server/viewerHub.js';
 import type { SnapshotMessage } from '../../src/protocol/viewerMessages.js';
+import { shown, straightReplay } from './straightReplay.js';
 
-/** 3 agents × 11 episodes of 30 trials, gzip (so a seek back decompresses from the start and skips). */
+/** 3 agents × 11 episodes of 30 trials, gzip from before restart points (so a seek back decompresses from the start and skips). */
 const recording = new URL('../fixtures/recordings/two-stage-main.ndjson.gz', import.meta.url).pathname;
 
-/** What a viewer is shown, without the pace and run state (the viewer's own). */
-const shown = (snapshot: SnapshotMessage) => ({ ...snapshot, status: { ...snapshot.status, trialsPerSecond: 0, state: 'any' } });
-
-/** Replay the whole recording into a fresh hub; keep the snapshot a viewer had when every agent had completed `episode` episodes. */
+/** The snapshot a straight replay showed at `episode`, its metrics and its final snapshot. */
 async function reference(episode: number) {
-  const hub = new ViewerHub({ mode: 'replay' });
-  let completed = 0;
-  let at: SnapshotMessage | undefined;
-  const result = await runReplay(recording, {
-    onEvent: (e) => {
-      hub.event(e);
-      if (e.type === 'episode.completed' && ++completed === episode * 3) at = hub.snapshot();
-    },
-    onAnalysis: (o) => hub.analysis(o),
-  });
-  return { at: at!, metrics: result.metrics, final: hub.snapshot() };
+  const { at, metrics, final } = await straightReplay(recording, [episode]);
+  return { at: at.get(episode)!, metrics, final };
 }
 
 describe('replay timeline (seek)', () => {

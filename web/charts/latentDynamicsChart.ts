@@ -9,6 +9,7 @@
 import * as Plot from '@observablehq/plot';
 import type { LatentDynamicsView } from '../../src/protocol/viewerMessages.js';
 import { colorOf, emptyChart, lowRankAgents, type ChartView } from './chartHelpers.js';
+import { pathArrows, pathDots } from './pathMarks.js';
 
 /** Outcome colours: the action's hue, dark when rewarded. */
 export const OUTCOME_COLORS = { a0r1: '#2166ac', a0r0: '#92c5de', a1r1: '#b2182b', a1r0: '#f4a582', start: '#999999' } as const;
@@ -30,12 +31,27 @@ function portrait(latent: LatentDynamicsView, width: number, legend: boolean): E
     length: { range: [2, 14] },
     color: { legend, domain, range: domain.map((d) => OUTCOME_COLORS[d as keyof typeof OUTCOME_COLORS]) },
     marks: [
-      Plot.vector(arrows, { x: 'z1', y: 'z2', length: 'length', rotate: 'rotate', stroke: '#bbb', strokeWidth: 1 }),
+      Plot.vector(arrows, { x: 'z1', y: 'z2', length: 'length', rotate: 'rotate', stroke: '#bbb', strokeWidth: 1, render: pathArrows() }),
       Plot.line(path, { x: 'z1', y: 'z2', z: 'session', stroke: '#777', strokeOpacity: 0.35, strokeWidth: 0.8 }),
-      Plot.dot(path, { x: 'z1', y: 'z2', fill: 'outcome', r: 2.2 }),
+      Plot.dot(path, { x: 'z1', y: 'z2', fill: 'outcome', r: 2.2, render: pathDots(2.2) }),
       Plot.dot(points, { x: 'z1', y: 'z2', r: 5, stroke: 'black', strokeWidth: 1.5, fill: (p) => (p.stable ? 'black' : 'white'), title: (p) => `${p.kind} fixed point, |λ|max ${p.maxModulus?.toFixed(3)}` }),
     ],
   });
+}
+
+/**
+ * Each agent's drawn portrait, by the data it shows: an agent's latent dynamics arrive as a new
+ * object when its model is published, so a card redrawn because another agent's changed reuses
+ * this one's figure (moved into the new card) instead of drawing it again.
+ */
+const drawn = new WeakMap<LatentDynamicsView, { width: number; legend: boolean; figure: Element }>();
+
+function cachedPortrait(latent: LatentDynamicsView, width: number, legend: boolean): Element {
+  const cached = drawn.get(latent);
+  if (cached && cached.width === width && cached.legend === legend) return cached.figure;
+  const figure = portrait(latent, width, legend);
+  drawn.set(latent, { width, legend, figure });
+  return figure;
 }
 
 /**
@@ -57,7 +73,7 @@ export function latentDynamicsChart(view: ChartView): Element {
     title.style.color = colorOf(view.roster, agent.info.id);
     const stable = latent.fixedPoints.filter((p) => p.stable).length;
     title.textContent = `${agent.info.id} · update ${latent.update} · fixed points: ${stable} stable ●, ${latent.fixedPoints.length - stable} unstable ○`;
-    panel.append(title, portrait(latent, Math.max(240, width), i === 0));
+    panel.append(title, cachedPortrait(latent, Math.max(240, width), i === 0));
     box.append(panel);
   });
   return box;

@@ -7,6 +7,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { agentColor, emptyChart, type ChartView } from './chartHelpers.js';
+import { pathDots } from './pathMarks.js';
 
 interface Dot { agent: string; action: string; outcome: string; logit: number; change: number; count: number }
 interface Segment { agent: string; action: string; outcome: string; x1: number; x2: number; y1: number; y2: number }
@@ -47,7 +48,7 @@ export function logitDynamicsChart(view: ChartView): Element {
       Plot.frame({ stroke: '#ddd' }),
       Plot.ruleY([0], { stroke: '#bbb' }),
       Plot.link(segments, { fx: 'outcome', fy: 'action', x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', stroke: 'agent', strokeWidth: 1.5 }),
-      Plot.dot(dots, { fx: 'outcome', fy: 'action', x: 'logit', y: 'change', r: 'count', fill: 'agent', fillOpacity: 0.6 }),
+      Plot.dot(dots, { fx: 'outcome', fy: 'action', x: 'logit', y: 'change', r: 'count', fill: 'agent', fillOpacity: 0.6, render: pathDots() }),
     ],
   });
 }
