@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,33 @@ describe('buildDist', () => {
     expect(isDistCurrent(tree)).toBe(false); // a new file, even an old one, is a change
     await buildDist(tree);
     expect(existsSync(join(tree, 'dist', 'actors', 'extra.js'))).toBe(true);
+  });
+
+  it('dist is a link swapped in one step: a dist/ folder of an older build moves aside, concurrent builds both finish, and a superseded build stays importable', async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'build-dist-link-'));
+    mkdirSync(join(tree, 'src'));
+    mkdirSync(join(tree, 'actors'));
+    writeFileSync(join(tree, 'src', 'value.ts'), 'export const value = 1;\n');
+    // A dist/ folder as builds before the link made it.
+    mkdirSync(join(tree, 'dist'));
+    writeFileSync(join(tree, 'dist', 'stale.js'), 'export {};\n');
+    await buildDist(tree);
+    expect(lstatSync(join(tree, 'dist')).isSymbolicLink()).toBe(true);
+    expect(isDistCurrent(tree)).toBe(true);
+    expect(existsSync(join(tree, 'dist', 'stale.js'))).toBe(false);
+    const first = realpathSync(join(tree, 'dist'));
+
+    writeFileSync(join(tree, 'src', 'value.ts'), 'export const value = 2;\n');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(tree, 'src', 'value.ts'), later, later);
+    // Two processes that found dist/ stale at once (as a sweep's workers after an edit) each build.
+    await Promise.all([buildDist(tree), buildDist(tree)]);
+    expect(isDistCurrent(tree)).toBe(true);
+    expect((await import(join(tree, 'dist', 'src', 'value.js'))).value).toBe(2);
+    // A process still running the first build imports from its real path, which is kept.
+    expect((await import(join(first, 'src', 'value.js'))).value).toBe(1);
+    expect(readdirSync(join(tree, 'dist.builds')).length).toBe(4); // the folder moved aside, three builds
+    expect(readdirSync(tree).filter((name) => name.startsWith('dist.') && name !== 'dist.builds')).toEqual([]);
   });
 });
 
