@@ -34,9 +34,15 @@ beforeAll(async () => {
 
 afterAll(() => redisServer?.stop());
 
-/** A `brain-rnn worker` with a 2 s job lock; `lines` collects its log. */
+/** Long enough for a worker's start on a loaded machine; a wait that runs out says what the worker logged. */
+const LINE_TIMEOUT_MS = 90_000;
+
+/**
+ * A `brain-rnn worker` with a 2 s job lock, started as a user starts it (actors/cli/bin.js, the
+ * compiled build); `lines` collects its log.
+ */
 function startWorker() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'actors/cli/main.ts', 'worker', '--redis', url, '--prefix', prefix, '--lock-seconds', '2'], { cwd: root });
+  const child = spawn(process.execPath, ['actors/cli/bin.js', 'worker', '--redis', url, '--prefix', prefix, '--lock-seconds', '2'], { cwd: root });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   let buffer = '';
@@ -50,11 +56,14 @@ function startWorker() {
     }
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  /** The next log line matching `pattern` (or an earlier one). */
-  const next = (pattern: RegExp) => new Promise<string>((resolve) => {
+  /** The next log line matching `pattern` (or an earlier one); rejects with the log so far if none comes. */
+  const next = (pattern: RegExp) => new Promise<string>((resolve, reject) => {
     const seen = lines.find((l) => pattern.test(l));
-    if (seen) resolve(seen);
-    else waiters.push({ pattern, resolve });
+    if (seen) return resolve(seen);
+    const timer = setTimeout(() => {
+      reject(new Error(`worker ${child.pid} logged no line matching ${pattern} in ${LINE_TIMEOUT_MS / 1000} s (exit code ${child.exitCode}); its log:\n${[...lines, buffer].join('\n')}`));
+    }, LINE_TIMEOUT_MS);
+    waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
   });
   return { child, lines, exited, next };
 }
