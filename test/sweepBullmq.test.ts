@@ -2,13 +2,13 @@
  * The BullMQ executor against a real Redis (Debian's redis-server, started here on 127.0.0.1 at a
  * free port and stopped by its PID) with real `brain-rnn worker` processes.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalExecutor } from '../actors/sweep/localExecutor.js';
 import { PACKAGE_VERSION } from '../actors/sweep/packageVersion.js';
 import { runSweep } from '../actors/sweep/runSweep.js';
@@ -34,6 +34,24 @@ beforeAll(async () => {
 
 afterAll(() => redisServer?.stop());
 
+/** Every worker a test started, and what the coordinator of the sweep has written to stderr so far. */
+interface StartedWorker {
+  child: ChildProcess;
+  lines: string[];
+  exited: Promise<number | null>;
+  /** The next log line matching `pattern` (or an earlier one). */
+  next: (pattern: RegExp) => Promise<string>;
+}
+const workers: StartedWorker[] = [];
+let coordinatorLog = '';
+/** A worker left running by a failed test would take the next test's cells. */
+afterEach(() => {
+  for (const { child } of workers.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** What every worker and the coordinator logged: the message of a wait that runs out. */
+const everyLog = () => [...workers.map(({ child, lines }) => `worker ${child.pid} (exit ${child.exitCode ?? child.signalCode}):\n  ${lines.join('\n  ')}`), `coordinator:\n${coordinatorLog}`].join('\n');
+
 /** Long enough for a worker's start on a loaded machine; a wait that runs out says what the worker logged. */
 const LINE_TIMEOUT_MS = 90_000;
 
@@ -41,7 +59,7 @@ const LINE_TIMEOUT_MS = 90_000;
  * A `brain-rnn worker` with a 2 s job lock, started as a user starts it (actors/cli/bin.js, the
  * compiled build); `lines` collects its log.
  */
-function startWorker() {
+function startWorker(): StartedWorker {
   const child = spawn(process.execPath, ['actors/cli/bin.js', 'worker', '--redis', url, '--prefix', prefix, '--lock-seconds', '2'], { cwd: root });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
@@ -61,11 +79,13 @@ function startWorker() {
     const seen = lines.find((l) => pattern.test(l));
     if (seen) return resolve(seen);
     const timer = setTimeout(() => {
-      reject(new Error(`worker ${child.pid} logged no line matching ${pattern} in ${LINE_TIMEOUT_MS / 1000} s (exit code ${child.exitCode}); its log:\n${[...lines, buffer].join('\n')}`));
+      reject(new Error(`worker ${child.pid} logged no line matching ${pattern} in ${LINE_TIMEOUT_MS / 1000} s; the logs:\n${everyLog()}`));
     }, LINE_TIMEOUT_MS);
     waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
   });
-  return { child, lines, exited, next };
+  const worker = { child, lines, exited, next };
+  workers.push(worker);
+  return worker;
 }
 
 const withoutSeconds = (path: string) => readFileSync(path, 'utf8').replace(/\n "seconds": [0-9.e+-]+,\n/, '\n');
@@ -76,7 +96,10 @@ describe('brain-rnn sweep --executor bullmq', () => {
     await runSweep(parseSweep(sweepBody, work), { outputDir: local, executor: new LocalExecutor({ workers: 2 }), progress: false });
 
     const dir = join(work, 'bullmq');
-    const coordinator = runCli(['sweep', sweepFile, '--executor', 'bullmq', '--redis', url, '--prefix', prefix, '--output-dir', dir, '--no-progress'], { timeoutMs: 180_000 });
+    coordinatorLog = '';
+    const coordinator = runCli(['sweep', sweepFile, '--executor', 'bullmq', '--redis', url, '--prefix', prefix, '--output-dir', dir, '--no-progress'], {
+      timeoutMs: 180_000, onSpawn: (child) => child.stderr!.on('data', (chunk) => (coordinatorLog += chunk)),
+    });
     const a = startWorker();
     const b = startWorker();
     // A network cell takes long enough to be killed in the middle of.
