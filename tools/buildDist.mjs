@@ -20,6 +20,7 @@ const BUILDS = 'dist.builds';
 const KEEP_BUILDS = 3;
 /** Builds younger than this are never removed (ms). */
 const KEEP_YOUNGER_MS = 60 * 60 * 1000;
+let buildsStarted = 0;
 
 /** Every .ts/.mjs file under the source folders (assembly sources for asc excluded), with its mtime. */
 function sourceFiles(root) {
@@ -68,7 +69,9 @@ export function isDistCurrent(root = packageRoot) {
 export async function buildDist(root = packageRoot) {
   const { transform } = await import('esbuild');
   const files = sourceFiles(root);
-  const build = join(root, BUILDS, `${Date.now()}-${process.pid}`);
+  // Unique even for two builds started in the same millisecond by one process.
+  const id = `${Date.now()}-${process.pid}-${++buildsStarted}`;
+  const build = join(root, BUILDS, id);
   rmSync(build, { recursive: true, force: true });
   try {
     await Promise.all(files.map(async ({ path }) => {
@@ -84,7 +87,7 @@ export async function buildDist(root = packageRoot) {
       writeFileSync(target.replace(/\.ts$/, '.js'), code);
     }));
     writeFileSync(join(build, '.build-stamp.json'), `${JSON.stringify(fingerprint(files))}\n`);
-    publish(root, build);
+    publish(root, build, id);
   } catch (error) {
     rmSync(build, { recursive: true, force: true });
     throw error;
@@ -93,22 +96,22 @@ export async function buildDist(root = packageRoot) {
 }
 
 /** Point `dist` at `build`. */
-function publish(root, build) {
+function publish(root, build, id) {
   const dist = join(root, 'dist');
-  const link = join(root, `dist.${process.pid}.link`);
+  const link = join(root, `dist.${id}.link`);
   rmSync(link, { force: true });
   try {
     symlinkSync(relative(root, build), link, 'dir');
   } catch {
     // No symbolic links here: a plain dist/ folder, swapped in by two renames.
-    const old = join(root, `dist.${process.pid}.old`);
+    const old = join(root, `dist.${id}.old`);
     if (existsSync(dist)) renameSync(dist, old);
     renameSync(build, dist);
     rmSync(old, { recursive: true, force: true });
     return;
   }
   // A dist/ folder of an older build (before the link) moves among the builds once.
-  if (isRealDirectory(dist)) renameSync(dist, join(root, BUILDS, `folder-${process.pid}`));
+  if (isRealDirectory(dist)) renameSync(dist, join(root, BUILDS, `folder-${id}`));
   renameSync(link, dist);
 }
 
