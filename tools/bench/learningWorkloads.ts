@@ -39,6 +39,19 @@ function timed(repeats: number, warmup: number, step: (i: number) => void): numb
   return median(times);
 }
 
+/** The `a2c` workload's network: N = 32, rank 5, the spectral loss alone among the regularisers. */
+export function a2cWorkloadModel({ kernel, dtype }: { kernel: LowRankKernelName; dtype: 'float32' | 'float64' }): BrainInspiredRNN {
+  const config = validateDevelopmentalConfig({
+    stage: 'custom', nHidden: 32, rank: 5, leak: 0.2, targetGamma: 0.4,
+    nuclearWeight: 0, effectiveRankWeight: 0, spectralWeight: 1e-2, heterogeneityWeight: 0,
+    regularizerWarmupEpochs: 0, connectivityGain: 1, inputGain: 1,
+  });
+  return new BrainInspiredRNN(config, { nInputs: 4, nOutputs: 2, seed: 3, kernel, dtype });
+}
+
+/** The `a2c` workload's A2C settings (Wang et al. 2018's), for A2CTrainer and ParallelA2C alike. */
+export const A2C_OPTIONS = { learningRate: 1e-3, discount: 0.9, valueWeight: 0.05, entropyWeight: 0.05, clipNorm: 1, regularize: true };
+
 /**
  * The `a2c` workload on one kernel as a step function: one rollout plus update per call, timed
  * together as in the PyTorch reference.
@@ -46,13 +59,8 @@ function timed(repeats: number, warmup: number, step: (i: number) => void): numb
  * const step = a2cStepper({ kernel: 'wasm', dtype: 'float32' }); step();
  */
 export function a2cStepper({ kernel, dtype }: { kernel: LowRankKernelName; dtype: 'float32' | 'float64' }): () => void {
-  const config = validateDevelopmentalConfig({
-    stage: 'custom', nHidden: 32, rank: 5, leak: 0.2, targetGamma: 0.4,
-    nuclearWeight: 0, effectiveRankWeight: 0, spectralWeight: 1e-2, heterogeneityWeight: 0,
-    regularizerWarmupEpochs: 0, connectivityGain: 1, inputGain: 1,
-  });
-  const model = new BrainInspiredRNN(config, { nInputs: 4, nOutputs: 2, seed: 3, kernel, dtype });
-  const trainer = new A2CTrainer(model, { learningRate: 1e-3, discount: 0.9, valueWeight: 0.05, entropyWeight: 0.05, clipNorm: 1, regularize: true });
+  const model = a2cWorkloadModel({ kernel, dtype });
+  const trainer = new A2CTrainer(model, A2C_OPTIONS);
   const rng = createRandom(3);
   let i = 0;
   return () => {

@@ -7,8 +7,8 @@
  * share a physical core, or a busy neighbour).
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { performance } from 'node:perf_hooks';
 import { Trainer } from '../../src/index.js';
+import { timeInTurn } from './interleaved.js';
 import { TRAIN_B, trainWorkloadBatch, trainWorkloadModel } from './trainWorkloadData.js';
 
 export interface CeilingWorkerData {
@@ -39,8 +39,6 @@ export function runCeilingWorker({ port }: CeilingWorkerData): void {
   port.postMessage('ready');
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 /**
  * @example
  * const { ratio } = await twoThreadCeiling(); // ≈ 2 on two free physical cores
@@ -61,30 +59,20 @@ export async function twoThreadCeiling({ steps = 30, rounds = 7 }: { steps?: num
     await next(); // loaded
     const own = halfStep(1);
     const other = halfStep(2);
-    // Warm both threads' code up before timing.
-    const warm = next();
-    port1.postMessage(steps);
-    for (let i = 0; i < steps; i++) own();
-    await warm;
-    for (let i = 0; i < steps; i++) other();
-    const one: number[] = [];
-    const two: number[] = [];
-    for (let round = 0; round < rounds; round++) {
-      let start = performance.now();
+    const oneThread = () => {
       for (let i = 0; i < steps; i++) {
         own();
         other();
       }
-      one.push(performance.now() - start);
-      start = performance.now();
+    };
+    const twoThreads = async () => {
       const done = next();
       port1.postMessage(steps);
       for (let i = 0; i < steps; i++) own();
       await done;
-      two.push(performance.now() - start);
-    }
-    const oneS = median(one) / 1000;
-    const twoS = median(two) / 1000;
+    };
+    // The warm-up round compiles both threads' code before anything is timed.
+    const [oneS, twoS] = await timeInTurn([oneThread, twoThreads], { repeats: rounds, warmup: 1 });
     return { one_thread_s: oneS, two_threads_s: twoS, ratio: oneS / twoS };
   } finally {
     port1.close();
