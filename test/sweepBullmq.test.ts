@@ -20,8 +20,14 @@ import { freePort, startRedisServer, type RedisServer } from '../tools/localServ
 
 const work = mkdtempSync(join(tmpdir(), 'sweep-bullmq-'));
 const prefix = `test-${process.pid}`;
-const sweepBody = { name: 'prl-bullmq', kind: 'fit', data: sharedDataPath('hbayesdm_prl.csv'), models: ['q_learning', 'tinygru:1'], folds: 3, seeds: 2, seed: 1, nEpochs: 60, restarts: 1 };
-const sweepFile = join(work, 'prl.json');
+/**
+ * Cells 0-2 fit the model-free two-step model, 3-8 a TinyGRU. A worker must be killed in the middle
+ * of a cell, so the test kills it in a model-free cell (3-5 s on this data); a TinyGRU cell takes
+ * 0.2-0.6 s with today's kernels, too short to be sure a signal lands before it ends (with PRL
+ * data it took 0.05 s, and the test failed whenever one worker had taken every cell first).
+ */
+const sweepBody = { name: 'two-step-bullmq', kind: 'fit', data: sharedDataPath('hartley_online_two_step.csv'), models: ['model_free', 'tinygru:1'], folds: 3, seeds: 2, seed: 1, nEpochs: 60, restarts: 1 };
+const sweepFile = join(work, 'two-step.json');
 writeFileSync(sweepFile, JSON.stringify(sweepBody));
 
 let redisServer: RedisServer | undefined;
@@ -56,11 +62,11 @@ const everyLog = () => [...workers.map(({ child, lines }) => `worker ${child.pid
 const LINE_TIMEOUT_MS = 90_000;
 
 /**
- * A `brain-rnn worker` with a 2 s job lock, started as a user starts it (actors/cli/bin.js, the
+ * A `brain-rnn worker --verbose` with a 2 s job lock, started as a user starts it (actors/cli/bin.js, the
  * compiled build); `lines` collects its log.
  */
 function startWorker(): StartedWorker {
-  const child = spawn(process.execPath, ['actors/cli/bin.js', 'worker', '--redis', url, '--prefix', prefix, '--lock-seconds', '2'], { cwd: root });
+  const child = spawn(process.execPath, ['actors/cli/bin.js', 'worker', '--redis', url, '--prefix', prefix, '--lock-seconds', '2', '--verbose'], { cwd: root });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   let buffer = '';
@@ -100,13 +106,14 @@ describe('brain-rnn sweep --executor bullmq', () => {
     const coordinator = runCli(['sweep', sweepFile, '--executor', 'bullmq', '--redis', url, '--prefix', prefix, '--output-dir', dir, '--no-progress'], {
       timeoutMs: 180_000, onSpawn: (child) => child.stderr!.on('data', (chunk) => (coordinatorLog += chunk)),
     });
+    // Worker A is ready before B starts, so it takes one of the three long cells, whoever queues first.
     const a = startWorker();
+    await a.next(/worker on/);
     const b = startWorker();
-    // A network cell takes long enough to be killed in the middle of.
-    const killedLine = await a.next(/cell \d+ \(tiny_gru:1 .*\) started/);
+    const killedLine = await a.next(/cell \d+ \(model_free_two_step .*\) started/);
     a.child.kill('SIGKILL');
     const killedCell = Number(/cell (\d+)/.exec(killedLine)![1]);
-    const termLine = await b.next(new RegExp(`cell (?!${killedCell} )\\d+ \\(tiny_gru:1 .*\\) started`));
+    const termLine = await b.next(new RegExp(`cell (?!${killedCell} )\\d+ \\(model_free_two_step .*\\) started`));
     const termCell = Number(/cell (\d+)/.exec(termLine)![1]);
     b.child.kill('SIGTERM');
     expect(await b.exited).toBe(0);

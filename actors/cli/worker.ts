@@ -12,6 +12,7 @@ interface WorkerFlags {
   prefix: string;
   queue: string;
   lockSeconds: number;
+  verbose?: boolean;
 }
 
 export function registerWorkerCommand(program: Command): void {
@@ -23,10 +24,11 @@ export function registerWorkerCommand(program: Command): void {
     .option('--prefix <prefix>', 'key prefix of the queue (as given to brain-rnn sweep)', 'brain-rnn')
     .option('--queue <name>', 'queue name (as given to brain-rnn sweep)', 'cells')
     .option('--lock-seconds <s>', 'job lock duration: how soon a killed worker\'s cell goes to another', integerFlag('lock-seconds', 1, 3600), 30)
+    .option('--verbose', 'also log the queue\'s events (jobs taken, finished, stalled; lock renewals that failed; the queue drained) and the Redis connections\' closes and reconnects, with times')
     .action(async (flags: WorkerFlags) => {
       const { startSweepWorker } = await import('../sweep/bullmqWorker.js');
       const log = (line: string) => process.stderr.write(`${line}\n`);
-      const worker = await startSweepWorker({ redis: flags.redis, concurrency: flags.concurrency, prefix: flags.prefix, queue: flags.queue, lockSeconds: flags.lockSeconds, log });
+      const worker = await startSweepWorker({ redis: flags.redis, concurrency: flags.concurrency, prefix: flags.prefix, queue: flags.queue, lockSeconds: flags.lockSeconds, verbose: flags.verbose, log });
       const leave = () => {
         log('finishing the cells in hand, then leaving');
         void worker.stop();

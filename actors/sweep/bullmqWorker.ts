@@ -27,6 +27,8 @@ export interface SweepWorkerOptions {
    * a killed worker is given to another. Default 30 (BullMQ's).
    */
   lockSeconds?: number;
+  /** Also log BullMQ's events and the Redis connections' closes and reconnects, with times (a worker that seems stuck). */
+  verbose?: boolean;
   log?: (line: string) => void;
 }
 
@@ -43,7 +45,7 @@ export interface SweepWorker {
  * process.exitCode = await worker.stopped;
  */
 export async function startSweepWorker(options: SweepWorkerOptions): Promise<SweepWorker> {
-  const { redis: url, concurrency = 1, prefix = DEFAULT_PREFIX, queue = DEFAULT_QUEUE, lockSeconds = 30, log = () => {} } = options;
+  const { redis: url, concurrency = 1, prefix = DEFAULT_PREFIX, queue = DEFAULT_QUEUE, lockSeconds = 30, verbose = false, log = () => {} } = options;
   const redis: Redis = await connectRedis(url);
   const name = workerName();
   // One cell process per slot, started now: the first cell does not wait for a process to start.
@@ -102,6 +104,7 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
     maxStalledCount: 2,
   });
   worker.on('error', (error) => log(`${name}: ${error.message}`));
+  if (verbose) traceWorker(worker, (line) => log(`${name} ${new Date().toISOString()}: ${line}`));
   await worker.waitUntilReady();
   log(`${name}: brain-rnn ${PACKAGE_VERSION} worker on ${url} (queue ${prefix}:${queue}, concurrency ${concurrency})`);
 
@@ -116,4 +119,23 @@ export async function startSweepWorker(options: SweepWorkerOptions): Promise<Swe
     return stopping;
   }
   return { stopped, stop };
+}
+
+/** What `--verbose` logs: BullMQ's events and its Redis connections' state changes. */
+function traceWorker(worker: Worker<CellJobData, CellReply>, trace: (line: string) => void): void {
+  worker.on('active', (job) => trace(`took job ${job.id} (cell ${job.data.index})`));
+  worker.on('completed', (job) => trace(`finished job ${job.id}`));
+  worker.on('failed', (job, error) => trace(`job ${job?.id ?? '?'} failed: ${error.message}`));
+  worker.on('stalled', (jobId) => trace(`job ${jobId} stalled (its lock ran out) and went back to the queue`));
+  worker.on('lockRenewalFailed', (jobIds) => trace(`could not renew the locks of jobs ${jobIds.join(', ')}`));
+  worker.on('drained', () => trace('the queue is empty: waiting for jobs'));
+  worker.on('closing', (message) => trace(`closing: ${message}`));
+  void worker.waitUntilReady().then(() => {
+    const backend = worker.getBackend() as unknown as { client?: Promise<Redis>; blockingClient?: Promise<Redis> };
+    for (const [what, client] of [['connection', backend.client], ['blocking connection', backend.blockingClient]] as const) {
+      void client?.then((redis) => {
+        for (const event of ['close', 'reconnecting', 'end', 'ready'] as const) redis.on(event, () => trace(`${what}: ${event}`));
+      });
+    }
+  });
 }
