@@ -119,6 +119,9 @@ describe('brain-rnn sweep --executor bullmq', () => {
     expect(await b.exited).toBe(0);
     // SIGTERM let the cell in hand finish before the worker left.
     expect(b.lines).toContainEqual(expect.stringMatching(new RegExp(`cell ${termCell} \\(.*\\) done in`)));
+    // --verbose logged the job's taking and finishing with times.
+    expect(b.lines).toContainEqual(expect.stringMatching(new RegExp(`^\\S+ \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: took job \\S+ \\(cell ${termCell}\\)$`)));
+    expect(b.lines).toContainEqual(expect.stringMatching(/Z: finished job \S+$/));
     const c = startWorker();
     const result = await coordinator;
     c.child.kill('SIGTERM');
