@@ -134,6 +134,20 @@ describe('FixedPointFinder options', () => {
     expect(search.nSlowDropped).toBe(5);
   });
 
+  it('Newton steps alone (maxIterations 0, the k×k Woodbury solve) converge quadratically to ±c*·s from 5% away, saddles as well as attractors', () => {
+    const c = tanhRoot(2);
+    const sys = patternSystem([s16], 2, 0.2);
+    for (const sign of [1, -1]) {
+      const start = s16.map((v) => sign * 1.05 * c * v);
+      const search = new FixedPointFinder({ maxIterations: 0, newtonSteps: 8, maxQ: 1e-28 }).find(sys, undefined, start);
+      expect(search.fixedPoints).toHaveLength(1);
+      expect(search.fixedPoints[0].x[0]).toBeCloseTo(sign * c * s16[0], 14);
+    }
+    // The origin is unstable for g = 2 (1 − leak + leak g = 1.2): Newton reaches it from nearby too.
+    const origin = new FixedPointFinder({ maxIterations: 0, newtonSteps: 8, maxQ: 1e-28 }).find(sys, undefined, s16.map((v) => 0.01 * v));
+    expect(origin.fixedPoints.map((p) => [Math.abs(p.x[0]) < 1e-14, p.stable])).toEqual([[true, false]]);
+  });
+
   it('outlierDistanceScale drops fixed points far from the initial cloud', () => {
     const sys = patternSystem([s16], 2, 0.2);
     // A tight cloud around +c*·s: the other two fixed points are outside 1.5 radii.

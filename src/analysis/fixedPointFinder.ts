@@ -6,7 +6,6 @@
  * converge quadratically to fixed points of any stability (saddles included). Points are then
  * filtered (q above `maxQ`, far outside the initial cloud), merged, and linearised.
  */
-import { LuDecomposition, Matrix } from 'ml-matrix';
 import type { Random } from '../random.js';
 import { ConfigError, checkInteger, checkNumber, parseWith, zInteger, zNumber } from '../validation.js';
 import { z } from 'zod';
@@ -141,7 +140,7 @@ export class FixedPointFinder {
     for (let p = 0; p < nInitial; p++) {
       const x = Float64Array.from({ length: N }, (_, i) => initialStates[p * N + i]);
       this.descend(sys, drive, x);
-      candidates.push({ x, q: this.polish(sys, drive, u, x), index: p });
+      candidates.push({ x, q: this.polish(sys, drive, x), index: p });
     }
     const { maxQ, keepSlowPoints, uniqueTolerance } = this.options;
     const accepted = keepSlowPoints ? candidates : candidates.filter((c) => c.q <= maxQ);
@@ -196,22 +195,45 @@ export class FixedPointFinder {
     }
   }
 
-  /** Damped Newton steps on r(x) = F(x) − x, in place; returns the final q. */
-  private polish(sys: LowRankSystem, drive: Float64Array, u: ArrayLike<number> | undefined, x: Float64Array): number {
-    const N = sys.nHidden;
+  /**
+   * Damped Newton steps on r(x) = F(x) − x, in place; returns the final q. The step solves
+   * (J − I) δ = r without an N×N factorisation: J − I = leak (−I + U Bᵀ) with U = D A, and by the
+   * Woodbury identity (−I + U Bᵀ)⁻¹ = −I − U (I_k − Bᵀ U)⁻¹ Bᵀ, so
+   * δ = −(r + D A (I_k − Bᵀ D A)⁻¹ Bᵀ r) / leak: O(N k + k³) per step. J − I is singular exactly
+   * when I_k − Bᵀ D A is (matrix determinant lemma).
+   */
+  private polish(sys: LowRankSystem, drive: Float64Array, x: Float64Array): number {
+    const { nHidden: N, k, A, B, leak } = sys;
     const r = new Float64Array(N);
     const gains = new Float64Array(N);
-    const kappa = new Float64Array(sys.k);
+    const kappa = new Float64Array(k);
     const trial = new Float64Array(N);
+    const delta = new Float64Array(N);
+    const system = new Float64Array(k * k);
+    const rhs = new Float64Array(k);
     let q = residual(sys, x, drive, r, gains, kappa);
     for (let step = 0; step < this.options.newtonSteps && q > 0; step++) {
-      const jMinusI = computeJacobian(sys, x, u).sub(Matrix.eye(N));
-      const lu = new LuDecomposition(jMinusI);
-      if (lu.isSingular()) break;
-      const delta = lu.solve(Matrix.columnVector(Array.from(r)));
+      // system = I_k − Bᵀ D A, rhs = Bᵀ r (gains hold D at x).
+      system.fill(0);
+      rhs.fill(0);
+      for (let i = 0; i < N; i++) {
+        const g = gains[i];
+        for (let a = 0; a < k; a++) {
+          const ba = B[i * k + a];
+          rhs[a] += ba * r[i];
+          for (let b = 0; b < k; b++) system[a * k + b] -= ba * g * A[i * k + b];
+        }
+      }
+      for (let a = 0; a < k; a++) system[a * k + a] += 1;
+      if (!solveInPlace(system, rhs, k)) break;
+      for (let i = 0; i < N; i++) {
+        let back = 0;
+        for (let a = 0; a < k; a++) back += A[i * k + a] * rhs[a];
+        delta[i] = -(r[i] + gains[i] * back) / leak;
+      }
       let improved = false;
       for (let scale = 1; scale > 1e-3 && !improved; scale /= 2) {
-        for (let i = 0; i < N; i++) trial[i] = x[i] - scale * delta.get(i, 0);
+        for (let i = 0; i < N; i++) trial[i] = x[i] - scale * delta[i];
         const qTrial = residual(sys, trial, drive, r, gains, kappa);
         if (qTrial < q) {
           x.set(trial);
@@ -249,6 +271,34 @@ export class FixedPointFinder {
             .slice(0, nSlowModes);
     return { x, q, eigenvalues, maxModulus, stable: maxModulus < 1, slowModes, initialIndex };
   }
+}
+
+/**
+ * Solves the n×n system M y = b (M row-major) by Gaussian elimination with partial pivoting,
+ * overwriting M and leaving y in b; false when a pivot is exactly zero (M singular).
+ */
+function solveInPlace(M: Float64Array, b: Float64Array, n: number): boolean {
+  for (let c = 0; c < n; c++) {
+    let pivot = c;
+    for (let row = c + 1; row < n; row++) if (Math.abs(M[row * n + c]) > Math.abs(M[pivot * n + c])) pivot = row;
+    if (M[pivot * n + c] === 0) return false;
+    if (pivot !== c) {
+      for (let j = 0; j < n; j++) [M[c * n + j], M[pivot * n + j]] = [M[pivot * n + j], M[c * n + j]];
+      [b[c], b[pivot]] = [b[pivot], b[c]];
+    }
+    for (let row = c + 1; row < n; row++) {
+      const f = M[row * n + c] / M[c * n + c];
+      if (f === 0) continue;
+      for (let j = c; j < n; j++) M[row * n + j] -= f * M[c * n + j];
+      b[row] -= f * b[c];
+    }
+  }
+  for (let c = n - 1; c >= 0; c--) {
+    let sum = b[c];
+    for (let j = c + 1; j < n; j++) sum -= M[c * n + j] * b[j];
+    b[c] = sum / M[c * n + c];
+  }
+  return true;
 }
 
 /** The fields of an options object that are not undefined (so defaults fill the rest). */
