@@ -41,6 +41,26 @@ describe('latentPhasePortrait (Mastrogiuseppe & Ostojic 2018 latent plane)', () 
     expect(portrait.fixedPoints).toHaveLength(3);
   });
 
+  it('under another input c, finds the known fixed point x* = (0.8, 0.8) as stable with |λ|max = 2 (1 − 0.8²) = 0.72, labelled by the condition', () => {
+    // With input c the drive is b c on both units; x₁ = x₂ = 0.8 is fixed when 2 (0.8) + b c = atanh(0.8).
+    const c = (Math.atanh(0.8) - 1.6) / b;
+    const portrait = latentPhasePortrait(sys, { input, initialStates: [0.5, 0.5], conditions: [{ label: 'a1r1', input: [c], initialStates: [0.75, 0.78, 0.85, 0.83] }] });
+    const found = portrait.conditionedFixedPoints.find((p) => Math.abs(p.z1 - 0.8) < 1e-3)!;
+    expect(found.label).toBe('a1r1');
+    expect(found.z1).toBeCloseTo(0.8, 10);
+    expect(found.z2).toBeCloseTo(0.8, 10);
+    expect(found.stable).toBe(true);
+    expect(found.maxModulus).toBeCloseTo(0.72, 8);
+    // Every reported point is a fixed point of the map under c, not under the resting input.
+    for (const p of portrait.conditionedFixedPoints) {
+      const next = stepDynamics(sys, [p.z1, p.z2], [c]);
+      expect(next[0]).toBeCloseTo(p.z1, 9);
+      expect(next[1]).toBeCloseTo(p.z2, 9);
+    }
+    expect(stepDynamics(sys, [0.8, 0.8], input)[0]).not.toBeCloseTo(0.8, 2);
+    expect(() => latentPhasePortrait(sys, { input, conditions: [{ label: 'a0r0', input: [c], initialStates: [0.1, 0.2, 0.3] }] })).toThrow('conditions[0].initialStates must hold count×2 values (count >= 1), got 3');
+  });
+
   it('the flow at each grid point is F(h) − h of the map itself, and trajectories are projected row by row', () => {
     const states = [0.1, -0.2, 0.7, 0.3];
     const portrait = latentPhasePortrait(sys, { input, initialStates: [0.5, 0.5], trajectories: [{ states, labels: ['a0r1', 'a1r0'] }], gridSize: 4 });
@@ -97,5 +117,9 @@ describe('LatentDynamicsTracker (the analyzer’s latent.measured)', () => {
     }
     expect(portrait.trajectories).toHaveLength(3);
     expect(portrait.flow.z1).toHaveLength(15 * 15);
+    // Fixed points under the outcome inputs the drawn trials took in, labelled by those outcomes.
+    const drawnOutcomes = new Set(portrait.trajectories.flatMap((t) => t.labels).filter((l) => l !== 'start'));
+    expect(portrait.conditionedFixedPoints.length).toBeGreaterThan(0);
+    for (const p of portrait.conditionedFixedPoints) expect(drawnOutcomes).toContain(p.label);
   });
 });

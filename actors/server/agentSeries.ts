@@ -109,6 +109,7 @@ export function latentDynamicsView({ update, portrait }: LatentMeasuredOutput): 
     update, gains: finiteAll(portrait.gains),
     flow: { z1: finiteAll(flow.z1), z2: finiteAll(flow.z2), dz1: finiteAll(flow.dz1), dz2: finiteAll(flow.dz2) },
     fixedPoints: portrait.fixedPoints.map((p) => ({ z1: finite(p.z1), z2: finite(p.z2), stable: p.stable, maxModulus: finite(p.maxModulus) })),
+    conditionedFixedPoints: portrait.conditionedFixedPoints.map((p) => ({ label: p.label, z1: finite(p.z1), z2: finite(p.z2), stable: p.stable, maxModulus: finite(p.maxModulus) })),
     trajectories: portrait.trajectories.map((t) => ({ z1: finiteAll(t.z1), z2: finiteAll(t.z2), labels: t.labels })),
   };
 }

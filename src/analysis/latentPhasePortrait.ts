@@ -7,7 +7,8 @@
  * route of lowRankSpectrum); for rank + 1 = 2 it holds the whole latent dynamics. It shows the flow
  * of the autonomous map F(·, u) for a constant input (the arrow at z is V₂ᵀ (F(h) − h) at
  * h = V₂ z), the fixed points of F(·, u) found by the FixedPointFinder, projected, with their
- * stability, and trajectories of states projected the same way.
+ * stability, the fixed points under other inputs (each trial outcome's), and trajectories of
+ * states projected the same way.
  */
 import { rowMajor } from '../metrics/matrixInput.js';
 import { lowRankSpectrum } from '../metrics/spectrum.js';
@@ -34,6 +35,18 @@ export interface LatentPhasePortraitOptions {
   margin?: number;
   /** Options of the FixedPointFinder (default: 2000 iterations, fixed points only). */
   finder?: FixedPointFinderOptions;
+  /**
+   * Other constant inputs whose fixed points are drawn in the same plane (e.g. each trial
+   * outcome's input: a state that took in outcome c is one step of F(·, u_c), so it moves toward
+   * the fixed points of F(·, u_c)). Each is searched from its own initial states (rows×N) with
+   * `conditionFinder`.
+   */
+  conditions?: readonly { label: string; input: ArrayLike<number>; initialStates: ArrayLike<number> }[];
+  /**
+   * FixedPointFinder options of the conditions' searches (default: 300 Adam iterations before
+   * the Newton steps, no outlier filter, fixed points only).
+   */
+  conditionFinder?: FixedPointFinderOptions;
 }
 
 export interface LatentPhasePortrait {
@@ -45,6 +58,8 @@ export interface LatentPhasePortrait {
   flow: { z1: number[]; z2: number[]; dz1: number[]; dz2: number[] };
   /** Fixed points of F(·, input), projected; stable: |λ|max < 1. */
   fixedPoints: { z1: number; z2: number; stable: boolean; maxModulus: number }[];
+  /** Fixed points of F(·, u) for each condition's input u, projected, labelled by the condition. */
+  conditionedFixedPoints: { label: string; z1: number; z2: number; stable: boolean; maxModulus: number }[];
   /** Trajectories, projected. */
   trajectories: { z1: number[]; z2: number[]; labels: string[] }[];
 }
@@ -96,7 +111,7 @@ function range(values: number[], margin: number): [number, number] {
  * portrait.fixedPoints.filter((p) => p.stable).length; // attractors under the resting input
  */
 export function latentPhasePortrait(sys: LowRankSystem, options: LatentPhasePortraitOptions): LatentPhasePortrait {
-  const { input, trajectories = [], gridSize = 15, margin = 0.25, finder = {} } = options;
+  const { input, trajectories = [], gridSize = 15, margin = 0.25, finder = {}, conditions = [], conditionFinder = {} } = options;
   const N = sys.nHidden;
   checkStateInput(sys, new Float64Array(N), input);
   checkInteger('gridSize', gridSize, 2, 100);
@@ -122,8 +137,18 @@ export function latentPhasePortrait(sys: LowRankSystem, options: LatentPhasePort
     const [z1, z2] = project(basis, N, p.x, 0);
     return { z1, z2, stable: p.stable, maxModulus: p.maxModulus };
   });
-  const [lo1, hi1] = range([...projected.flatMap((t) => t.z1), ...fixedPoints.map((p) => p.z1)], margin);
-  const [lo2, hi2] = range([...projected.flatMap((t) => t.z2), ...fixedPoints.map((p) => p.z2)], margin);
+  const conditionedFinder = new FixedPointFinder({ maxIterations: 300, outlierDistanceScale: Infinity, nSlowModes: 0, ...conditionFinder });
+  const conditionedFixedPoints = conditions.flatMap(({ label, input: u, initialStates: starts }, i) => {
+    checkStateInput(sys, new Float64Array(N), u);
+    if (starts.length === 0 || starts.length % N !== 0) throw new ConfigError([`conditions[${i}].initialStates must hold count×${N} values (count >= 1), got ${starts.length}`]);
+    return conditionedFinder.find(sys, u, starts).fixedPoints.map((p) => {
+      const [z1, z2] = project(basis, N, p.x, 0);
+      return { label, z1, z2, stable: p.stable, maxModulus: p.maxModulus };
+    });
+  });
+  const drawn = [...fixedPoints, ...conditionedFixedPoints];
+  const [lo1, hi1] = range([...projected.flatMap((t) => t.z1), ...drawn.map((p) => p.z1)], margin);
+  const [lo2, hi2] = range([...projected.flatMap((t) => t.z2), ...drawn.map((p) => p.z2)], margin);
   const drive = inputDrive(sys, input);
   const h = new Float64Array(N);
   const next = new Float64Array(N);
@@ -144,5 +169,5 @@ export function latentPhasePortrait(sys: LowRankSystem, options: LatentPhasePort
       flow.dz2.push(dz2);
     }
   }
-  return { basis, gains, flow, fixedPoints, trajectories: projected };
+  return { basis, gains, flow, fixedPoints, conditionedFixedPoints, trajectories: projected };
 }

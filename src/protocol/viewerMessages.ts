@@ -41,7 +41,8 @@ const logitDynamics = z.object({ episodes: count, source: z.enum(['policy', 'lea
 /**
  * Latent phase portrait of a low-rank agent's published weights (Mastrogiuseppe & Ostojic 2018):
  * in the plane of its two leading latent coordinates, the flow of the autonomous map under the
- * resting input, its fixed points and a few sessions' trajectories over the last trials.
+ * resting input, its fixed points, the fixed points under each outcome's input and a few
+ * sessions' trajectories over the last trials.
  */
 const latentDynamics = z.object({
   update: count,
@@ -49,6 +50,8 @@ const latentDynamics = z.object({
   gains: z.array(num),
   flow: z.object({ z1: z.array(num), z2: z.array(num), dz1: z.array(num), dz2: z.array(num) }),
   fixedPoints: z.array(z.object({ z1: num, z2: num, stable: z.boolean(), maxModulus: num })),
+  /** Fixed points of the map under each trial outcome's input (`a0r1`: after action 0 was rewarded). */
+  conditionedFixedPoints: z.array(z.object({ label: z.string(), z1: num, z2: num, stable: z.boolean(), maxModulus: num })).default([]),
   /** Per session: projected states and the outcome each took in (`a1r0`, `start`). */
   trajectories: z.array(z.object({ z1: z.array(num), z2: z.array(num), labels: z.array(z.string()) })),
 });

@@ -32,7 +32,9 @@ function rankOnePortrait() {
   const sys = createLowRankSystem({ A: [1, 0, 1, 0], B: [2, 0, 0, 1], nHidden: 2, leak: 1, inputWeights: [b, b], nInputs: 1 });
   const initialStates = Array.from({ length: 9 }, (_, i) => -0.9 + 0.225 * i).flatMap((x) => [x, x + 0.05]);
   const trajectory = { states: [0, 0, 0.3, 0.2, 0.6, 0.55, 0.7, 0.72], labels: ['start', 'a0r1', 'a1r1', 'a1r0'] };
-  return latentDynamicsView({ type: 'latent.measured', agent: 'mature', update: 7, portrait: latentPhasePortrait(sys, { input: [1], initialStates, trajectories: [trajectory], gridSize: 6 }) });
+  // Under input c, x₁ = x₂ = 0.8 is a stable fixed point (test/latentPhasePortrait.test.ts).
+  const conditions = [{ label: 'a1r1', input: [(Math.atanh(0.8) - 1.6) / b], initialStates: [0.75, 0.78, 0.85, 0.83] }];
+  return latentDynamicsView({ type: 'latent.measured', agent: 'mature', update: 7, portrait: latentPhasePortrait(sys, { input: [1], initialStates, trajectories: [trajectory], gridSize: 6, conditions }) });
 }
 
 function snapshot(): SnapshotMessage {
@@ -88,11 +90,14 @@ describe('viewer charts (jsdom)', () => {
     state.apply(snapshot());
     const chart = latentDynamicsChart({ ...full, agents: [...state.agents.values()], roster });
     const caption = chart.querySelector('figcaption')!;
-    expect(caption.textContent).toBe('mature · update 7 · fixed points: 2 stable ●, 1 unstable ○');
+    expect(caption.textContent).toBe('mature · update 7 · fixed points at rest: 2 stable ●, 1 unstable ○ · under each outcome\'s input: 1 stable ◆, 0 unstable ◇');
     expect(caption.getAttribute('style')).toContain('rgb(225, 87, 89)');
     const svg = chart.querySelectorAll('svg')[chart.querySelectorAll('svg').length - 1];
     const fixed = Array.from(svg.querySelectorAll('g[aria-label="dot"]')).at(-1)!.querySelectorAll('circle');
     expect(Array.from(fixed, (c) => c.getAttribute('fill')).sort()).toEqual(['black', 'black', 'white']);
+    // The fixed point under a1r1's input is a diamond filled in a1r1's colour (it is stable).
+    const diamonds = Array.from(svg.querySelectorAll('g[aria-label="dot"] path')).filter((d) => d.querySelector('title')?.textContent?.includes('under a1r1'));
+    expect(diamonds.map((d) => [d.getAttribute('fill'), d.querySelector('title')!.textContent])).toEqual([['#b2182b', "stable fixed point under a1r1's input, |λ|max 0.720"]]);
     // The 6×6 flow field is one path of 36 arrows (pathArrows: shaft and wings, two moves each).
     const flow = svg.querySelectorAll('g[aria-label="vector"] path');
     expect(flow.length).toBe(1);

@@ -2,8 +2,10 @@
  * Latent dynamics of low-rank agents (Mastrogiuseppe & Ostojic 2018): per agent, in the plane of
  * its two leading latent coordinates (z1, z2 along the leading right singular vectors of
  * W = m nᵀ + M Nᵀ), the flow of the autonomous map under the resting input (arrows), its fixed
- * points (filled: stable, open: unstable) and a few sessions' trajectories over the last trials,
- * each state coloured by the outcome it just took in (action × reward). Each agent has its own
+ * points (filled: stable, open: unstable), the fixed points under each outcome's input (diamonds
+ * in the outcome's colour: where trials of that outcome pull the state) and a few sessions'
+ * trajectories over the last trials, each state coloured by the outcome it just took in (action ×
+ * reward). Each agent has its own
  * plane, so agents are drawn side by side, titled in their roster colour.
  */
 import * as Plot from '@observablehq/plot';
@@ -23,7 +25,8 @@ function portrait(latent: LatentDynamicsView, width: number, legend: boolean): E
   });
   const path = latent.trajectories.flatMap((t, session) => t.z1.map((z1, i) => ({ session, z1, z2: t.z2[i], outcome: t.labels[i] })));
   const points = latent.fixedPoints.map((p) => ({ ...p, kind: p.stable ? 'stable' : 'unstable' }));
-  const domain = Object.keys(OUTCOME_COLORS).filter((label) => path.some((p) => p.outcome === label));
+  const conditioned = latent.conditionedFixedPoints.map((p) => ({ ...p, kind: p.stable ? 'stable' : 'unstable' }));
+  const domain = Object.keys(OUTCOME_COLORS).filter((label) => path.some((p) => p.outcome === label) || conditioned.some((p) => p.label === label));
   return Plot.plot({
     width, height: width * 0.8, marginLeft: 40,
     x: { label: 'z1 (leading latent coordinate)' },
@@ -34,7 +37,10 @@ function portrait(latent: LatentDynamicsView, width: number, legend: boolean): E
       Plot.vector(arrows, { x: 'z1', y: 'z2', length: 'length', rotate: 'rotate', stroke: '#bbb', strokeWidth: 1, render: pathArrows() }),
       Plot.line(path, { x: 'z1', y: 'z2', z: 'session', stroke: '#777', strokeOpacity: 0.35, strokeWidth: 0.8 }),
       Plot.dot(path, { x: 'z1', y: 'z2', fill: 'outcome', r: 2.2, render: pathDots(2.2) }),
-      Plot.dot(points, { x: 'z1', y: 'z2', r: 5, stroke: 'black', strokeWidth: 1.5, fill: (p) => (p.stable ? 'black' : 'white'), title: (p) => `${p.kind} fixed point, |λ|max ${p.maxModulus?.toFixed(3)}` }),
+      // Under each outcome's input: diamonds in the outcome's colour, filled when stable.
+      Plot.dot(conditioned.filter((p) => p.stable), { x: 'z1', y: 'z2', r: 5, symbol: 'diamond2', fill: 'label', stroke: 'black', strokeWidth: 0.8, title: (p) => `${p.kind} fixed point under ${p.label}'s input, |λ|max ${p.maxModulus?.toFixed(3)}` }),
+      Plot.dot(conditioned.filter((p) => !p.stable), { x: 'z1', y: 'z2', r: 5, symbol: 'diamond2', fill: 'white', stroke: 'label', strokeWidth: 1.5, title: (p) => `${p.kind} fixed point under ${p.label}'s input, |λ|max ${p.maxModulus?.toFixed(3)}` }),
+      Plot.dot(points, { x: 'z1', y: 'z2', r: 5, stroke: 'black', strokeWidth: 1.5, fill: (p) => (p.stable ? 'black' : 'white'), title: (p) => `${p.kind} fixed point at rest, |λ|max ${p.maxModulus?.toFixed(3)}` }),
     ],
   });
 }
@@ -72,7 +78,9 @@ export function latentDynamicsChart(view: ChartView): Element {
     const title = document.createElement('figcaption');
     title.style.color = colorOf(view.roster, agent.info.id);
     const stable = latent.fixedPoints.filter((p) => p.stable).length;
-    title.textContent = `${agent.info.id} · update ${latent.update} · fixed points: ${stable} stable ●, ${latent.fixedPoints.length - stable} unstable ○`;
+    const conditionedStable = latent.conditionedFixedPoints.filter((p) => p.stable).length;
+    title.textContent = `${agent.info.id} · update ${latent.update} · fixed points at rest: ${stable} stable ●, ${latent.fixedPoints.length - stable} unstable ○` +
+      (latent.conditionedFixedPoints.length > 0 ? ` · under each outcome's input: ${conditionedStable} stable ◆, ${latent.conditionedFixedPoints.length - conditionedStable} unstable ◇` : '');
     panel.append(title, cachedPortrait(latent, Math.max(240, width), i === 0));
     box.append(panel);
   });

@@ -5,7 +5,9 @@
  * (latentPhasePortrait.ts): the flow and fixed points under the resting input (no previous trial:
  * zeros and the constant 1), and the trajectories those sessions' inputs drive the published network
  * through from h = 0, over the episode's last trials, each state labelled by the outcome it just
- * took in (`a1r0`: action 1, unrewarded; `start` before any trial).
+ * took in (`a1r0`: action 1, unrewarded; `start` before any trial). For each outcome input among
+ * those trials it also finds the fixed points of the map under that input, searched from up to 8
+ * of the states that took it in: where trials of that outcome pull the state.
  */
 import { BrainInspiredRNN } from '../../model/brainInspiredRnn.js';
 import type { SerializedModel } from '../../model/recurrentModel.js';
@@ -15,6 +17,21 @@ import { checkInteger } from '../../validation.js';
 import { latentPhasePortrait, type LatentPhasePortrait } from '../latentPhasePortrait.js';
 import { checkStateInput, inputDrive, activations, toLowRankSystem } from '../lowRankSystem.js';
 import type { StateProbe } from '../weightMetrics.js';
+
+/** Initial states of each outcome input's fixed-point search: that many of the states that took it in. */
+const CONDITION_STARTS = 8;
+
+/** At most `count` rows of `states` (rows×N), evenly spaced, first row included. */
+function evenlySpacedRows(states: number[], N: number, count: number): Float64Array {
+  const rows = states.length / N;
+  const take = Math.min(rows, count);
+  const out = new Float64Array(take * N);
+  for (let r = 0; r < take; r++) {
+    const row = Math.floor((r * rows) / take);
+    out.set(states.slice(row * N, (row + 1) * N), r * N);
+  }
+  return out;
+}
 
 export interface LatentDynamicsTrackerOptions {
   task: TaskType;
@@ -104,6 +121,8 @@ export class LatentDynamicsTracker {
     const x = new Float64Array(N);
     const kappa = new Float64Array(sys.k);
     const trajectories = [];
+    /** The drawn states by the input they took in (an outcome's encoding), for that input's fixed points. */
+    const byInput = new Map<string, { label: string; input: Float64Array; states: number[] }>();
     for (let s = 0; s < this.sessions; s++) {
       h.fill(0);
       const states: number[] = [];
@@ -115,16 +134,27 @@ export class LatentDynamicsTracker {
         activations(sys, h, inputDrive(sys, u), x, kappa);
         for (let i = 0; i < N; i++) h[i] = (1 - sys.leak) * h[i] + sys.leak * x[i];
         if (t >= from) {
+          const label = episode.labels[s * T + t];
           states.push(...h);
-          labels.push(episode.labels[s * T + t]);
+          labels.push(label);
+          if (label !== 'start' && label !== 'missed') {
+            const key = u.join(',');
+            let group = byInput.get(key);
+            if (!group) byInput.set(key, (group = { label, input: Float64Array.from(u), states: [] }));
+            group.states.push(...h);
+          }
         }
       }
       trajectories.push({ states, labels });
     }
+    const conditions = [...byInput.values()]
+      .sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
+      .map(({ label, input, states }) => ({ label, input, initialStates: evenlySpacedRows(states, N, CONDITION_STARTS) }));
     return latentPhasePortrait(sys, {
       input: this.rest,
       initialStates: probe.rows > 0 ? probe.states : trajectories.flatMap((t) => t.states),
       trajectories,
+      conditions,
     });
   }
 }
