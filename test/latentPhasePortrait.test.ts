@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FixedPointFinder } from '../src/analysis/fixedPointFinder.js';
 import { latentPhasePortrait, latentPlane } from '../src/analysis/latentPhasePortrait.js';
 import { createLowRankSystem, stepDynamics } from '../src/analysis/lowRankSystem.js';
 import type { TrialCompletedEvent, WeightsUpdatedEvent } from '../src/protocol/events.js';
@@ -59,6 +60,28 @@ describe('latentPhasePortrait (Mastrogiuseppe & Ostojic 2018 latent plane)', () 
     }
     expect(stepDynamics(sys, [0.8, 0.8], input)[0]).not.toBeCloseTo(0.8, 2);
     expect(() => latentPhasePortrait(sys, { input, conditions: [{ label: 'a0r0', input: [c], initialStates: [0.1, 0.2, 0.3] }] })).toThrow('conditions[0].initialStates must hold count×2 values (count >= 1), got 3');
+  });
+
+  it('finds the attractor that descent from a slow region (the ghost of a lost fixed point) misses: starts carried by the map reach it', () => {
+    // W = m nᵀ, m = (1, 1), n = (1, 1), drive b = 0.6 on both units, leak 1: along h = c (1, 1) the map
+    // is c ↦ tanh(2c + b). Past the saddle-node at b ≈ 0.533 only the positive attractor is left, and
+    // near c = −0.7 a slow region remains where q has a positive local minimum.
+    const ghost = createLowRankSystem({ A: [1, 0, 1, 0], B: [1, 0, 1, 0], nHidden: 2, leak: 1, inputWeights: [0.6, 0.6], nInputs: 1 });
+    const starts = [-0.72, -0.7, -0.69, -0.71, -0.75, -0.74, -0.68, -0.66];
+    expect(new FixedPointFinder({ maxIterations: 2000, nSlowModes: 0 }).find(ghost, [1], starts).fixedPoints).toEqual([]);
+    let lo = 0, hi = 1;
+    for (let i = 0; i < 200; i++) {
+      const mid = (lo + hi) / 2;
+      if (Math.tanh(2 * mid + 0.6) > mid) lo = mid;
+      else hi = mid;
+    }
+    const c = (lo + hi) / 2;
+    const [only, ...rest] = latentPhasePortrait(ghost, { input: [1], initialStates: starts }).fixedPoints;
+    expect(rest).toEqual([]);
+    // The plane's first axis is (1, 1)/√2, so z1 = √2 c; the Jacobian's one non-zero eigenvalue is 2 (1 − c²).
+    expect(only.z1).toBeCloseTo(Math.SQRT2 * c, 10);
+    expect(only.stable).toBe(true);
+    expect(only.maxModulus).toBeCloseTo(2 * (1 - c * c), 8);
   });
 
   it('the flow at each grid point is F(h) − h of the map itself, and trajectories are projected row by row', () => {

@@ -47,6 +47,13 @@ export interface LatentPhasePortraitOptions {
    * the Newton steps, no outlier filter, fixed points only).
    */
   conditionFinder?: FixedPointFinderOptions;
+  /**
+   * Steps of the map that carry a start before it is searched from (default 200): a state then
+   * sits near the attractor it is pulled to, which the search polishes. Each condition's starts
+   * are all carried (the search finds its attractors reliably, its unstable points only when a
+   * start passes near one); the resting search adds up to 8 carried copies of its own starts.
+   */
+  conditionSettleSteps?: number;
 }
 
 export interface LatentPhasePortrait {
@@ -95,6 +102,49 @@ function project(basis: Float64Array, N: number, h: ArrayLike<number>, offset: n
   return [z1, z2];
 }
 
+/** Rows of the resting search's initial states that are also searched from after settling. */
+const SETTLED_STARTS = 8;
+
+/**
+ * At most `count` rows of `states` (rows×N), evenly spaced, the first row included.
+ * @example
+ * evenlySpacedRows([1, 2, 3, 4, 5, 6], 2, 2); // Float64Array [1, 2, 3, 4]
+ */
+export function evenlySpacedRows(states: ArrayLike<number>, N: number, count: number): Float64Array {
+  const rows = Math.floor(states.length / N);
+  const take = Math.min(rows, count);
+  const out = new Float64Array(take * N);
+  for (let r = 0; r < take; r++) {
+    const row = Math.floor((r * rows) / take);
+    for (let i = 0; i < N; i++) out[r * N + i] = states[row * N + i];
+  }
+  return out;
+}
+
+function concat(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  out.set(Array.from(a));
+  out.set(b, a.length);
+  return out;
+}
+
+/** Each row of `states` (rows×N) carried `steps` steps by F(·, u) = (1 − leak) h + leak tanh(W h + W_in u). */
+function settle(sys: LowRankSystem, u: ArrayLike<number>, states: ArrayLike<number>, steps: number): Float64Array {
+  const N = sys.nHidden;
+  const out = Float64Array.from(states);
+  const drive = inputDrive(sys, u);
+  const x = new Float64Array(N);
+  const kappa = new Float64Array(sys.k);
+  for (let r = 0; r < out.length / N; r++) {
+    const h = out.subarray(r * N, (r + 1) * N);
+    for (let step = 0; step < steps; step++) {
+      activations(sys, h, drive, x, kappa);
+      for (let i = 0; i < N; i++) h[i] = (1 - sys.leak) * h[i] + sys.leak * x[i];
+    }
+  }
+  return out;
+}
+
 function range(values: number[], margin: number): [number, number] {
   let lo = Math.min(...values);
   let hi = Math.max(...values);
@@ -111,11 +161,12 @@ function range(values: number[], margin: number): [number, number] {
  * portrait.fixedPoints.filter((p) => p.stable).length; // attractors under the resting input
  */
 export function latentPhasePortrait(sys: LowRankSystem, options: LatentPhasePortraitOptions): LatentPhasePortrait {
-  const { input, trajectories = [], gridSize = 15, margin = 0.25, finder = {}, conditions = [], conditionFinder = {} } = options;
+  const { input, trajectories = [], gridSize = 15, margin = 0.25, finder = {}, conditions = [], conditionFinder = {}, conditionSettleSteps = 200 } = options;
   const N = sys.nHidden;
   checkStateInput(sys, new Float64Array(N), input);
   checkInteger('gridSize', gridSize, 2, 100);
   checkNumber('margin', margin, { min: 0 });
+  checkInteger('conditionSettleSteps', conditionSettleSteps, 0, 100_000);
   for (const [i, t] of trajectories.entries()) {
     if (t.states.length !== t.labels.length * N) throw new ConfigError([`trajectories[${i}].states must hold labels.length×${N} = ${t.labels.length * N} values, got ${t.states.length}`]);
   }
@@ -129,7 +180,10 @@ export function latentPhasePortrait(sys: LowRankSystem, options: LatentPhasePort
     }
     return out;
   });
-  const initialStates = options.initialStates ?? Float64Array.from(trajectories.flatMap((t) => Array.from(t.states)));
+  const given = options.initialStates ?? Float64Array.from(trajectories.flatMap((t) => Array.from(t.states)));
+  // Descent from visited states can stall in a slow region and miss an attractor; up to 8 of them
+  // carried by the map first reach the attractors they are pulled to (the others still find saddles).
+  const initialStates = given.length > 0 ? concat(given, settle(sys, input, evenlySpacedRows(given, N, SETTLED_STARTS), conditionSettleSteps)) : given;
   const search = initialStates.length > 0
     ? new FixedPointFinder({ maxIterations: 2000, nSlowModes: 0, ...finder }).find(sys, input, initialStates).fixedPoints
     : [];
@@ -141,7 +195,7 @@ export function latentPhasePortrait(sys: LowRankSystem, options: LatentPhasePort
   const conditionedFixedPoints = conditions.flatMap(({ label, input: u, initialStates: starts }, i) => {
     checkStateInput(sys, new Float64Array(N), u);
     if (starts.length === 0 || starts.length % N !== 0) throw new ConfigError([`conditions[${i}].initialStates must hold count×${N} values (count >= 1), got ${starts.length}`]);
-    return conditionedFinder.find(sys, u, starts).fixedPoints.map((p) => {
+    return conditionedFinder.find(sys, u, settle(sys, u, starts, conditionSettleSteps)).fixedPoints.map((p) => {
       const [z1, z2] = project(basis, N, p.x, 0);
       return { label, z1, z2, stable: p.stable, maxModulus: p.maxModulus };
     });

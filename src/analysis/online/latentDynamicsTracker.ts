@@ -7,31 +7,20 @@
  * through from h = 0, over the episode's last trials, each state labelled by the outcome it just
  * took in (`a1r0`: action 1, unrewarded; `start` before any trial). For each outcome input among
  * those trials it also finds the fixed points of the map under that input, searched from up to 8
- * of the states that took it in: where trials of that outcome pull the state.
+ * of the states that took it in, each first carried 200 steps by that map: where trials of that
+ * outcome pull the state.
  */
 import { BrainInspiredRNN } from '../../model/brainInspiredRnn.js';
 import type { SerializedModel } from '../../model/recurrentModel.js';
 import type { TaskType } from '../../tasks/cohortTask.js';
 import { encodeTrialRow, taskInputSize } from '../../tasks/encoding.js';
 import { checkInteger } from '../../validation.js';
-import { latentPhasePortrait, type LatentPhasePortrait } from '../latentPhasePortrait.js';
+import { evenlySpacedRows, latentPhasePortrait, type LatentPhasePortrait } from '../latentPhasePortrait.js';
 import { checkStateInput, inputDrive, activations, toLowRankSystem } from '../lowRankSystem.js';
 import type { StateProbe } from '../weightMetrics.js';
 
 /** Initial states of each outcome input's fixed-point search: that many of the states that took it in. */
 const CONDITION_STARTS = 8;
-
-/** At most `count` rows of `states` (rows×N), evenly spaced, first row included. */
-function evenlySpacedRows(states: number[], N: number, count: number): Float64Array {
-  const rows = states.length / N;
-  const take = Math.min(rows, count);
-  const out = new Float64Array(take * N);
-  for (let r = 0; r < take; r++) {
-    const row = Math.floor((r * rows) / take);
-    out.set(states.slice(row * N, (row + 1) * N), r * N);
-  }
-  return out;
-}
 
 export interface LatentDynamicsTrackerOptions {
   task: TaskType;
