@@ -33,7 +33,11 @@ export interface LatentPhasePortraitOptions {
   gridSize?: number;
   /** The grid spans the points drawn, widened by this fraction on each side (default 0.25). */
   margin?: number;
-  /** Options of the FixedPointFinder (default: 2000 iterations, fixed points only). */
+  /**
+   * Options of the FixedPointFinder (default: 500 Adam iterations, then its Newton steps, fixed
+   * points only; on the trained default-scenario agents 300-2000 iterations found the same points,
+   * since the carried starts reach the attractors and Newton converges once near a saddle).
+   */
   finder?: FixedPointFinderOptions;
   /**
    * Other constant inputs whose fixed points are drawn in the same plane (e.g. each trial
@@ -185,7 +189,7 @@ export function latentPhasePortrait(sys: LowRankSystem, options: LatentPhasePort
   // carried by the map first reach the attractors they are pulled to (the others still find saddles).
   const initialStates = given.length > 0 ? concat(given, settle(sys, input, evenlySpacedRows(given, N, SETTLED_STARTS), conditionSettleSteps)) : given;
   const search = initialStates.length > 0
-    ? new FixedPointFinder({ maxIterations: 2000, nSlowModes: 0, ...finder }).find(sys, input, initialStates).fixedPoints
+    ? new FixedPointFinder({ maxIterations: 500, nSlowModes: 0, ...finder }).find(sys, input, initialStates).fixedPoints
     : [];
   const fixedPoints = search.map((p) => {
     const [z1, z2] = project(basis, N, p.x, 0);
