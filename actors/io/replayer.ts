@@ -3,6 +3,10 @@
  * publish it on a bus, at `speed` times the recorded pace or as fast as possible. A partial last
  * line (a killed run) replays with a warning; a corrupt line anywhere else is an error naming
  * its line number.
+ *
+ * Snapshot lines (the fold state the recorder wrote every so many trials,
+ * src/protocol/recordingSnapshot.ts) are not events: they are skipped, and a seek uses them to
+ * jump far into the part of the file not read yet (./recordedSnapshots.ts).
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -12,7 +16,10 @@ import { EventDecoder } from '../../src/protocol/eventCodec.js';
 import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
 import { RecordingChecker } from '../../src/protocol/recordingChecker.js';
 import { checkRecordingHeader } from '../../src/protocol/recordingHeader.js';
+import { FOLD_STATE_CLASSES } from '../../src/foldStateClasses.js';
+import { decodeSnapshotState, isSnapshotLine, RECORDING_SNAPSHOT_FORMAT, type RecordedFoldState } from '../../src/protocol/recordingSnapshot.js';
 import { memberHolding, readGzipMemberIndex, type GzipMember } from './gzipMemberIndex.js';
+import { RecordedSnapshots } from './recordedSnapshots.js';
 import { packageVersion } from './recordingHeader.js';
 import { ReplayPacer } from './replayPacer.js';
 
@@ -58,6 +65,16 @@ export interface ReplaySeeking {
   atEnd?(summary: ReplaySummary): Promise<number | undefined>;
   /** True once the viewer is going away: the replay stops where it is (default never). */
   closed?(): boolean;
+  /**
+   * Restores the fold state of a snapshot line the recorder wrote, for seeks past what has been
+   * read; without it seeks use only the replay's own snapshots. A snapshot from another format or
+   * package version, or whose settings `refuse` names a reason against, is ignored with one warning.
+   */
+  recorded?: {
+    /** Why a snapshot's settings (the analyzer's and hub's options it was folded with) do not fit this replay; undefined when they do. */
+    refuse(settings: unknown): string | undefined;
+    restore(state: RecordedFoldState): void;
+  };
 }
 
 interface Snapshot {
@@ -69,6 +86,8 @@ interface Snapshot {
   decoder: EventDecoder;
   checker: RecordingChecker;
   state: unknown;
+  /** Read from a snapshot line: `state` is a RecordedFoldState, restored through `recorded`. */
+  recorded?: true;
 }
 
 export interface ReplaySummary {
@@ -126,26 +145,83 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   let completed = 0;
   let trialEvents = 0;
   const snapshots: Snapshot[] = [];
+  /**
+   * The gzip members (restart points); empty: none usable. The scan of the file for them (a few
+   * hundred ms on a 200 MB recording) starts with a seeking replay and runs beside the first
+   * pass, so the first seek does not wait for it; a file that grows meanwhile only has fewer.
+   */
+  let members: GzipMember[] | undefined;
+  let scanned: Promise<GzipMember[]> | undefined;
   /** While set, events are folded unpaced until every agent has completed this many episodes. */
   let target: number | undefined;
 
   const snapshot = (offset: number) => {
     snapshots.push({ offset, lineNumber, events, completed, trialEvents, decoder: cloneState(decoder), checker: cloneState(checker), state: seeking!.capture() });
   };
+  /** Gzip: the restart points, scanned once (beside the first pass when seeking). */
+  const memberIndex = async (): Promise<GzipMember[]> => (members ??= (await scanned) ?? (await readGzipMemberIndex(path)));
+  /** The snapshot lines the recorder wrote; undefined once they proved unusable (another version, a bad line). */
+  let recordedSnapshots = seeking?.recorded ? new RecordedSnapshots(path, gzip ? memberIndex : undefined) : undefined;
+  /** The last few snapshot lines read (a seek back and forth near one reads it once). */
+  const loaded: Snapshot[] = [];
+  let version: string | undefined;
+  const ignoreRecorded = (reason: string) => {
+    warn(`${path}: its snapshot lines are ignored (${reason}); seeks fold the events instead`);
+    recordedSnapshots = undefined;
+  };
+  /** The recorded snapshot nearest at or before `goal` completed episodes, when it lies past `beyond`. */
+  const recordedSnapshot = async (goal: number, beyond: number): Promise<Snapshot | undefined> => {
+    try {
+      for (let limit = goal; recordedSnapshots !== undefined;) {
+        const ref = await recordedSnapshots.atOrBefore(limit);
+        if (ref === undefined || ref.completed <= beyond) return undefined;
+        const cached = loaded.find((s) => s.completed === ref.completed);
+        if (cached) return cached;
+        const line = await recordedSnapshots.read(ref, `${path}: the snapshot line after ${ref.completed} completed episodes`);
+        // Cut off by the end of a killed run: the one before it.
+        if (line === undefined) {
+          limit = ref.completed - 1;
+          continue;
+        }
+        version ??= packageVersion();
+        const reason = line.format !== RECORDING_SNAPSHOT_FORMAT ? `they have format ${line.format}, this replay reads format ${RECORDING_SNAPSHOT_FORMAT}`
+          : line.packageVersion !== version ? `they were written by brain-rnn ${line.packageVersion}, this is ${version}`
+          : seeking!.recorded!.refuse(line.settings);
+        if (reason !== undefined) return void ignoreRecorded(reason);
+        const state = decodeSnapshotState(line, FOLD_STATE_CLASSES);
+        if (!(state.decoder instanceof EventDecoder && state.checker instanceof RecordingChecker)) return void ignoreRecorded('a snapshot holds no decoder or checker state');
+        const snapshot: Snapshot = {
+          offset: line.end, lineNumber: line.lineNumber, events: line.events, completed: line.completed, trialEvents: line.trialEvents,
+          decoder: state.decoder, checker: state.checker, state, recorded: true,
+        };
+        loaded.push(snapshot);
+        if (loaded.length > 4) loaded.shift();
+        return snapshot;
+      }
+    } catch (error) {
+      ignoreRecorded((error as Error).message);
+    }
+    return undefined;
+  };
   /** Handle a seek request; returns the byte offset to re-read from, or undefined to read on. */
-  const seekTo = (episode: number): number | undefined => {
+  const seekTo = async (episode: number): Promise<number | undefined> => {
+    const goal = episode * nAgents;
     let from: Snapshot | undefined;
-    for (const s of snapshots) if (s.completed <= episode * nAgents) from = s;
+    for (const s of snapshots) if (s.completed <= goal) from = s;
+    const ahead = goal >= completed;
+    // A snapshot line is worth reading only past what the replay can restore or read on from.
+    from = (await recordedSnapshot(goal, Math.max(from?.completed ?? -1, ahead ? completed : -1))) ?? from;
     // Reading on from here is shorter when the target is ahead and no snapshot lies between.
-    if (from === undefined || (episode * nAgents >= completed && from.completed <= completed)) {
-      target = Math.floor(completed / nAgents) >= episode && episode * nAgents >= completed ? undefined : episode;
+    if (from === undefined || (ahead && from.completed <= completed)) {
+      target = Math.floor(completed / nAgents) >= episode && ahead ? undefined : episode;
       if (target === undefined) seeking!.onSeeked?.(episode);
       return undefined;
     }
     ({ lineNumber, events, completed, trialEvents } = from);
     decoder = cloneState(from.decoder);
     checker = cloneState(from.checker);
-    seeking!.restore(from.state);
+    if (from.recorded) seeking!.recorded!.restore(from.state as RecordedFoldState);
+    else seeking!.restore(from.state);
     target = Math.floor(completed / nAgents) >= episode ? undefined : episode;
     if (target === undefined) seeking!.onSeeked?.(episode);
     return from.offset;
@@ -155,6 +231,8 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   const handle = async (text: string, end: number): Promise<number | 'stop' | undefined> => {
     lineNumber += 1;
     if (text.trim() === '') return undefined;
+    // The recorder's fold-state snapshots are not events (and need no parse on a straight read).
+    if (header !== undefined && isSnapshotLine(text)) return undefined;
     const json = parseLine(text, lineNumber, path);
     if (header === undefined) {
       const checked = checkRecordingHeader(json, `${path}: line ${lineNumber} (header)`, packageVersion());
@@ -175,7 +253,7 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
       }
       if (seeking.closed?.()) return 'stop';
       if (request !== undefined) {
-        const offset = seekTo(request);
+        const offset = await seekTo(request);
         if (offset !== undefined) return offset;
       }
     } else {
@@ -212,17 +290,11 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   /** Byte offset (of the decompressed text) where the next read starts. */
   let readFrom = 0;
   let truncated = false;
-  /**
-   * The gzip members (restart points); empty: none usable. The scan of the file for them (a few
-   * hundred ms on a 200 MB recording) starts with a seeking replay and runs beside the first
-   * pass, so the first seek does not wait for it; a file that grows meanwhile only has fewer.
-   */
-  let members: GzipMember[] | undefined;
-  const scanned = gzip && seeking ? readGzipMemberIndex(path).catch(() => []) : undefined;
+  scanned = gzip && seeking ? readGzipMemberIndex(path).catch(() => []) : undefined;
   reading: for (;;) {
     // gzip cannot be entered mid-member: decompress from the member holding the offset (the
     // start of the file without restart points) and drop the bytes before the offset.
-    if (gzip && readFrom > 0) members ??= (await scanned) ?? (await readGzipMemberIndex(path));
+    if (gzip && readFrom > 0) await memberIndex();
     const member = gzip && readFrom > 0 ? memberHolding(members!, readFrom) : undefined;
     const file = createReadStream(path, gzip ? { start: member?.position ?? 0 } : { start: readFrom });
     // A killed run's gzip stream has no trailer: decode what is there instead of failing.
@@ -310,7 +382,7 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
     for (;;) {
       const episode = await seeking.atEnd({ header, events, lines: lineNumber, truncated });
       if (episode === undefined) break reading;
-      const offset = seekTo(episode);
+      const offset = await seekTo(episode);
       if (offset !== undefined) {
         readFrom = offset;
         continue reading;

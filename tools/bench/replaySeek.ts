@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { ReplayPacer } from '../../actors/io/replayPacer.js';
 import { runReplay } from '../../actors/io/replayRun.js';
-import { ViewerHub, type HubState } from '../../actors/server/viewerHub.js';
+import { ViewerHub } from '../../actors/server/viewerHub.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { at: { type: 'string', default: '9000' }, to: { type: 'string', default: '100,4321,8999' }, snapshotTrials: { type: 'string', default: '5000' } } });
 const path = positionals[0];
@@ -39,7 +39,7 @@ const reachedAt = new Promise<number>((resolve) => {
       }
     },
     onAnalysis: (o) => hub.analysis(o),
-    seeking: { capture: () => hub.captureState(), restore: (s) => hub.restoreState(s as HubState), snapshotTrials: Number(values.snapshotTrials), onSeeked: (episode) => seeked?.(episode) },
+    seeking: { hub, snapshotTrials: Number(values.snapshotTrials), onSeeked: (episode) => seeked?.(episode) },
   });
   void replay.then((r) => process.stderr.write(`replay ended: ${r.events} events\n`));
 });

@@ -1,0 +1,156 @@
+/**
+ * Finding the snapshot lines a recorder wrote (src/protocol/recordingSnapshot.ts) in a file a
+ * replay has not read yet, and reading one. In gzip each snapshot line starts a gzip member whose
+ * header holds its episode count (./gzipMembers.ts), so the member index alone locates the
+ * nearest one and only its member is decompressed. In plain NDJSON a binary search over byte
+ * offsets finds it: each probe reads on from an offset to the next line that starts with the
+ * snapshot prefix, whose episode count follows the prefix. Neither needs the end of the file, so a
+ * killed run (no trailer, a partial last line) seeks to the snapshots it has.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { constants, createGunzip } from 'node:zlib';
+import { parseSnapshotLine, SNAPSHOT_LINE_PREFIX, type RecordingSnapshotInfo } from '../../src/protocol/recordingSnapshot.js';
+import type { GzipMember } from './gzipMemberIndex.js';
+
+/** Where a snapshot line is: its episode count and the offset of its first byte in the text. */
+export interface SnapshotRef {
+  completed: number;
+  start: number;
+  /** Gzip: the file position of the member it starts. */
+  position?: number;
+}
+
+/** A snapshot line read: its fields, its state still encoded, and the offset of the line after it. */
+export type SnapshotLine = RecordingSnapshotInfo & { encodedState: unknown; end: number };
+
+const NEEDLE = Buffer.from(`\n${SNAPSHOT_LINE_PREFIX}`);
+const READ_BYTES = 2 ** 20;
+
+/**
+ * @example
+ * const snapshots = new RecordedSnapshots('run.ndjson', undefined);
+ * const ref = await snapshots.atOrBefore(9000 * 2);
+ * const line = ref && (await snapshots.read(ref, 'run.ndjson'));
+ */
+export class RecordedSnapshots {
+  /**
+   * @param path the recording
+   * @param members gzip: the member index (from readGzipMemberIndex); undefined for plain NDJSON
+   */
+  constructor(private readonly path: string, private readonly members: (() => Promise<GzipMember[]>) | undefined) {}
+
+  /** The last snapshot whose episode count is at most `completed`, or undefined. */
+  async atOrBefore(completed: number): Promise<SnapshotRef | undefined> {
+    if (this.members) {
+      let found: SnapshotRef | undefined;
+      for (const member of await this.members()) {
+        if (member.snapshot === undefined) continue;
+        if (member.snapshot > completed) break;
+        found = { completed: member.snapshot, start: member.start, position: member.position };
+      }
+      return found;
+    }
+    const handle = await open(this.path, 'r');
+    try {
+      const { size } = await handle.stat();
+      let low = 0;
+      let high = size;
+      let found: SnapshotRef | undefined;
+      // The answer starts in [low, high): each probe halves it (snapshot counts grow with the offset).
+      while (low < high) {
+        const middle = Math.floor((low + high) / 2);
+        const next = await firstSnapshotFrom(handle, middle, high);
+        if (next === undefined || next.completed > completed) high = middle;
+        else {
+          found = next;
+          low = next.start + 1;
+        }
+      }
+      return found;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Read the snapshot line at `ref`; undefined when it is incomplete (the run was cut off in it). Throws on a malformed line. */
+  async read(ref: SnapshotRef, what: string): Promise<SnapshotLine | undefined> {
+    const bytes = ref.position === undefined ? await readPlainLine(this.path, ref.start) : await readGzipLine(this.path, ref.position);
+    if (bytes === undefined) return undefined;
+    const info = parseSnapshotLine(bytes.toString('utf8'), what);
+    if (info.completed !== ref.completed) throw new Error(`${what}.completed must be ${ref.completed} (where the index puts it), got ${info.completed}`);
+    return { ...info, end: ref.start + bytes.length + 1 };
+  }
+}
+
+/** The first snapshot line starting at or after `from` and before `before`, by its prefix at a line start. */
+async function firstSnapshotFrom(handle: Awaited<ReturnType<typeof open>>, from: number, before: number): Promise<SnapshotRef | undefined> {
+  // Read from the byte before `from`, so that a line starting at `from` is seen after its newline.
+  let position = Math.max(0, from - 1);
+  let carried = Buffer.alloc(0);
+  while (position - carried.length < before) {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(READ_BYTES), 0, READ_BYTES, position);
+    if (bytesRead === 0) return undefined;
+    const bytes = Buffer.concat([carried, buffer.subarray(0, bytesRead)]);
+    const base = position - carried.length;
+    position += bytesRead;
+    for (let at = bytes.indexOf(NEEDLE); at !== -1; at = bytes.indexOf(NEEDLE, at + 1)) {
+      const start = base + at + 1;
+      if (start < from) continue;
+      if (start >= before) return undefined;
+      const digits = at + NEEDLE.length;
+      const comma = bytes.indexOf(0x2c, digits);
+      // The count is cut off by the end of this read: read on.
+      if (comma === -1 || comma - digits > 20) break;
+      const completed = Number(bytes.toString('latin1', digits, comma));
+      if (Number.isInteger(completed)) return { completed, start };
+    }
+    carried = bytes.subarray(Math.max(0, bytes.length - NEEDLE.length - 24));
+  }
+  return undefined;
+}
+
+/** The line starting at `start` of a plain file, without its newline; undefined when the file ends first. */
+async function readPlainLine(path: string, start: number): Promise<Buffer | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    for (let position = start; ;) {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(READ_BYTES), 0, READ_BYTES, position);
+      if (bytesRead === 0) return undefined;
+      const chunk = buffer.subarray(0, bytesRead);
+      const newline = chunk.indexOf(0x0a);
+      if (newline !== -1) {
+        chunks.push(chunk.subarray(0, newline));
+        return Buffer.concat(chunks);
+      }
+      chunks.push(chunk);
+      position += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The first line of the gzip member at `position`, without its newline; undefined when the text ends first. */
+async function readGzipLine(path: string, position: number): Promise<Buffer | undefined> {
+  const file = createReadStream(path, { start: position });
+  // A killed run's last member has no trailer: decode what is there.
+  const text = file.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH }));
+  file.on('error', (error) => text.destroy(error));
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of text as AsyncIterable<Buffer>) {
+      const newline = chunk.indexOf(0x0a);
+      if (newline !== -1) {
+        chunks.push(chunk.subarray(0, newline));
+        return Buffer.concat(chunks);
+      }
+      chunks.push(chunk);
+    }
+    return undefined;
+  } finally {
+    text.destroy();
+    file.destroy();
+  }
+}
