@@ -6,12 +6,21 @@
  * offsets finds it: each probe reads on from an offset to the next line that starts with the
  * snapshot prefix, whose episode count follows the prefix. Neither needs the end of the file, so a
  * killed run (no trailer, a partial last line) seeks to the snapshots it has.
+ *
+ * A snapshot is used only when its format, package version and settings are the replay's; the
+ * first one that is not turns them all off, with one warning, and seeks fold instead.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { constants, createGunzip } from 'node:zlib';
-import { parseSnapshotLine, SNAPSHOT_LINE_PREFIX, type RecordingSnapshotInfo } from '../../src/protocol/recordingSnapshot.js';
+import { FOLD_STATE_CLASSES } from '../../src/foldStateClasses.js';
+import { EventDecoder } from '../../src/protocol/eventCodec.js';
+import { RecordingChecker } from '../../src/protocol/recordingChecker.js';
+import {
+  decodeSnapshotState, parseSnapshotLine, RECORDING_SNAPSHOT_FORMAT, SNAPSHOT_LINE_PREFIX, type RecordedFoldState, type RecordingSnapshotInfo,
+} from '../../src/protocol/recordingSnapshot.js';
 import type { GzipMember } from './gzipMemberIndex.js';
+import { packageVersion } from './recordingHeader.js';
 
 /** Where a snapshot line is: its episode count and the offset of its first byte in the text. */
 export interface SnapshotRef {
@@ -24,21 +33,92 @@ export interface SnapshotRef {
 /** A snapshot line read: its fields, its state still encoded, and the offset of the line after it. */
 export type SnapshotLine = RecordingSnapshotInfo & { encodedState: unknown; end: number };
 
+/** A snapshot ready to restore: where the replay goes on from (the offset of the next line, its counters) and the fold state. */
+export interface LoadedSnapshot {
+  offset: number;
+  lineNumber: number;
+  events: number;
+  completed: number;
+  trialEvents: number;
+  decoder: EventDecoder;
+  checker: RecordingChecker;
+  state: RecordedFoldState;
+}
+
+export interface RecordedSnapshotsOptions {
+  /** Why a snapshot's settings do not fit the replay; undefined when they do. */
+  refuse?: (settings: unknown) => string | undefined;
+  /** Called once when the snapshots turn out unusable. */
+  warn?: (message: string) => void;
+}
+
 const NEEDLE = Buffer.from(`\n${SNAPSHOT_LINE_PREFIX}`);
 const READ_BYTES = 2 ** 20;
 
 /**
  * @example
- * const snapshots = new RecordedSnapshots('run.ndjson', undefined);
- * const ref = await snapshots.atOrBefore(9000 * 2);
- * const line = ref && (await snapshots.read(ref, 'run.ndjson'));
+ * const snapshots = new RecordedSnapshots('run.ndjson', undefined, { warn: console.warn });
+ * const snapshot = await snapshots.nearest(9000 * 2, completedSoFar); // restore it, read on from snapshot.offset
  */
 export class RecordedSnapshots {
+  /** False once a snapshot proved unusable (another version, a bad line). */
+  private usable = true;
+  /** The last few snapshots read (a seek back and forth near one reads it once). */
+  private readonly loaded: LoadedSnapshot[] = [];
+  private version: string | undefined;
+  private readonly refuse: (settings: unknown) => string | undefined;
+  private readonly warn: (message: string) => void;
+
   /**
    * @param path the recording
    * @param members gzip: the member index (from readGzipMemberIndex); undefined for plain NDJSON
    */
-  constructor(private readonly path: string, private readonly members: (() => Promise<GzipMember[]>) | undefined) {}
+  constructor(private readonly path: string, private readonly members: (() => Promise<GzipMember[]>) | undefined, { refuse = () => undefined, warn = () => {} }: RecordedSnapshotsOptions = {}) {
+    this.refuse = refuse;
+    this.warn = warn;
+  }
+
+  /**
+   * The snapshot nearest at or before `goal` completed episodes, read and decoded, when it lies
+   * past `beyond` (what the replay can restore or read on from anyway); undefined otherwise.
+   */
+  async nearest(goal: number, beyond: number): Promise<LoadedSnapshot | undefined> {
+    try {
+      for (let limit = goal; this.usable;) {
+        const ref = await this.atOrBefore(limit);
+        if (ref === undefined || ref.completed <= beyond) return undefined;
+        const cached = this.loaded.find((s) => s.completed === ref.completed);
+        if (cached) return cached;
+        const line = await this.read(ref, `${this.path}: the snapshot line after ${ref.completed} completed episodes`);
+        // Cut off by the end of a killed run: the one before it.
+        if (line === undefined) {
+          limit = ref.completed - 1;
+          continue;
+        }
+        this.version ??= packageVersion();
+        const reason = line.format !== RECORDING_SNAPSHOT_FORMAT ? `they have format ${line.format}, this replay reads format ${RECORDING_SNAPSHOT_FORMAT}`
+          : line.packageVersion !== this.version ? `they were written by brain-rnn ${line.packageVersion}, this is ${this.version}`
+          : this.refuse(line.settings);
+        if (reason !== undefined) return this.ignore(reason);
+        const state = decodeSnapshotState(line, FOLD_STATE_CLASSES);
+        if (!(state.decoder instanceof EventDecoder && state.checker instanceof RecordingChecker)) return this.ignore('a snapshot holds no decoder or checker state');
+        const { end: offset, lineNumber, events, completed, trialEvents } = line;
+        const snapshot: LoadedSnapshot = { offset, lineNumber, events, completed, trialEvents, decoder: state.decoder, checker: state.checker, state };
+        this.loaded.push(snapshot);
+        if (this.loaded.length > 4) this.loaded.shift();
+        return snapshot;
+      }
+    } catch (error) {
+      return this.ignore((error as Error).message);
+    }
+    return undefined;
+  }
+
+  private ignore(reason: string): undefined {
+    this.warn(`${this.path}: its snapshot lines are ignored (${reason}); seeks fold the events instead`);
+    this.usable = false;
+    return undefined;
+  }
 
   /** The last snapshot whose episode count is at most `completed`, or undefined. */
   async atOrBefore(completed: number): Promise<SnapshotRef | undefined> {

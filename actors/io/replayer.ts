@@ -16,8 +16,7 @@ import { EventDecoder } from '../../src/protocol/eventCodec.js';
 import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
 import { RecordingChecker } from '../../src/protocol/recordingChecker.js';
 import { checkRecordingHeader } from '../../src/protocol/recordingHeader.js';
-import { FOLD_STATE_CLASSES } from '../../src/foldStateClasses.js';
-import { decodeSnapshotState, isSnapshotLine, RECORDING_SNAPSHOT_FORMAT, type RecordedFoldState } from '../../src/protocol/recordingSnapshot.js';
+import { isSnapshotLine, type RecordedFoldState } from '../../src/protocol/recordingSnapshot.js';
 import { memberHolding, readGzipMemberIndex, type GzipMember } from './gzipMemberIndex.js';
 import { RecordedSnapshots } from './recordedSnapshots.js';
 import { packageVersion } from './recordingHeader.js';
@@ -160,49 +159,8 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   };
   /** Gzip: the restart points, scanned once (beside the first pass when seeking). */
   const memberIndex = async (): Promise<GzipMember[]> => (members ??= (await scanned) ?? (await readGzipMemberIndex(path)));
-  /** The snapshot lines the recorder wrote; undefined once they proved unusable (another version, a bad line). */
-  let recordedSnapshots = seeking?.recorded ? new RecordedSnapshots(path, gzip ? memberIndex : undefined) : undefined;
-  /** The last few snapshot lines read (a seek back and forth near one reads it once). */
-  const loaded: Snapshot[] = [];
-  let version: string | undefined;
-  const ignoreRecorded = (reason: string) => {
-    warn(`${path}: its snapshot lines are ignored (${reason}); seeks fold the events instead`);
-    recordedSnapshots = undefined;
-  };
-  /** The recorded snapshot nearest at or before `goal` completed episodes, when it lies past `beyond`. */
-  const recordedSnapshot = async (goal: number, beyond: number): Promise<Snapshot | undefined> => {
-    try {
-      for (let limit = goal; recordedSnapshots !== undefined;) {
-        const ref = await recordedSnapshots.atOrBefore(limit);
-        if (ref === undefined || ref.completed <= beyond) return undefined;
-        const cached = loaded.find((s) => s.completed === ref.completed);
-        if (cached) return cached;
-        const line = await recordedSnapshots.read(ref, `${path}: the snapshot line after ${ref.completed} completed episodes`);
-        // Cut off by the end of a killed run: the one before it.
-        if (line === undefined) {
-          limit = ref.completed - 1;
-          continue;
-        }
-        version ??= packageVersion();
-        const reason = line.format !== RECORDING_SNAPSHOT_FORMAT ? `they have format ${line.format}, this replay reads format ${RECORDING_SNAPSHOT_FORMAT}`
-          : line.packageVersion !== version ? `they were written by brain-rnn ${line.packageVersion}, this is ${version}`
-          : seeking!.recorded!.refuse(line.settings);
-        if (reason !== undefined) return void ignoreRecorded(reason);
-        const state = decodeSnapshotState(line, FOLD_STATE_CLASSES);
-        if (!(state.decoder instanceof EventDecoder && state.checker instanceof RecordingChecker)) return void ignoreRecorded('a snapshot holds no decoder or checker state');
-        const snapshot: Snapshot = {
-          offset: line.end, lineNumber: line.lineNumber, events: line.events, completed: line.completed, trialEvents: line.trialEvents,
-          decoder: state.decoder, checker: state.checker, state, recorded: true,
-        };
-        loaded.push(snapshot);
-        if (loaded.length > 4) loaded.shift();
-        return snapshot;
-      }
-    } catch (error) {
-      ignoreRecorded((error as Error).message);
-    }
-    return undefined;
-  };
+  /** The snapshot lines the recorder wrote. */
+  const recordedSnapshots = seeking?.recorded ? new RecordedSnapshots(path, gzip ? memberIndex : undefined, { refuse: seeking.recorded.refuse, warn }) : undefined;
   /** Handle a seek request; returns the byte offset to re-read from, or undefined to read on. */
   const seekTo = async (episode: number): Promise<number | undefined> => {
     const goal = episode * nAgents;
@@ -210,7 +168,8 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
     for (const s of snapshots) if (s.completed <= goal) from = s;
     const ahead = goal >= completed;
     // A snapshot line is worth reading only past what the replay can restore or read on from.
-    from = (await recordedSnapshot(goal, Math.max(from?.completed ?? -1, ahead ? completed : -1))) ?? from;
+    const recorded = await recordedSnapshots?.nearest(goal, Math.max(from?.completed ?? -1, ahead ? completed : -1));
+    if (recorded) from = { ...recorded, recorded: true };
     // Reading on from here is shorter when the target is ahead and no snapshot lies between.
     if (from === undefined || (ahead && from.completed <= completed)) {
       target = Math.floor(completed / nAgents) >= episode && ahead ? undefined : episode;

@@ -9,6 +9,8 @@
  *   npx tsx tools/bench/replaySeek.ts /tmp/million.ndjson --at 9000 --to 100,4321,8999,9500,2
  *
  * Record to /tmp/million.ndjson.gz (198 MB, gzip members with restart points) to time gzip seeks.
+ * `--at 0` seeks cold: it pauses right after run.started, before any episode has been read, so each
+ * seek ahead lands through the snapshot lines the recorder wrote (or folds, in a recording without).
  */
 import { parseArgs } from 'node:util';
 import { ReplayPacer } from '../../actors/io/replayPacer.js';
@@ -33,7 +35,7 @@ const reachedAt = new Promise<number>((resolve) => {
     onEvent: (e) => {
       hub.event(e);
       if (e.type === 'run.started') agents = e.agents.length;
-      if (e.type === 'episode.completed' && ++completed === at * agents) {
+      if ((e.type === 'run.started' && at === 0) || (e.type === 'episode.completed' && ++completed === at * agents)) {
         pacer.pause();
         resolve(performance.now() - started);
       }
