@@ -98,10 +98,16 @@ export class Recorder {
     const headerText = JSON.stringify(header);
     const headerLine = Buffer.from(`${headerText}\n`);
     this.warn = warn;
+    if (snapshotTrials !== false && !(Number.isInteger(snapshotTrials) && snapshotTrials >= 1)) throw new Error(`snapshotTrials must be an integer ≥ 1 or false, got ${snapshotTrials}`);
     if (snapshotTrials !== false) {
-      // The analyzer's settings as a replay reads them: parsed from the header as written.
-      const scenario = parseScenario((JSON.parse(headerText) as RecordingHeader).scenario, { what: 'header.scenario', maxMemoryBytes: Infinity });
-      this.fold = new SnapshotFold({ analyzer: scenario.analyzer, snapshotTrials, packageVersion: packageVersion() });
+      try {
+        // The analyzer's settings as a replay reads them: parsed from the header as written.
+        const scenario = parseScenario((JSON.parse(headerText) as RecordingHeader).scenario, { what: 'header.scenario', maxMemoryBytes: Infinity });
+        this.fold = new SnapshotFold({ analyzer: scenario.analyzer, snapshotTrials, packageVersion: packageVersion() });
+      } catch (error) {
+        // A header a replay could not read either: the events are still recorded.
+        warn(`${path}: no snapshot lines are written (${(error as Error).message})`);
+      }
     }
     // With gzip the header is member 0; the stream's members follow it.
     this.gzip = path.endsWith('.gz') ? new GzipMemberStream({ memberBytes: gzipMemberBytes, firstSequence: 1, start: headerLine.length }) : undefined;
