@@ -1,11 +1,13 @@
 /**
  * Finding the snapshot lines a recorder wrote (src/protocol/recordingSnapshot.ts) in a file a
- * replay has not read yet, and reading one. In gzip each snapshot line starts a gzip member whose
- * header holds its episode count (./gzipMembers.ts), so the member index alone locates the
- * nearest one and only its member is decompressed. In plain NDJSON a binary search over byte
- * offsets finds it: each probe reads on from an offset to the next line that starts with the
- * snapshot prefix, whose episode count follows the prefix. Neither needs the end of the file, so a
- * killed run (no trailer, a partial last line) seeks to the snapshots it has.
+ * replay has not read yet, and reading one. A binary search over byte offsets finds the nearest
+ * one at or before a target: each probe reads on from an offset to the next snapshot, in plain
+ * NDJSON a line that starts with the snapshot prefix (its episode count follows the prefix), in
+ * gzip the header of a member that starts with a snapshot line (it holds the episode count,
+ * ./gzipMembers.ts), so only that member is decompressed. Once the replay's scan of all member
+ * headers is done, gzip uses it instead. Neither needs the end of the file, so a killed run (no
+ * trailer, a partial last line) seeks to the snapshots it has, and neither reads the whole file
+ * (the first seek into a 200 MB gzip recording not in the page cache would wait 1.6 s for the scan).
  *
  * A snapshot is used only when its format, package version and settings are the replay's; the
  * first one that is not turns them all off, with one warning, and seeks fold instead.
@@ -20,6 +22,7 @@ import {
   decodeSnapshotState, parseSnapshotLine, RECORDING_SNAPSHOT_FORMAT, SNAPSHOT_LINE_PREFIX, type RecordedFoldState, type RecordingSnapshotInfo,
 } from '../../src/protocol/recordingSnapshot.js';
 import type { GzipMember } from './gzipMemberIndex.js';
+import { MEMBER_HEADER_PREFIX, readMemberHeader, SNAPSHOT_MEMBER_HEADER_BYTES } from './gzipMembers.js';
 import { packageVersion } from './recordingHeader.js';
 
 /** Where a snapshot line is: its episode count and the offset of its first byte in the text. */
@@ -43,6 +46,8 @@ export interface LoadedSnapshot {
   decoder: EventDecoder;
   checker: RecordingChecker;
   state: RecordedFoldState;
+  /** Gzip: the member the snapshot line starts, to decompress from (the line after it is in it). */
+  member?: GzipMember;
 }
 
 export interface RecordedSnapshotsOptions {
@@ -52,7 +57,10 @@ export interface RecordedSnapshotsOptions {
   warn?: (message: string) => void;
 }
 
-const NEEDLE = Buffer.from(`\n${SNAPSHOT_LINE_PREFIX}`);
+/** What a probe looks for: a snapshot line's start in text, a snapshot member's header in gzip (its XLEN says it has the 'BS' subfield). */
+const TEXT_NEEDLE = Buffer.from(`\n${SNAPSHOT_LINE_PREFIX}`);
+const GZIP_NEEDLE = Buffer.from(MEMBER_HEADER_PREFIX);
+GZIP_NEEDLE.writeUInt16LE(SNAPSHOT_MEMBER_HEADER_BYTES - 12, 10);
 const READ_BYTES = 2 ** 20;
 
 /**
@@ -71,9 +79,9 @@ export class RecordedSnapshots {
 
   /**
    * @param path the recording
-   * @param members gzip: the member index (from readGzipMemberIndex); undefined for plain NDJSON
+   * @param gzip for a gzip recording: the member index once it has been scanned (readGzipMemberIndex), else undefined; undefined for plain NDJSON
    */
-  constructor(private readonly path: string, private readonly members: (() => Promise<GzipMember[]>) | undefined, { refuse = () => undefined, warn = () => {} }: RecordedSnapshotsOptions = {}) {
+  constructor(private readonly path: string, private readonly gzip: { scanned(): GzipMember[] | undefined } | undefined, { refuse = () => undefined, warn = () => {} }: RecordedSnapshotsOptions = {}) {
     this.refuse = refuse;
     this.warn = warn;
   }
@@ -104,6 +112,7 @@ export class RecordedSnapshots {
         if (!(state.decoder instanceof EventDecoder && state.checker instanceof RecordingChecker)) return this.ignore('a snapshot holds no decoder or checker state');
         const { end: offset, lineNumber, events, completed, trialEvents } = line;
         const snapshot: LoadedSnapshot = { offset, lineNumber, events, completed, trialEvents, decoder: state.decoder, checker: state.checker, state };
+        if (ref.position !== undefined) snapshot.member = { position: ref.position, start: ref.start };
         this.loaded.push(snapshot);
         if (this.loaded.length > 4) this.loaded.shift();
         return snapshot;
@@ -122,15 +131,17 @@ export class RecordedSnapshots {
 
   /** The last snapshot whose episode count is at most `completed`, or undefined. */
   async atOrBefore(completed: number): Promise<SnapshotRef | undefined> {
-    if (this.members) {
+    const members = this.gzip?.scanned();
+    if (members) {
       let found: SnapshotRef | undefined;
-      for (const member of await this.members()) {
+      for (const member of members) {
         if (member.snapshot === undefined) continue;
         if (member.snapshot > completed) break;
         found = { completed: member.snapshot, start: member.start, position: member.position };
       }
       return found;
     }
+    const find = this.gzip ? snapshotMemberAt : snapshotLineAt;
     const handle = await open(this.path, 'r');
     try {
       const { size } = await handle.stat();
@@ -140,11 +151,12 @@ export class RecordedSnapshots {
       // The answer starts in [low, high): each probe halves it (snapshot counts grow with the offset).
       while (low < high) {
         const middle = Math.floor((low + high) / 2);
-        const next = await firstSnapshotFrom(handle, middle, high);
+        const next = await firstSnapshotFrom(handle, middle, high, find);
         if (next === undefined || next.completed > completed) high = middle;
         else {
           found = next;
-          low = next.start + 1;
+          // Offsets in the file: a gzip member's position, a plain line's start.
+          low = (next.position ?? next.start) + 1;
         }
       }
       return found;
@@ -163,29 +175,59 @@ export class RecordedSnapshots {
   }
 }
 
-/** The first snapshot line starting at or after `from` and before `before`, by its prefix at a line start. */
-async function firstSnapshotFrom(handle: Awaited<ReturnType<typeof open>>, from: number, before: number): Promise<SnapshotRef | undefined> {
-  // Read from the byte before `from`, so that a line starting at `from` is seen after its newline.
-  let position = Math.max(0, from - 1);
+/** A snapshot found by a probe at `at` in `bytes` (file position `base`): where it is, 'short' when `bytes` ends before what tells it, or undefined for a false match. */
+type SnapshotFinder = { needle: Buffer; offset: number; find(bytes: Buffer, at: number, base: number): SnapshotRef | 'short' | undefined };
+
+/** A line that starts with the snapshot prefix; the needle starts at the newline before it. */
+const snapshotLineAt: SnapshotFinder = {
+  needle: TEXT_NEEDLE,
+  offset: 1,
+  find(bytes, at, base) {
+    const digits = at + TEXT_NEEDLE.length;
+    const comma = bytes.indexOf(0x2c, digits);
+    if (comma === -1) return bytes.length - digits > 20 ? undefined : 'short';
+    const completed = Number(bytes.toString('latin1', digits, comma));
+    return Number.isInteger(completed) ? { completed, start: base + at + 1 } : undefined;
+  },
+};
+
+/** The header of a member that starts with a snapshot line. */
+const snapshotMemberAt: SnapshotFinder = {
+  needle: GZIP_NEEDLE,
+  offset: 0,
+  find(bytes, at, base) {
+    const header = readMemberHeader(bytes, at);
+    if (header === 'short') return 'short';
+    return header?.snapshot === undefined ? undefined : { completed: header.snapshot, start: header.start, position: base + at };
+  },
+};
+
+/** The first snapshot starting at or after `from` and before `before`. */
+async function firstSnapshotFrom(handle: Awaited<ReturnType<typeof open>>, from: number, before: number, { needle, offset, find }: SnapshotFinder): Promise<SnapshotRef | undefined> {
+  // Read from `offset` bytes before `from`, so that a snapshot starting at `from` is seen whole (a line after its newline).
+  let position = Math.max(0, from - offset);
   let carried = Buffer.alloc(0);
   while (position - carried.length < before) {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(READ_BYTES), 0, READ_BYTES, position);
+    // Not much past `before`: the last probes of a search look at narrow ranges.
+    const length = Math.min(READ_BYTES, Math.max(4096, before - position + needle.length + SNAPSHOT_MEMBER_HEADER_BYTES + 32));
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, position);
     if (bytesRead === 0) return undefined;
     const bytes = Buffer.concat([carried, buffer.subarray(0, bytesRead)]);
     const base = position - carried.length;
     position += bytesRead;
-    for (let at = bytes.indexOf(NEEDLE); at !== -1; at = bytes.indexOf(NEEDLE, at + 1)) {
-      const start = base + at + 1;
-      if (start < from) continue;
-      if (start >= before) return undefined;
-      const digits = at + NEEDLE.length;
-      const comma = bytes.indexOf(0x2c, digits);
-      // The count is cut off by the end of this read: read on.
-      if (comma === -1 || comma - digits > 20) break;
-      const completed = Number(bytes.toString('latin1', digits, comma));
-      if (Number.isInteger(completed)) return { completed, start };
+    let keepFrom = Math.max(0, bytes.length - needle.length - SNAPSHOT_MEMBER_HEADER_BYTES);
+    for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
+      if (base + at + offset < from) continue;
+      if (base + at + offset >= before) return undefined;
+      const found = find(bytes, at, base);
+      // Cut off by the end of this read: read on, keeping it.
+      if (found === 'short') {
+        keepFrom = Math.min(keepFrom, at);
+        break;
+      }
+      if (found) return found;
     }
-    carried = bytes.subarray(Math.max(0, bytes.length - NEEDLE.length - 24));
+    carried = bytes.subarray(keepFrom);
   }
   return undefined;
 }

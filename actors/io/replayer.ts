@@ -87,6 +87,8 @@ interface Snapshot {
   state: unknown;
   /** Read from a snapshot line: `state` is a RecordedFoldState, restored through `recorded`. */
   recorded?: true;
+  /** Gzip, recorded: the member holding `offset`. */
+  member?: GzipMember;
 }
 
 export interface ReplaySummary {
@@ -160,7 +162,9 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   /** Gzip: the restart points, scanned once (beside the first pass when seeking). */
   const memberIndex = async (): Promise<GzipMember[]> => (members ??= (await scanned) ?? (await readGzipMemberIndex(path)));
   /** The snapshot lines the recorder wrote. */
-  const recordedSnapshots = seeking?.recorded ? new RecordedSnapshots(path, gzip ? memberIndex : undefined, { refuse: seeking.recorded.refuse, warn }) : undefined;
+  const recordedSnapshots = seeking?.recorded ? new RecordedSnapshots(path, gzip ? { scanned: () => members } : undefined, { refuse: seeking.recorded.refuse, warn }) : undefined;
+  /** Set by a seek to a recorded gzip snapshot: the member to decompress from (without waiting for the scan). */
+  let restartMember: GzipMember | undefined;
   /** Handle a seek request; returns the byte offset to re-read from, or undefined to read on. */
   const seekTo = async (episode: number): Promise<number | undefined> => {
     const goal = episode * nAgents;
@@ -181,6 +185,7 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
     checker = cloneState(from.checker);
     if (from.recorded) seeking!.recorded!.restore(from.state as RecordedFoldState);
     else seeking!.restore(from.state);
+    restartMember = from.member;
     target = Math.floor(completed / nAgents) >= episode ? undefined : episode;
     if (target === undefined) seeking!.onSeeked?.(episode);
     return from.offset;
@@ -250,11 +255,14 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   let readFrom = 0;
   let truncated = false;
   scanned = gzip && seeking ? readGzipMemberIndex(path).catch(() => []) : undefined;
+  // Known as soon as it is done, so that seeks to recorded snapshots use it instead of probing the file.
+  void scanned?.then((found) => (members ??= found));
   reading: for (;;) {
     // gzip cannot be entered mid-member: decompress from the member holding the offset (the
     // start of the file without restart points) and drop the bytes before the offset.
-    if (gzip && readFrom > 0) await memberIndex();
-    const member = gzip && readFrom > 0 ? memberHolding(members!, readFrom) : undefined;
+    if (gzip && readFrom > 0 && !restartMember) await memberIndex();
+    const member = gzip && readFrom > 0 ? (restartMember ?? memberHolding(members!, readFrom)) : undefined;
+    restartMember = undefined;
     const file = createReadStream(path, gzip ? { start: member?.position ?? 0 } : { start: readFrom });
     // A killed run's gzip stream has no trailer: decode what is there instead of failing.
     const source = gzip ? file.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : file;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readGzipMemberIndex } from '../../actors/io/gzipMemberIndex.js';
+import { RecordedSnapshots } from '../../actors/io/recordedSnapshots.js';
 import { loadScenarioFile, runLive } from '../../actors/io/liveRun.js';
 import { ReplayPacer } from '../../actors/io/replayPacer.js';
 import { runReplay } from '../../actors/io/replayRun.js';
@@ -130,6 +131,22 @@ describe('recorded fold-state snapshots', () => {
     }
     expect(starts.length).toBe(5);
     expect(members.map((m) => ({ start: m.start, completed: m.snapshot }))).toEqual(starts);
+    // Found by probing the file (before the member scan is done, and in plain text) as by the index, for every episode count.
+    const byIndex = new RecordedSnapshots(gzip, { scanned: () => members });
+    const byProbing = new RecordedSnapshots(gzip, { scanned: () => undefined });
+    const inText = new RecordedSnapshots(plain, undefined);
+    const plainStarts = readFileSync(plain, 'utf8').split('\n').reduce<{ offset: number; found: { start: number; completed: number }[] }>((acc, line) => {
+      if (isSnapshotLine(line)) acc.found.push({ start: acc.offset, completed: parseSnapshotLine(line, 'line').completed });
+      acc.offset += Buffer.byteLength(line) + 1;
+      return acc;
+    }, { offset: 0, found: [] }).found;
+    for (let completed = 0; completed <= 11 * AGENTS; completed++) {
+      const expected = members.filter((m) => m.snapshot! <= completed).at(-1);
+      const found = await byIndex.atOrBefore(completed);
+      expect(found).toEqual(expected && { completed: expected.snapshot, start: expected.start, position: expected.position });
+      expect(await byProbing.atOrBefore(completed)).toEqual(found);
+      expect(await inText.atOrBefore(completed)).toEqual(plainStarts.filter((p) => p.completed <= completed).at(-1));
+    }
   });
 
   it('a replay that seeks cold to episode 9, then 2, then 10 shows what a straight replay showed there (plain and gzip), without folding the events before the snapshot', async () => {
