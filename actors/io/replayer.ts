@@ -18,7 +18,7 @@ import { RecordingChecker } from '../../src/protocol/recordingChecker.js';
 import { checkRecordingHeader } from '../../src/protocol/recordingHeader.js';
 import { isSnapshotLine, type RecordedFoldState } from '../../src/protocol/recordingSnapshot.js';
 import { memberHolding, readGzipMemberIndex, type GzipMember } from './gzipMemberIndex.js';
-import { RecordedSnapshots } from './recordedSnapshots.js';
+import { RecordedSnapshots, type LoadedSnapshot } from './recordedSnapshots.js';
 import { packageVersion } from './recordingHeader.js';
 import { ReplayPacer } from './replayPacer.js';
 
@@ -76,19 +76,11 @@ export interface ReplaySeeking {
   };
 }
 
-interface Snapshot {
-  offset: number;
-  lineNumber: number;
-  events: number;
-  completed: number;
-  trialEvents: number;
-  decoder: EventDecoder;
-  checker: RecordingChecker;
+/** Where a seek can go on from: the replay's own (`state` from `capture`), or a recorded one. */
+interface Snapshot extends Omit<LoadedSnapshot, 'state'> {
   state: unknown;
   /** Read from a snapshot line: `state` is a RecordedFoldState, restored through `recorded`. */
   recorded?: true;
-  /** Gzip, recorded: the member holding `offset`. */
-  member?: GzipMember;
 }
 
 export interface ReplaySummary {
