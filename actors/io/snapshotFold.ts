@@ -37,14 +37,17 @@ export interface DueSnapshot {
   completed: number;
 }
 
+/** Each column and the decoder's array type for it (looked up once: this runs for every trial). */
+const COLUMN_TYPES = TRIAL_COLUMN_NAMES.map((name) => [name, TRIAL_COLUMNS[name].array] as const);
+
 /** The trial event as the decoder would give it: typed columns of the decoder's types. */
 function asDecoded(event: TrialCompletedEvent): TrialCompletedEvent {
   let copy: TrialCompletedEvent | undefined;
-  for (const name of TRIAL_COLUMN_NAMES) {
+  for (const [name, type] of COLUMN_TYPES) {
     const column = event[name];
-    if (column === undefined || column instanceof TRIAL_COLUMNS[name].array) continue;
+    if (column === undefined || column.constructor === type) continue;
     copy ??= { ...event };
-    (copy as unknown as Record<string, unknown>)[name] = TRIAL_COLUMNS[name].array.from(column as ArrayLike<number>);
+    (copy as unknown as Record<string, unknown>)[name] = type.from(column as ArrayLike<number>);
   }
   return copy ?? event;
 }

@@ -139,13 +139,12 @@ export class RecordingChecker {
 
   private trial(event: TrialCompletedEvent, agent: AgentProgress, what: string, trustColumns: boolean): void {
     this.inPhase(event.phase, what);
-    const id = JSON.stringify(event.agent);
-    if (event.episode !== agent.open) refuse(`${what}.episode`, ` must be ${agent.open < 0 ? 'an episode started before' : agent.open} (the episode agent ${id} is playing), got ${event.episode}`);
-    if (event.trial !== agent.nextTrial) refuse(`${what}.trial`, ` must be ${agent.nextTrial} (the next trial of agent ${id} in episode ${event.episode}), got ${event.trial}`);
+    if (event.episode !== agent.open) refuse(`${what}.episode`, ` must be ${agent.open < 0 ? 'an episode started before' : agent.open} (the episode agent ${JSON.stringify(event.agent)} is playing), got ${event.episode}`);
+    if (event.trial !== agent.nextTrial) refuse(`${what}.trial`, ` must be ${agent.nextTrial} (the next trial of agent ${JSON.stringify(event.agent)} in episode ${event.episode}), got ${event.trial}`);
     if (event.trial >= this.trialsPerEpisode) refuse(`${what}.trial`, ` must be below ${this.trialsPerEpisode} (trialsPerEpisode), got ${event.trial}`);
     const { nSessions, nActions } = agent.info;
-    if (event.nSessions !== nSessions) refuse(`${what}.nSessions`, ` must be ${nSessions} (agent ${id} in run.started), got ${event.nSessions}`);
-    if (event.nActions !== nActions) refuse(`${what}.nActions`, ` must be ${nActions} (agent ${id} in run.started), got ${event.nActions}`);
+    if (event.nSessions !== nSessions) refuse(`${what}.nSessions`, ` must be ${nSessions} (agent ${JSON.stringify(event.agent)} in run.started), got ${event.nSessions}`);
+    if (event.nActions !== nActions) refuse(`${what}.nActions`, ` must be ${nActions} (agent ${JSON.stringify(event.agent)} in run.started), got ${event.nActions}`);
     if (trustColumns) {
       agent.nextTrial += 1;
       return;
