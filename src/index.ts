@@ -263,3 +263,10 @@ export type { LatentPhasePortrait, LatentPhasePortraitOptions, StateTrajectory }
 export { LatentDynamicsTracker } from './analysis/online/latentDynamicsTracker.js';
 export type { LatentDynamicsTrackerOptions } from './analysis/online/latentDynamicsTracker.js';
 export { cloneState } from './cloneState.js';
+
+// Recorded fold-state snapshots: the fold state's JSON form and the recording's snapshot line (issue 13c)
+export { decodeFoldState, encodeFoldState } from './foldStateCodec.js';
+export type { FoldStateClass, FoldStateRegistry } from './foldStateCodec.js';
+export { FOLD_STATE_CLASSES } from './foldStateClasses.js';
+export { decodeSnapshotState, formatSnapshotLine, isSnapshotLine, parseSnapshotLine, RECORDING_SNAPSHOT_FORMAT, SNAPSHOT_LINE_PREFIX } from './protocol/recordingSnapshot.js';
+export type { RecordedFoldState, RecordingSnapshot, RecordingSnapshotInfo } from './protocol/recordingSnapshot.js';

@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import { ReplayPacer } from '../io/replayPacer.js';
 import { runReplay } from '../io/replayRun.js';
 import { finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
-import type { HubState } from '../server/viewerHub.js';
 import { addServeOptions } from './serveFlags.js';
 import { formatFailure, formatSummary } from '../../src/analysis/online/formatSummary.js';
 import type { RunFailedEvent } from '../../src/protocol/events.js';
@@ -61,8 +60,8 @@ export function registerReplayCommand(program: Command): void {
             viewer?.hub.event(event);
           },
           onAnalysis: viewer && ((output) => viewer.hub.analysis(output)),
-          // The page's timeline: the hub's state is snapshotted and restored with the analyzer's.
-          ...(viewer && { seeking: { capture: () => viewer.hub.captureState(), restore: (state) => viewer.hub.restoreState(state as HubState) } }),
+          // The page's timeline: the hub's state is snapshotted and restored with the analyzer's (and read from the recording's snapshot lines).
+          ...(viewer && { seeking: { hub: viewer.hub } }),
           ...(staysOpen && { onEnd: report }),
         });
       } catch (error) {

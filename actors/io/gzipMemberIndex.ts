@@ -3,16 +3,18 @@
  * compressed file and in the decompressed text, found by scanning the file for member headers.
  */
 import { open } from 'node:fs/promises';
-import { MEMBER_HEADER_BYTES, MEMBER_HEADER_PREFIX, readMemberHeader } from './gzipMembers.js';
+import { MEMBER_HEADER_BYTES, MEMBER_HEADER_MAGIC, SNAPSHOT_MEMBER_HEADER_BYTES, readMemberHeader } from './gzipMembers.js';
 
 /** One gzip member: its first byte in the file, and the offset of its text in the decompressed recording. */
 export interface GzipMember {
   position: number;
   start: number;
+  /** Members that start with a recorded snapshot line: its completed episodes (all agents). */
+  snapshot?: number;
 }
 
 /** Kept from the previous step: a header cut by a step boundary, and the trailer before it. */
-const OVERLAP = MEMBER_HEADER_BYTES + 8;
+const OVERLAP = SNAPSHOT_MEMBER_HEADER_BYTES + 8;
 
 /**
  * The members of the gzip file at `path`, in order; empty when the file has no restart points
@@ -38,13 +40,14 @@ export async function readGzipMemberIndex(path: string, { scanBytes = 8 * 2 ** 2
       const { buffer, bytesRead } = await handle.read(Buffer.alloc(scanBytes), 0, scanBytes, base + carried.length);
       if (bytesRead === 0) break;
       const bytes = Buffer.concat([carried, buffer.subarray(0, bytesRead)]);
-      for (let at = bytes.indexOf(MEMBER_HEADER_PREFIX); at !== -1; at = bytes.indexOf(MEMBER_HEADER_PREFIX, at + 1)) {
+      for (let at = bytes.indexOf(MEMBER_HEADER_MAGIC); at !== -1; at = bytes.indexOf(MEMBER_HEADER_MAGIC, at + 1)) {
         const position = base + at;
         const last = members.at(-1);
         if (last && position <= last.position) continue;
         const header = readMemberHeader(bytes, at);
         // A header cut off by the end of this step is read whole in the next.
-        if (!header) break;
+        if (header === 'short') break;
+        if (!header) continue;
         if (header.sequence !== members.length) continue;
         if (!last) {
           if (position !== 0 || header.start !== 0) return [];
@@ -52,7 +55,7 @@ export async function readGzipMemberIndex(path: string, { scanBytes = 8 * 2 ** 2
           if (at < 4 || header.start <= last.start) continue;
           if (bytes.readUInt32LE(at - 4) !== (header.start - last.start) % 2 ** 32) continue;
         }
-        members.push({ position, start: header.start });
+        members.push(header.snapshot === undefined ? { position, start: header.start } : { position, start: header.start, snapshot: header.snapshot });
       }
       // No member 0 at the start: no restart points.
       if (members.length === 0 && bytes.length >= MEMBER_HEADER_BYTES) return [];

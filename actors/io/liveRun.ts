@@ -28,6 +28,8 @@ export interface LiveRunOptions extends Pick<RunSystemOptions, 'onAnalysis' | 'o
   onEvent?: (event: RunEvent) => void;
   /** Folder to write each network agent's final weights to, as `<agent id>.json` checkpoints. */
   saveModels?: string;
+  /** Trials per agent between the recording's snapshot lines (default 5000); false: none. */
+  snapshotTrials?: number | false;
 }
 
 /**
@@ -59,14 +61,14 @@ export function loadScenarioFile(path: string, seed?: number, options: { maxMemo
  * const result = await runLive(loadScenarioFile('scenarios/volatile-reward.json'), { record: 'run.ndjson.gz' });
  */
 export async function runLive(scenario: Scenario, options: LiveRunOptions = {}): Promise<RunResult> {
-  const { record, force, seed, onStart, startedAt, onEvent, saveModels, ...rest } = options;
+  const { record, force, seed, onStart, startedAt, onEvent, saveModels, snapshotTrials, ...rest } = options;
   const chosen = seed === undefined ? scenario : { ...scenario, seed };
   // Refused before the run, as a recording is: the checkpoints are written only at its end.
   if (saveModels !== undefined && !force) refuseExistingCheckpoints(saveModels, chosen);
   let system: RunSystem | undefined;
   // The tick in progress also sees the error (its drain rejects); this stops a paused run too.
   const stopOnWriteError = (error: RecordingError) => system?.fail('run', error);
-  const recorder = record ? new Recorder(record, createRecordingHeader(chosen, startedAt), { force, onError: stopOnWriteError }) : undefined;
+  const recorder = record ? new Recorder(record, createRecordingHeader(chosen, startedAt), { force, onError: stopOnWriteError, snapshotTrials, warn: (message) => process.stderr.write(`warning: ${message}\n`) }) : undefined;
   let result: RunResult;
   try {
     system = startRun(chosen, {

@@ -11,6 +11,11 @@
  * full disk is refused at once. A write error later (disk full, file too large, the file removed)
  * is kept as `error`: `drain()` rejects with it, `onError` hears it once, nothing more is written,
  * and what reached the disk before it stays replayable.
+ *
+ * Every `snapshotTrials` trials per agent, at an episode end, it also writes a snapshot line: the
+ * state a replay has folded to there (./snapshotFold.ts), so that a replay seeks far into the file
+ * without folding what comes before. With gzip each snapshot line starts a gzip member whose
+ * header holds the snapshot's episode count (./gzipMembers.ts).
  */
 import { closeSync, createWriteStream, fstatSync, openSync, statSync, unlinkSync, writeSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +23,9 @@ import { toWire } from '../../src/protocol/eventCodec.js';
 import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
 import { describeFileError } from './fileErrors.js';
 import { DEFAULT_MEMBER_BYTES, GzipMemberStream, gzipMemberSync } from './gzipMembers.js';
+import { packageVersion } from './recordingHeader.js';
+import { DEFAULT_SNAPSHOT_TRIALS, SnapshotFold } from './snapshotFold.js';
+import { parseScenario } from '../system/scenario.js';
 
 export interface RecorderOptions {
   /** Overwrite an existing file (default false: refuse). */
@@ -28,6 +36,10 @@ export interface RecorderOptions {
   onError?: (error: RecordingError) => void;
   /** With gzip: text per gzip member, i.e. between the replayer's restart points (default 4 MiB). */
   gzipMemberBytes?: number;
+  /** Trials per agent between snapshot lines (default 5000, the replayer's own snapshot interval); false: none. */
+  snapshotTrials?: number | false;
+  /** Non-fatal problems: snapshots that cannot be folded (the recording itself goes on). */
+  warn?: (message: string) => void;
 }
 
 /** A recording that cannot be written: names the file and the reason. */
@@ -78,9 +90,25 @@ export class Recorder {
   private closing: Promise<void> | undefined;
   /** The first write error, once there is one. */
   error: RecordingError | undefined;
+  private fold: SnapshotFold | undefined;
+  private readonly warn: (message: string) => void;
 
-  constructor(readonly path: string, header: RecordingHeader, { force = false, flushIntervalMs = 1000, onError, gzipMemberBytes = DEFAULT_MEMBER_BYTES }: RecorderOptions = {}) {
-    const headerLine = Buffer.from(`${JSON.stringify(header)}\n`);
+  constructor(readonly path: string, header: RecordingHeader, options: RecorderOptions = {}) {
+    const { force = false, flushIntervalMs = 1000, onError, gzipMemberBytes = DEFAULT_MEMBER_BYTES, snapshotTrials = DEFAULT_SNAPSHOT_TRIALS, warn = () => {} } = options;
+    const headerText = JSON.stringify(header);
+    const headerLine = Buffer.from(`${headerText}\n`);
+    this.warn = warn;
+    if (snapshotTrials !== false && !(Number.isInteger(snapshotTrials) && snapshotTrials >= 1)) throw new Error(`snapshotTrials must be an integer ≥ 1 or false, got ${snapshotTrials}`);
+    if (snapshotTrials !== false) {
+      try {
+        // The analyzer's settings as a replay reads them: parsed from the header as written.
+        const scenario = parseScenario((JSON.parse(headerText) as RecordingHeader).scenario, { what: 'header.scenario', maxMemoryBytes: Infinity });
+        this.fold = new SnapshotFold({ analyzer: scenario.analyzer, snapshotTrials, packageVersion: packageVersion() });
+      } catch (error) {
+        // A header a replay could not read either: the events are still recorded.
+        warn(`${path}: no snapshot lines are written (${(error as Error).message})`);
+      }
+    }
     // With gzip the header is member 0; the stream's members follow it.
     this.gzip = path.endsWith('.gz') ? new GzipMemberStream({ memberBytes: gzipMemberBytes, firstSequence: 1, start: headerLine.length }) : undefined;
     const fd = openRecording(path, force, this.gzip ? gzipMemberSync(headerLine, 0, 0) : headerLine);
@@ -100,7 +128,25 @@ export class Recorder {
 
   /** Queue one event (written at the next `drain()` or flush). */
   write(event: RunEvent): void {
-    if (!this.closing && !this.error) this.pending.push(JSON.stringify(toWire(event)));
+    if (this.closing || this.error) return;
+    const line = JSON.stringify(toWire(event));
+    this.pending.push(line);
+    if (!this.fold) return;
+    let due;
+    try {
+      due = this.fold.add(event, line);
+    } catch (error) {
+      // The events are written all the same; a replay folds where a snapshot would have been.
+      this.fold = undefined;
+      this.warn(`${this.path}: no more snapshot lines are written (${(error as Error).message}); replays of it fold instead`);
+      return;
+    }
+    if (!due) return;
+    if (this.gzip) {
+      // Its own write, so that it starts a gzip member whose header says where it stands.
+      this.writePending();
+      this.gzip.writeSnapshot(Buffer.from(`${due.line}\n`), due.completed);
+    } else this.pending.push(due.line);
   }
 
   /** Hand the queued lines to the stream and, for gzip, sync-flush so they are decodable on disk. */

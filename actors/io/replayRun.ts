@@ -3,9 +3,12 @@
  * agent is recomputed; the analyzer folds the recorded events, so the metrics equal those of the
  * live run.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { createActor } from 'xstate';
 import type { AgentMetrics, AnalyzerOutput, AnalyzerState } from '../../src/analysis/online/analyzerState.js';
 import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
+import type { RecordedFoldState } from '../../src/protocol/recordingSnapshot.js';
+import type { HubState, ViewerHub } from '../server/viewerHub.js';
 import { analyzerMachine } from '../machines/analyzer.js';
 import { EventBus } from '../system/bus.js';
 import { parseScenario, type Scenario } from '../system/scenario.js';
@@ -24,9 +27,18 @@ export interface ReplayRunOptions {
   pacer?: ReplayPacer;
   /**
    * With a pacer: the viewer's state to snapshot and restore beside the analyzer's when the
-   * timeline seeks (`pacer.requestSeek`), and the trials between snapshots (default 5000).
+   * timeline seeks (`pacer.requestSeek`), and the trials between snapshots (default 5000). Give
+   * `hub` (a viewer hub: its state is captured and restored) rather than `capture`/`restore` to let
+   * seeks also use the snapshot lines a recording holds, which carry the analyzer's and a hub's
+   * state; with `capture` they are not used (they hold no other state).
    */
-  seeking?: { capture(): unknown; restore(state: unknown): void; snapshotTrials?: number; onSeeked?(episode: number): void };
+  seeking?: {
+    hub?: ViewerHub;
+    capture?(): unknown;
+    restore?(state: unknown): void;
+    snapshotTrials?: number;
+    onSeeked?(episode: number): void;
+  };
   /**
    * With `seeking`: called each time the replay reaches the end, with what a finished replay
    * returns; the replay then waits for the pacer's next seek (the timeline still works) until
@@ -42,6 +54,9 @@ export interface ReplayRunOptions {
 export async function runReplay(path: string, options: ReplayRunOptions = {}): Promise<ReplaySummary & { metrics: AgentMetrics[]; scenario: Scenario }> {
   const { speed, warn, onAnalysis, onHeader, onEvent, pacer, seeking, onEnd } = options;
   const analyzerState = () => analyzer!.getSnapshot().context.state;
+  const hub = seeking?.hub;
+  const capture = seeking?.capture ?? (() => hub?.captureState());
+  const restore = seeking?.restore ?? ((state: unknown) => hub?.restoreState(state as HubState));
   const bus = new EventBus();
   let analyzer: ReturnType<typeof createActor<typeof analyzerMachine>> | undefined;
   let scenario: Scenario | undefined;
@@ -56,12 +71,27 @@ export async function runReplay(path: string, options: ReplayRunOptions = {}): P
           takeSeek: () => pacer.takeSeek(),
           closed: () => pacer.isClosed,
           // The analyzer's fold and the caller's (the viewer hub) go back together.
-          capture: () => ({ analyzer: analyzerState().capture(), caller: seeking?.capture() }),
+          capture: () => ({ analyzer: analyzerState().capture(), caller: capture() }),
           restore: (saved: unknown) => {
             const { analyzer: folded, caller } = saved as { analyzer: AnalyzerState; caller: unknown };
             analyzerState().restoreFrom(folded);
-            seeking?.restore(caller);
+            restore(caller);
           },
+          ...(seeking?.capture === undefined && {
+            recorded: {
+              refuse: (settings: unknown) => {
+                const { analyzer: recordedAnalyzer, hub: recordedHub } = (settings ?? {}) as { analyzer?: unknown; hub?: unknown };
+                // Compared as written: JSON drops undefined fields.
+                if (!isDeepStrictEqual(recordedAnalyzer, JSON.parse(JSON.stringify(scenario!.analyzer)))) return `their analyzer settings ${JSON.stringify(recordedAnalyzer)} are not the scenario's ${JSON.stringify(scenario!.analyzer)}`;
+                if (hub && !isDeepStrictEqual(recordedHub, hub.foldSettings())) return `their viewer-hub settings ${JSON.stringify(recordedHub)} are not this viewer's ${JSON.stringify(hub.foldSettings())}`;
+                return undefined;
+              },
+              restore: (state: RecordedFoldState) => {
+                analyzerState().restoreFrom(state.analyzer as AnalyzerState);
+                hub?.restoreState(state.hub as HubState);
+              },
+            },
+          }),
           snapshotTrials: seeking?.snapshotTrials,
           onSeeked: seeking?.onSeeked,
           ...(onEnd && seeking && {

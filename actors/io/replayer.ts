@@ -3,6 +3,10 @@
  * publish it on a bus, at `speed` times the recorded pace or as fast as possible. A partial last
  * line (a killed run) replays with a warning; a corrupt line anywhere else is an error naming
  * its line number.
+ *
+ * Snapshot lines (the fold state the recorder wrote every so many trials,
+ * src/protocol/recordingSnapshot.ts) are not events: they are skipped, and a seek uses them to
+ * jump far into the part of the file not read yet (./recordedSnapshots.ts).
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -12,7 +16,9 @@ import { EventDecoder } from '../../src/protocol/eventCodec.js';
 import type { RecordingHeader, RunEvent } from '../../src/protocol/events.js';
 import { RecordingChecker } from '../../src/protocol/recordingChecker.js';
 import { checkRecordingHeader } from '../../src/protocol/recordingHeader.js';
+import { isSnapshotLine, type RecordedFoldState } from '../../src/protocol/recordingSnapshot.js';
 import { memberHolding, readGzipMemberIndex, type GzipMember } from './gzipMemberIndex.js';
+import { RecordedSnapshots, type LoadedSnapshot } from './recordedSnapshots.js';
 import { packageVersion } from './recordingHeader.js';
 import { ReplayPacer } from './replayPacer.js';
 
@@ -58,17 +64,23 @@ export interface ReplaySeeking {
   atEnd?(summary: ReplaySummary): Promise<number | undefined>;
   /** True once the viewer is going away: the replay stops where it is (default never). */
   closed?(): boolean;
+  /**
+   * Restores the fold state of a snapshot line the recorder wrote, for seeks past what has been
+   * read; without it seeks use only the replay's own snapshots. A snapshot from another format or
+   * package version, or whose settings `refuse` names a reason against, is ignored with one warning.
+   */
+  recorded?: {
+    /** Why a snapshot's settings (the analyzer's and hub's options it was folded with) do not fit this replay; undefined when they do. */
+    refuse(settings: unknown): string | undefined;
+    restore(state: RecordedFoldState): void;
+  };
 }
 
-interface Snapshot {
-  offset: number;
-  lineNumber: number;
-  events: number;
-  completed: number;
-  trialEvents: number;
-  decoder: EventDecoder;
-  checker: RecordingChecker;
+/** Where a seek can go on from: the replay's own (`state` from `capture`), or a recorded one. */
+interface Snapshot extends Omit<LoadedSnapshot, 'state'> {
   state: unknown;
+  /** Read from a snapshot line: `state` is a RecordedFoldState, restored through `recorded`. */
+  recorded?: true;
 }
 
 export interface ReplaySummary {
@@ -126,26 +138,46 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   let completed = 0;
   let trialEvents = 0;
   const snapshots: Snapshot[] = [];
+  /**
+   * The gzip members (restart points); empty: none usable. The scan of the file for them (a few
+   * hundred ms on a 200 MB recording) starts with a seeking replay and runs beside the first
+   * pass, so the first seek does not wait for it; a file that grows meanwhile only has fewer.
+   */
+  let members: GzipMember[] | undefined;
+  let scanned: Promise<GzipMember[]> | undefined;
   /** While set, events are folded unpaced until every agent has completed this many episodes. */
   let target: number | undefined;
 
   const snapshot = (offset: number) => {
     snapshots.push({ offset, lineNumber, events, completed, trialEvents, decoder: cloneState(decoder), checker: cloneState(checker), state: seeking!.capture() });
   };
+  /** Gzip: the restart points, scanned once (beside the first pass when seeking). */
+  const memberIndex = async (): Promise<GzipMember[]> => (members ??= (await scanned) ?? (await readGzipMemberIndex(path)));
+  /** The snapshot lines the recorder wrote. */
+  const recordedSnapshots = seeking?.recorded ? new RecordedSnapshots(path, gzip ? { scanned: () => members } : undefined, { refuse: seeking.recorded.refuse, warn }) : undefined;
+  /** Set by a seek to a recorded gzip snapshot: the member to decompress from (without waiting for the scan). */
+  let restartMember: GzipMember | undefined;
   /** Handle a seek request; returns the byte offset to re-read from, or undefined to read on. */
-  const seekTo = (episode: number): number | undefined => {
+  const seekTo = async (episode: number): Promise<number | undefined> => {
+    const goal = episode * nAgents;
     let from: Snapshot | undefined;
-    for (const s of snapshots) if (s.completed <= episode * nAgents) from = s;
+    for (const s of snapshots) if (s.completed <= goal) from = s;
+    const ahead = goal >= completed;
+    // A snapshot line is worth reading only past what the replay can restore or read on from.
+    const recorded = await recordedSnapshots?.nearest(goal, Math.max(from?.completed ?? -1, ahead ? completed : -1));
+    if (recorded) from = { ...recorded, recorded: true };
     // Reading on from here is shorter when the target is ahead and no snapshot lies between.
-    if (from === undefined || (episode * nAgents >= completed && from.completed <= completed)) {
-      target = Math.floor(completed / nAgents) >= episode && episode * nAgents >= completed ? undefined : episode;
+    if (from === undefined || (ahead && from.completed <= completed)) {
+      target = Math.floor(completed / nAgents) >= episode && ahead ? undefined : episode;
       if (target === undefined) seeking!.onSeeked?.(episode);
       return undefined;
     }
     ({ lineNumber, events, completed, trialEvents } = from);
     decoder = cloneState(from.decoder);
     checker = cloneState(from.checker);
-    seeking!.restore(from.state);
+    if (from.recorded) seeking!.recorded!.restore(from.state as RecordedFoldState);
+    else seeking!.restore(from.state);
+    restartMember = from.member;
     target = Math.floor(completed / nAgents) >= episode ? undefined : episode;
     if (target === undefined) seeking!.onSeeked?.(episode);
     return from.offset;
@@ -155,6 +187,8 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   const handle = async (text: string, end: number): Promise<number | 'stop' | undefined> => {
     lineNumber += 1;
     if (text.trim() === '') return undefined;
+    // The recorder's fold-state snapshots are not events (and need no parse on a straight read).
+    if (header !== undefined && isSnapshotLine(text)) return undefined;
     const json = parseLine(text, lineNumber, path);
     if (header === undefined) {
       const checked = checkRecordingHeader(json, `${path}: line ${lineNumber} (header)`, packageVersion());
@@ -175,7 +209,7 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
       }
       if (seeking.closed?.()) return 'stop';
       if (request !== undefined) {
-        const offset = seekTo(request);
+        const offset = await seekTo(request);
         if (offset !== undefined) return offset;
       }
     } else {
@@ -212,18 +246,15 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
   /** Byte offset (of the decompressed text) where the next read starts. */
   let readFrom = 0;
   let truncated = false;
-  /**
-   * The gzip members (restart points); empty: none usable. The scan of the file for them (a few
-   * hundred ms on a 200 MB recording) starts with a seeking replay and runs beside the first
-   * pass, so the first seek does not wait for it; a file that grows meanwhile only has fewer.
-   */
-  let members: GzipMember[] | undefined;
-  const scanned = gzip && seeking ? readGzipMemberIndex(path).catch(() => []) : undefined;
+  scanned = gzip && seeking ? readGzipMemberIndex(path).catch(() => []) : undefined;
+  // Known as soon as it is done, so that seeks to recorded snapshots use it instead of probing the file.
+  void scanned?.then((found) => (members ??= found));
   reading: for (;;) {
     // gzip cannot be entered mid-member: decompress from the member holding the offset (the
     // start of the file without restart points) and drop the bytes before the offset.
-    if (gzip && readFrom > 0) members ??= (await scanned) ?? (await readGzipMemberIndex(path));
-    const member = gzip && readFrom > 0 ? memberHolding(members!, readFrom) : undefined;
+    if (gzip && readFrom > 0 && !restartMember) await memberIndex();
+    const member = gzip && readFrom > 0 ? (restartMember ?? memberHolding(members!, readFrom)) : undefined;
+    restartMember = undefined;
     const file = createReadStream(path, gzip ? { start: member?.position ?? 0 } : { start: readFrom });
     // A killed run's gzip stream has no trailer: decode what is there instead of failing.
     const source = gzip ? file.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : file;
@@ -310,7 +341,7 @@ export async function replayRecording(path: string, options: ReplayOptions): Pro
     for (;;) {
       const episode = await seeking.atEnd({ header, events, lines: lineNumber, truncated });
       if (episode === undefined) break reading;
-      const offset = seekTo(episode);
+      const offset = await seekTo(episode);
       if (offset !== undefined) {
         readFrom = offset;
         continue reading;

@@ -177,15 +177,32 @@ export class ViewerHub {
     return cloneState({ agents: this.agents, status: this.status });
   }
 
-  /** Go back to a captured state: every viewer gets a fresh snapshot (deltas would not apply). */
+  /**
+   * Go back to a captured state (in memory, or recorded in the file by a headless hub): every
+   * viewer gets a fresh snapshot, so the entries not yet sent are dropped (deltas would not apply).
+   */
   restoreState(saved: HubState): void {
     const { agents, status } = cloneState(saved);
     this.agents.clear();
     for (const [id, agent] of agents) this.agents.set(id, agent);
-    // The run's state (running, paused) is the viewer's, not the recording's.
-    this.status = { ...status, state: this.status.state };
+    this.dropPending();
+    // The run's state (running, paused) and the mode are the viewer's, not the recording's.
+    this.status = { ...status, mode: this.mode, state: this.status.state };
     this.generation += 1;
     this.dirty = true;
+  }
+
+  /** Forget the entries not yet sent to viewers (a hub no viewer reads: the recorder's snapshot fold). */
+  dropPending(): void {
+    for (const agent of this.agents.values()) {
+      agent.pending = newPending();
+      agent.spectraChanged = agent.phasesChanged = agent.logitsChanged = agent.latentChanged = false;
+    }
+  }
+
+  /** The options its state depends on (a recorded snapshot of another hub's state applies only when they match). */
+  foldSettings(): { binTrials: number; capacity: number } {
+    return { binTrials: this.binTrials, capacity: this.capacity };
   }
 
   /** Apply a viewer's control message; returns a notice when it cannot be applied. */

@@ -9,11 +9,13 @@
  *   npx tsx tools/bench/replaySeek.ts /tmp/million.ndjson --at 9000 --to 100,4321,8999,9500,2
  *
  * Record to /tmp/million.ndjson.gz (198 MB, gzip members with restart points) to time gzip seeks.
+ * `--at 0` seeks cold: it pauses right after run.started, before any episode has been read, so each
+ * seek ahead lands through the snapshot lines the recorder wrote (or folds, in a recording without).
  */
 import { parseArgs } from 'node:util';
 import { ReplayPacer } from '../../actors/io/replayPacer.js';
 import { runReplay } from '../../actors/io/replayRun.js';
-import { ViewerHub, type HubState } from '../../actors/server/viewerHub.js';
+import { ViewerHub } from '../../actors/server/viewerHub.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { at: { type: 'string', default: '9000' }, to: { type: 'string', default: '100,4321,8999' }, snapshotTrials: { type: 'string', default: '5000' } } });
 const path = positionals[0];
@@ -33,13 +35,13 @@ const reachedAt = new Promise<number>((resolve) => {
     onEvent: (e) => {
       hub.event(e);
       if (e.type === 'run.started') agents = e.agents.length;
-      if (e.type === 'episode.completed' && ++completed === at * agents) {
+      if ((e.type === 'run.started' && at === 0) || (e.type === 'episode.completed' && ++completed === at * agents)) {
         pacer.pause();
         resolve(performance.now() - started);
       }
     },
     onAnalysis: (o) => hub.analysis(o),
-    seeking: { capture: () => hub.captureState(), restore: (s) => hub.restoreState(s as HubState), snapshotTrials: Number(values.snapshotTrials), onSeeked: (episode) => seeked?.(episode) },
+    seeking: { hub, snapshotTrials: Number(values.snapshotTrials), onSeeked: (episode) => seeked?.(episode) },
   });
   void replay.then((r) => process.stderr.write(`replay ended: ${r.events} events\n`));
 });
