@@ -23,7 +23,7 @@ import { computeChunk, countScoredTrials } from './shardGradients.js';
 import type { ShardWorkerData } from './shardWorker.js';
 import {
   ChunkScalar, Scalar, Slot, WorkerState, claimChunk, createSharedBatchMemory, createSharedStepMemory, epochOf,
-  finishChunk, openChunks, sharedBatchViews, sharedStepViews, type SharedBatchViews, type SharedStepViews,
+  finishChunk, openChunks, sharedBatchViews, sharedStepViews, waitForChunks, type SharedBatchViews, type SharedStepViews,
 } from './sharedStepMemory.js';
 
 /** Sessions per SIMD vector of the wasm kernel: chunks are cut at multiples of it. */
@@ -246,14 +246,7 @@ export class ParallelSupervisedStep implements GradientEngine {
 
   /** Wait until every chunk of the step is finished (the caller's own ones already are). */
   private awaitChunks(epoch: number, chunks: number): void {
-    const { chunkState } = this.views;
-    for (let chunk = 0; chunk < chunks; chunk++) {
-      for (;;) {
-        const finished = Atomics.load(chunkState, 3 * chunk);
-        if (finished === epoch) break;
-        if (Atomics.wait(chunkState, 3 * chunk, finished, LIVENESS_CHECK_MS) === 'timed-out') this.throwIfWorkerStopped();
-      }
-    }
+    waitForChunks(this.views.chunkState, epoch, chunks, LIVENESS_CHECK_MS, () => this.throwIfWorkerStopped());
   }
 
   private throwIfWorkerStopped(): void {

@@ -14,11 +14,6 @@ try {
   const module = await import(workerData.entry);
   module[workerData.main ?? 'runShardWorker'](workerData);
 } catch (error) {
-  if (workerData.memory === undefined) {
-    // ParallelA2C's workers report on their port.
-    workerData.port.postMessage({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    throw error;
-  }
   const control = new Int32Array(workerData.memory.control);
   workerData.port.postMessage(error instanceof Error ? (error.stack ?? error.message) : String(error));
   Atomics.store(control, workerData.stateSlot, EXITED);
