@@ -14,6 +14,11 @@ try {
   const module = await import(workerData.entry);
   module[workerData.main ?? 'runShardWorker'](workerData);
 } catch (error) {
+  if (workerData.memory === undefined) {
+    // Workers without a shared control block (the bench's two-thread ceiling) report on their port.
+    workerData.port.postMessage({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    throw error;
+  }
   const control = new Int32Array(workerData.memory.control);
   workerData.port.postMessage(error instanceof Error ? (error.stack ?? error.message) : String(error));
   Atomics.store(control, workerData.stateSlot, EXITED);
