@@ -9,7 +9,8 @@ import type { ParameterSet } from '../../src/model/parameters.js';
 import type { RecurrentModel, SerializedModel } from '../../src/model/recurrentModel.js';
 import { playA2CShard, shardRandom, type A2CShardOptions } from '../../src/training/a2cShard.js';
 import { rebuildModel } from './shardWorker.js';
-import { Slot, WorkerState, claimChunk, epochOf, finishChunk, sharedStepViews, type SharedStepMemory, type SharedStepViews } from './sharedStepMemory.js';
+import { claimChunk, finishChunk, sharedStepViews, type SharedStepMemory, type SharedStepViews } from './sharedStepMemory.js';
+import { serveSteps } from './workerPool.js';
 
 /** Float64 slots of an update's settings in the shared `scalars`. */
 export const A2CScalar = { update: 0, heterogeneityWeight: 1 } as const;
@@ -76,14 +77,7 @@ export function runA2CWorker({ worker, model: serialized, kernel, memory, claims
   const views = sharedStepViews(memory);
   const claims = new Int32Array(claimsMemory);
   const { control } = views;
-  Atomics.store(control, stateSlot, WorkerState.ready);
-  Atomics.notify(control, stateSlot);
-  let seen = 0;
-  for (;;) {
-    Atomics.wait(control, Slot.command, seen);
-    seen = Atomics.load(control, Slot.command);
-    if (Atomics.load(control, Slot.closing) === 1) break;
-    const epoch = epochOf(seen);
+  serveSteps(control, stateSlot, (epoch) => {
     let loaded = false;
     for (let shard = claimChunk(control, epoch); shard >= 0; shard = claimChunk(control, epoch)) {
       Atomics.add(claims, shard, 1);
@@ -99,6 +93,6 @@ export function runA2CWorker({ worker, model: serialized, kernel, memory, claims
       }
       finishChunk(views.chunkState, shard, epoch, worker, failed);
     }
-  }
+  });
   port.close();
 }

@@ -13,7 +13,6 @@
  * actor), this engine plays the episodes itself: the rollout, about half of an update's time, is
  * what two threads must share to be twice as fast.
  */
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
 import type { ParameterSet } from '../../src/model/parameters.js';
 import type { RecurrentModel } from '../../src/model/recurrentModel.js';
@@ -27,6 +26,7 @@ import {
   MAX_CHUNKS, Slot, WorkerState, chunksLeft, claimChunk, createSharedStepMemory, epochOf, finishChunk, openChunks, sharedStepViews, waitForChunks,
   type SharedStepViews,
 } from './sharedStepMemory.js';
+import { closeWorkers, startWorker, stoppedWorker, workerMessage, type PooledWorker } from './workerPool.js';
 
 /** Sessions per SIMD vector of the wasm kernel: shards are cut at multiples of it. */
 const LANES = 4;
@@ -53,15 +53,6 @@ export interface ParallelA2COptions extends A2COptions {
   callerComputes?: boolean;
 }
 
-interface A2CWorker {
-  worker: Worker;
-  /** The caller's end of the worker's channel (failure messages come in on it). */
-  port: MessagePort;
-  /** Control slot of its WorkerState. */
-  stateSlot: number;
-  exited: Promise<void>;
-}
-
 /**
  * @example
  * const engine = new ParallelA2C(model, { task: { type: 'reversal' }, nSessions: 64, nTrials: 150, seed: 1 });
@@ -72,7 +63,7 @@ interface A2CWorker {
 export class ParallelA2C {
   readonly threads: number;
   readonly shardSessions: number;
-  private readonly workers: A2CWorker[] = [];
+  private readonly workers: PooledWorker[] = [];
   private readonly optimizer: Adam;
   private readonly gradients: ParameterSet;
   /** The caller's scratch for one shard's gradient. */
@@ -136,18 +127,9 @@ export class ParallelA2C {
     const serialized = model.toJSON();
     const kernel = model instanceof BrainInspiredRNN ? model.kernel : undefined;
     for (let w = 1; w < this.threads; w++) {
-      const { port1, port2 } = new MessageChannel();
-      const stateSlot = Slot.workers + 2 * (w - 1);
-      const data: A2CWorkerData = { worker: w, model: serialized, kernel, memory, claims, plan: this.plan, port: port2, entry, main: 'runA2CWorker', stateSlot };
-      // No inherited execArgv: the bootstrap registers tsx itself when it has to.
-      const worker = new Worker(new URL('./shardWorkerBootstrap.mjs', import.meta.url), { workerData: data, transferList: [port2], execArgv: [] });
-      // Failures travel through the shared memory; this listener only keeps them from crashing the process.
-      worker.on('error', () => {});
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      // A forgotten close() must not keep the process alive.
-      worker.unref();
-      port1.unref();
-      this.workers.push({ worker, port: port1, stateSlot, exited });
+      this.workers.push(startWorker(w, (port, stateSlot): A2CWorkerData => ({
+        worker: w, model: serialized, kernel, memory, claims, plan: this.plan, port, entry, main: 'runA2CWorker', stateSlot,
+      })));
     }
   }
 
@@ -283,27 +265,17 @@ export class ParallelA2C {
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      const { control } = this.views;
-      Atomics.store(control, Slot.closing, 1);
-      Atomics.add(control, Slot.command, 1);
-      Atomics.notify(control, Slot.command);
-      for (const shard of this.workers) {
-        shard.port.close();
-        // Whoever awaits the exit must keep the event loop alive until it comes (it comes promptly).
-        shard.worker.ref();
-      }
+      return closeWorkers(this.views.control, this.workers);
     }
     return Promise.all(this.workers.map((shard) => shard.exited)).then(() => undefined);
   }
 
   private throwIfWorkerStopped(): void {
-    const { control } = this.views;
-    this.workers.forEach((shard, index) => {
-      if (Atomics.load(control, shard.stateSlot) !== WorkerState.exited) return;
-      // Shards it held will never finish: no further update may reuse the shared memory.
-      this.broken ??= `ParallelA2C: worker ${index + 1} stopped: ${this.message(index + 1)}`;
-      throw new Error(this.broken);
-    });
+    const stopped = stoppedWorker(this.views.control, this.workers);
+    if (stopped === undefined) return;
+    // Shards it held will never finish: no further update may reuse the shared memory.
+    this.broken ??= `ParallelA2C: worker ${stopped} stopped: ${this.message(stopped)}`;
+    throw new Error(this.broken);
   }
 
   /** A shard that no one claimed, unfinished, though none is left to claim (it would never finish: a claiming bug). */
@@ -316,6 +288,6 @@ export class ParallelA2C {
   }
 
   private message(thread: number): string {
-    return (receiveMessageOnPort(this.workers[thread - 1].port)?.message as string | undefined) ?? 'no message';
+    return workerMessage(this.workers, thread);
   }
 }
