@@ -87,6 +87,40 @@ describe('LogitDynamicsAccumulator (the live logit dynamics of Ji-An et al. 2025
     expect(fitLineFromSums({ n: 3, sumX: 3, sumY: 3, sumXX: 3, sumXY: 3, sumYY: 5 }).slope).toBeNaN();
   });
 
+  it('add(policy) bins each pair by the bin edges even in asinh(L / 0.25), also for L on, just below and just above every edge', () => {
+    const nBins = 32, logitRange = 8;
+    const R = Math.asinh(logitRange / 0.25);
+    const edges = Array.from({ length: nBins + 1 }, (_, i) => 0.25 * Math.sinh(-R + (2 * R * i) / nBins));
+    // L of trial 1 for every session: each edge, its float neighbours, points inside bins, and outside the range.
+    const targets = edges.flatMap((e) => [e, e * (1 + 2 ** -52) + (e === 0 ? 1e-300 : 0), e * (1 - 2 ** -52) - (e === 0 ? 1e-300 : 0)]);
+    for (let b = 0; b < nBins; b++) for (const f of [0.01, 0.37, 0.5, 0.93]) targets.push(edges[b] + f * (edges[b + 1] - edges[b]));
+    targets.push(-9, 9, 8.0000001, -8.0000001, 0, -0);
+    const S = targets.length;
+    // Probabilities (p0, p1) = (1, e^L) give logOdds = log(e^L) = L up to rounding: the truth is found from the L they give.
+    const policy1 = targets.flatMap((L) => [1, Math.exp(L)]);
+    const L = Array.from({ length: S }, (_, s) => logOdds(policy1[2 * s], policy1[2 * s + 1]));
+    const acc = new LogitDynamicsAccumulator({ nSessions: S, byTransition: false, nBins, logitRange });
+    acc.startEpisode();
+    acc.add(policy1, new Array(S).fill(1), new Array(S).fill(1));
+    acc.add(new Array(2 * S).fill(0.5), new Array(S).fill(1), new Array(S).fill(1));
+    acc.endEpisode();
+    // Expected by a linear scan: bin b holds edges[b] <= L < edges[b + 1].
+    const count = new Array(nBins).fill(0), sumL = new Array(nBins).fill(0);
+    for (const x of L) {
+      const b = edges.findIndex((e, i) => i < nBins && x >= e && x < edges[i + 1]);
+      if (b >= 0) {
+        count[b] += 1;
+        sumL[b] += x;
+      }
+    }
+    const [type] = acc.summary();
+    expect(type.label).toBe('a1r1');
+    expect(type.n).toBe(S);
+    const filled = count.flatMap((c, b) => (c > 0 ? [b] : []));
+    expect(type.bins.count).toEqual(filled.map((b) => count[b]));
+    type.bins.logit.forEach((logit, i) => expect(logit).toBeCloseTo(sumL[filled[i]] / count[filled[i]], 12));
+  });
+
   it('new LogitDynamicsAccumulator refuses a policy that is not S×2 and a bad window, naming the value', () => {
     const acc = new LogitDynamicsAccumulator({ nSessions: 2, byTransition: false });
     expect(() => acc.add([0.5, 0.5, 0.5], [0, 1], [1, 0])).toThrow('policy must hold 2×2 probabilities (two actions), got 3');

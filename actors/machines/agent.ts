@@ -64,15 +64,13 @@ function choose(context: AgentContext): ActionsChosenEvent {
   if (imitating) teacher!.policy(teacherProbs);
   const actions = new Int8Array(nSessions);
   sample(acting, rng, actions);
-  const values = learner instanceof RecurrentAgent ? Float32Array.from(learner.values) : new Float32Array(nSessions);
-  return {
-    type: 'actions.chosen',
-    actions,
-    policy: Float32Array.from(acting),
-    values,
-    ...(imitating && { learnerPolicy: Float32Array.from(probs) }),
-    stage2: chooseStage2(actor, rng, nSessions),
-  };
+  // new Float32Array(typed array) converts element by element in native code; Float32Array.from
+  // walks the source through its iterator (a tenth of the agent's time per trial), same values.
+  const values = learner instanceof RecurrentAgent ? new Float32Array(learner.values) : new Float32Array(nSessions);
+  const choice: ActionsChosenEvent = { type: 'actions.chosen', actions, policy: new Float32Array(acting), values };
+  if (imitating) choice.learnerPolicy = new Float32Array(probs);
+  choice.stage2 = chooseStage2(actor, rng, nSessions);
+  return choice;
 }
 
 /** The task's outcome as the trial event carries it (views, nothing copied or encoded). */

@@ -68,16 +68,23 @@ export interface TrialEventPlace {
  */
 export function trialEvent(place: TrialEventPlace, task: Pick<CohortTask, 'nActions'>, outcome: TrialOutcome, choice: Pick<Choice, 'policy' | 'values' | 'learnerPolicy'>): TrialCompletedEvent {
   const { latent } = outcome;
-  return {
+  const event: TrialCompletedEvent = {
     type: 'trial.completed', v: EVENT_VERSION, agent: place.agent, phase: place.phase, episode: place.episode,
     trial: outcome.trial, nSessions: place.nSessions, nActions: task.nActions,
     actions: outcome.actions, rewards: outcome.rewards, policy: choice.policy, values: choice.values,
     betterAction: latent.betterAction, reversal: latent.reversal, actionRewardProbs: latent.actionRewardProbs,
-    ...(choice.learnerPolicy && { learnerPolicy: choice.learnerPolicy }),
-    ...(latent.stage2States && { stage2States: latent.stage2States, stage2Actions: latent.stage2Actions, common: latent.common }),
-    ...(latent.volatile && { volatile: latent.volatile }),
-    nextInputs: outcome.nextInputs,
-  };
+  } as TrialCompletedEvent;
+  // The optional columns are assigned, not spread into the literal (a spread of a maybe-object
+  // takes V8's generic copy every trial); the key order, which a recording keeps, is the same.
+  if (choice.learnerPolicy) event.learnerPolicy = choice.learnerPolicy;
+  if (latent.stage2States) {
+    event.stage2States = latent.stage2States;
+    event.stage2Actions = latent.stage2Actions;
+    event.common = latent.common;
+  }
+  if (latent.volatile) event.volatile = latent.volatile;
+  event.nextInputs = outcome.nextInputs;
+  return event;
 }
 
 /**

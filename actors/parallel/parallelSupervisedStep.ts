@@ -11,7 +11,6 @@
  * chunks rather than fixed halves keeps the step from waiting on a worker that a loaded machine
  * has not scheduled yet: the caller then takes that worker's chunks too.
  */
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
 import type { ParameterSet } from '../../src/model/parameters.js';
@@ -23,8 +22,9 @@ import { computeChunk, countScoredTrials } from './shardGradients.js';
 import type { ShardWorkerData } from './shardWorker.js';
 import {
   ChunkScalar, Scalar, Slot, WorkerState, claimChunk, createSharedBatchMemory, createSharedStepMemory, epochOf,
-  finishChunk, openChunks, sharedBatchViews, sharedStepViews, type SharedBatchViews, type SharedStepViews,
+  finishChunk, openChunks, sharedBatchViews, sharedStepViews, waitForChunks, type SharedBatchViews, type SharedStepViews,
 } from './sharedStepMemory.js';
+import { closeWorkers, startWorker, stoppedWorker, workerMessage, type PooledWorker } from './workerPool.js';
 
 /** Sessions per SIMD vector of the wasm kernel: chunks are cut at multiples of it. */
 const LANES = 4;
@@ -46,15 +46,6 @@ export interface ParallelSupervisedStepOptions {
   callerComputes?: boolean;
 }
 
-interface ShardWorker {
-  worker: Worker;
-  /** The caller's end of the worker's channel (batch buffers out, failure messages in). */
-  port: MessagePort;
-  /** Control slot of its WorkerState. */
-  stateSlot: number;
-  exited: Promise<void>;
-}
-
 /**
  * @example
  * const engine = new ParallelSupervisedStep(model, { threads: 2 });
@@ -64,7 +55,8 @@ interface ShardWorker {
  */
 export class ParallelSupervisedStep implements GradientEngine {
   readonly threads: number;
-  private readonly workers: ShardWorker[] = [];
+  /** Its ports also carry the batch buffers out. */
+  private readonly workers: PooledWorker[] = [];
   private readonly views: SharedStepViews;
   private buffers: SharedBatchViews | undefined;
   private readonly computed: number[];
@@ -88,18 +80,7 @@ export class ParallelSupervisedStep implements GradientEngine {
     const serialized = model.toJSON();
     const kernel = model instanceof BrainInspiredRNN ? model.kernel : undefined;
     for (let w = 1; w < threads; w++) {
-      const { port1, port2 } = new MessageChannel();
-      const stateSlot = Slot.workers + 2 * (w - 1);
-      const data: ShardWorkerData = { worker: w, model: serialized, kernel, memory, port: port2, entry, stateSlot };
-      // No inherited execArgv: the bootstrap registers tsx itself when it has to.
-      const worker = new Worker(new URL('./shardWorkerBootstrap.mjs', import.meta.url), { workerData: data, transferList: [port2], execArgv: [] });
-      // Failures travel through the shared memory; this listener only keeps them from crashing the process.
-      worker.on('error', () => {});
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      // A forgotten close() must not keep the process alive.
-      worker.unref();
-      port1.unref();
-      this.workers.push({ worker, port: port1, stateSlot, exited });
+      this.workers.push(startWorker(w, (port, stateSlot): ShardWorkerData => ({ worker: w, model: serialized, kernel, memory, port, stateSlot, entry })));
     }
   }
 
@@ -217,15 +198,7 @@ export class ParallelSupervisedStep implements GradientEngine {
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      const { control } = this.views;
-      Atomics.store(control, Slot.closing, 1);
-      Atomics.add(control, Slot.command, 1);
-      Atomics.notify(control, Slot.command);
-      for (const shard of this.workers) {
-        shard.port.close();
-        // Whoever awaits the exit must keep the event loop alive until it comes (it comes promptly).
-        shard.worker.ref();
-      }
+      return closeWorkers(this.views.control, this.workers);
     }
     return Promise.all(this.workers.map((shard) => shard.exited)).then(() => undefined);
   }
@@ -246,27 +219,18 @@ export class ParallelSupervisedStep implements GradientEngine {
 
   /** Wait until every chunk of the step is finished (the caller's own ones already are). */
   private awaitChunks(epoch: number, chunks: number): void {
-    const { chunkState } = this.views;
-    for (let chunk = 0; chunk < chunks; chunk++) {
-      for (;;) {
-        const finished = Atomics.load(chunkState, 3 * chunk);
-        if (finished === epoch) break;
-        if (Atomics.wait(chunkState, 3 * chunk, finished, LIVENESS_CHECK_MS) === 'timed-out') this.throwIfWorkerStopped();
-      }
-    }
+    waitForChunks(this.views.chunkState, epoch, chunks, LIVENESS_CHECK_MS, () => this.throwIfWorkerStopped());
   }
 
   private throwIfWorkerStopped(): void {
-    const { control } = this.views;
-    this.workers.forEach((shard, index) => {
-      if (Atomics.load(control, shard.stateSlot) !== WorkerState.exited) return;
-      // Chunks it held will never finish: no further step may reuse the shared memory.
-      this.broken ??= `ParallelSupervisedStep: worker ${index + 1} stopped: ${this.message(index + 1)}`;
-      throw new Error(this.broken);
-    });
+    const stopped = stoppedWorker(this.views.control, this.workers);
+    if (stopped === undefined) return;
+    // Chunks it held will never finish: no further step may reuse the shared memory.
+    this.broken ??= `ParallelSupervisedStep: worker ${stopped} stopped: ${this.message(stopped)}`;
+    throw new Error(this.broken);
   }
 
   private message(thread: number): string {
-    return (receiveMessageOnPort(this.workers[thread - 1].port)?.message as string | undefined) ?? 'no message';
+    return workerMessage(this.workers, thread);
   }
 }

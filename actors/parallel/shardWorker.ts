@@ -10,9 +10,10 @@ import { validateDevelopmentalConfig } from '../../src/model/config.js';
 import type { RecurrentModel, SequenceBatch, SerializedModel } from '../../src/model/recurrentModel.js';
 import { computeChunk, sharedBatch } from './shardGradients.js';
 import {
-  Slot, WorkerState, claimChunk, epochOf, finishChunk, sharedBatchViews, sharedStepViews,
+  Slot, claimChunk, finishChunk, sharedBatchViews, sharedStepViews,
   type SharedBatchMemory, type SharedBatchViews, type SharedStepMemory,
 } from './sharedStepMemory.js';
+import { serveSteps } from './workerPool.js';
 
 export interface ShardWorkerData {
   /** This worker's number, 1, 2, ... (the calling thread is 0). */
@@ -48,14 +49,7 @@ export function runShardWorker({ worker, model: serialized, kernel, memory, port
   const views = sharedStepViews(memory);
   const { control } = views;
   let buffers: SharedBatchViews | undefined;
-  Atomics.store(control, stateSlot, WorkerState.ready);
-  Atomics.notify(control, stateSlot);
-  let seen = 0;
-  for (;;) {
-    Atomics.wait(control, Slot.command, seen);
-    seen = Atomics.load(control, Slot.command);
-    if (Atomics.load(control, Slot.closing) === 1) break;
-    const epoch = epochOf(seen);
+  serveSteps(control, stateSlot, (epoch) => {
     let batch: SequenceBatch | undefined;
     for (let chunk = claimChunk(control, epoch); chunk >= 0; chunk = claimChunk(control, epoch)) {
       let failed = false;
@@ -73,7 +67,7 @@ export function runShardWorker({ worker, model: serialized, kernel, memory, port
       }
       finishChunk(views.chunkState, chunk, epoch, worker, failed);
     }
-  }
+  });
   port.close();
 }
 

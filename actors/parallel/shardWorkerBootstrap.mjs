@@ -15,7 +15,7 @@ try {
   module[workerData.main ?? 'runShardWorker'](workerData);
 } catch (error) {
   if (workerData.memory === undefined) {
-    // ParallelA2C's workers report on their port.
+    // Workers without a shared control block (the bench's two-thread ceiling) report on their port.
     workerData.port.postMessage({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     throw error;
   }

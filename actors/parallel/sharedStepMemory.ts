@@ -1,6 +1,6 @@
 /**
- * The memory ParallelSupervisedStep shares with its worker threads, and the chunk-claiming protocol
- * on it. A step's batch is cut into chunks of whole lane groups; the caller and the workers claim
+ * The memory ParallelSupervisedStep (and ParallelA2C, whose chunks are its shards) shares with its
+ * worker threads, and the chunk-claiming protocol on it. A step's batch is cut into chunks of whole lane groups; the caller and the workers claim
  * chunks from one atomic counter until none are left, so a worker that is slow to wake (a loaded
  * machine) simply takes fewer. Each chunk's gradient goes to its own slot and the caller adds the
  * slots in chunk order, so the result does not depend on which thread took which chunk.
@@ -85,17 +85,18 @@ export interface SharedBatchViews {
 }
 
 /**
- * Fresh fixed-size memory for a model of `nParameters` values, `workers` workers and up to `maxChunks` chunks a step.
+ * Fresh fixed-size memory for a model of `nParameters` values, `workers` workers and up to
+ * `maxChunks` chunks a step, with `scalarsPerChunk` float64 results per chunk (3: ChunkScalar).
  * @example
  * const views = sharedStepViews(createSharedStepMemory(model.parameters.size, 1, 20));
  */
-export function createSharedStepMemory(nParameters: number, workers: number, maxChunks: number): SharedStepMemory {
+export function createSharedStepMemory(nParameters: number, workers: number, maxChunks: number, scalarsPerChunk = 3): SharedStepMemory {
   return {
     control: new SharedArrayBuffer(4 * (Slot.workers + 2 * workers)),
     scalars: new SharedArrayBuffer(8 * 3),
     parameters: new SharedArrayBuffer(8 * nParameters),
     chunkState: new SharedArrayBuffer(4 * 3 * maxChunks),
-    chunkScalars: new SharedArrayBuffer(8 * 3 * maxChunks),
+    chunkScalars: new SharedArrayBuffer(8 * scalarsPerChunk * maxChunks),
     chunkGradients: new SharedArrayBuffer(8 * nParameters * maxChunks),
   };
 }
@@ -172,6 +173,16 @@ export function claimChunk(control: Int32Array, epoch: number): number {
 }
 
 /**
+ * Chunks of step `epoch` not claimed yet (0 once that step is over).
+ * @example
+ * if (chunksLeft(control, epoch) === 0) checkEveryChunkClaimed();
+ */
+export function chunksLeft(control: Int32Array, epoch: number): number {
+  const value = Atomics.load(control, Slot.counter);
+  return value >>> INDEX_BITS === epoch ? value & MAX_CHUNKS : 0;
+}
+
+/**
  * Mark chunk `chunk` finished in `epoch` by `thread` (0: the caller) and wake the caller.
  * @example
  * finishChunk(views.chunkState, chunk, epoch, 1, false);
@@ -181,4 +192,20 @@ export function finishChunk(chunkState: Int32Array, chunk: number, epoch: number
   chunkState[3 * chunk + 2] = failed ? 1 : 0;
   Atomics.store(chunkState, 3 * chunk, epoch);
   Atomics.notify(chunkState, 3 * chunk);
+}
+
+/**
+ * Block until chunks 0 … chunks − 1 are all finished in `epoch`; every `checkMs` without progress
+ * calls `onStall` (which throws if a thread that held chunks has died).
+ * @example
+ * waitForChunks(views.chunkState, epoch, 20, 250, () => throwIfWorkerStopped());
+ */
+export function waitForChunks(chunkState: Int32Array, epoch: number, chunks: number, checkMs: number, onStall: () => void): void {
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    for (;;) {
+      const finished = Atomics.load(chunkState, 3 * chunk);
+      if (finished === epoch) break;
+      if (Atomics.wait(chunkState, 3 * chunk, finished, checkMs) === 'timed-out') onStall();
+    }
+  }
 }

@@ -1,16 +1,22 @@
 /**
  * The event bus: one RxJS stream that every actor publishes to and reads from. Publishing is
  * re-entrant (a trainer publishes `training.updated` while handling `episode.completed`), so
- * delivery goes through RxJS's queue scheduler, shared by all subscribers: an event published
- * while another is being delivered waits until every subscriber has seen the first. Every
- * subscriber, the recorder included, therefore sees the same global order, which is what makes a
- * replay equal to the live run. Tests pass a TestScheduler to check the order on virtual time.
+ * delivery is queued, one queue shared by all subscribers: an event published while another is
+ * being delivered waits until every subscriber has seen the first. Every subscriber, the recorder
+ * included, therefore sees the same global order, which is what makes a replay equal to the live
+ * run. By default the bus keeps that queue itself and delivers synchronously (what RxJS's
+ * queueScheduler does, without a scheduled action and its subscription per event, which cost
+ * the actor pipeline a few per cent of each trial); tests pass a TestScheduler to check the
+ * order on virtual time, and any scheduler passed is used through `observeOn`.
  */
-import { Subject, filter, observeOn, queueScheduler, share, type Observable, type SchedulerLike } from 'rxjs';
+import { Subject, filter, observeOn, share, type Observable, type SchedulerLike } from 'rxjs';
+
+/** A queued completion (after the events published before it). */
+const END = Symbol('end');
 import type { RunEvent } from '../../src/protocol/events.js';
 
 export interface EventBusOptions {
-  /** Scheduler of the deliveries (default: RxJS's queueScheduler, synchronous and re-entrancy-safe). */
+  /** Scheduler of the deliveries (default: the bus's own queue, synchronous and re-entrancy-safe, as RxJS's queueScheduler). */
   scheduler?: SchedulerLike;
 }
 
@@ -18,14 +24,39 @@ export class EventBus<E extends { type: string } = RunEvent> {
   private readonly subject = new Subject<E>();
   /** Every event, in publication order. */
   readonly events$: Observable<E>;
+  /** Own queue (no scheduler given): what was published during a delivery, and where it stands. */
+  private readonly queued: boolean;
+  private readonly pending: (E | typeof END)[] = [];
+  private delivering = false;
 
-  constructor({ scheduler = queueScheduler }: EventBusOptions = {}) {
-    this.events$ = this.subject.pipe(observeOn(scheduler), share());
+  constructor({ scheduler }: EventBusOptions = {}) {
+    this.queued = scheduler === undefined;
+    this.events$ = scheduler === undefined ? this.subject.asObservable() : this.subject.pipe(observeOn(scheduler), share());
   }
 
   /** Deliver `event` to every subscriber after the events already being delivered. */
   publish(event: E): void {
-    this.subject.next(event);
+    if (this.queued) this.deliver(event);
+    else this.subject.next(event);
+  }
+
+  /** Deliver now, or, during a delivery, after everything queued before (one FIFO for every subscriber). */
+  private deliver(item: E | typeof END): void {
+    if (this.delivering) {
+      this.pending.push(item);
+      return;
+    }
+    this.delivering = true;
+    try {
+      for (let next = 0, current = item; ; current = this.pending[next++]) {
+        if (current === END) this.subject.complete();
+        else this.subject.next(current);
+        if (next === this.pending.length) break;
+      }
+    } finally {
+      this.pending.length = 0;
+      this.delivering = false;
+    }
   }
 
   /** Events of the given types, optionally only those of one agent (events without an agent pass). */
@@ -37,8 +68,9 @@ export class EventBus<E extends { type: string } = RunEvent> {
     );
   }
 
-  /** End the stream (subscribers complete). */
+  /** End the stream (subscribers complete), after the events already queued. */
   complete(): void {
-    this.subject.complete();
+    if (this.queued) this.deliver(END);
+    else this.subject.complete();
   }
 }

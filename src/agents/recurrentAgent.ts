@@ -44,6 +44,10 @@ export class RecurrentAgent implements CohortAgent {
     }
     this.model.step(this.state, this.inputs, this.logits, this.values);
     const logits = this.logits;
+    if (A === 2) {
+      softmax2(logits, out, this.nSessions);
+      return;
+    }
     for (let s = 0; s < this.nSessions; s++) {
       const base = s * A;
       let max = -Infinity;
@@ -56,5 +60,29 @@ export class RecurrentAgent implements CohortAgent {
 
   observe(outcome: TrialOutcome): void {
     this.inputs.set(outcome.nextInputs);
+  }
+}
+
+/**
+ * softmax over two actions per session, bit for bit what the general loop of `policy` computes:
+ * with max = max(l0, l1) finite, exp(max − max) is exactly 1, so only the other action needs an
+ * exp (half the exps of a trial). A non-finite max (±∞, NaN) takes the general formula.
+ */
+function softmax2(logits: Float64Array, out: Float64Array, nSessions: number): void {
+  for (let s = 0; s < nSessions; s++) {
+    const l0 = logits[2 * s];
+    const l1 = logits[2 * s + 1];
+    const max = Math.max(l0, l1);
+    let e0: number, e1: number;
+    if (max - max === 0) {
+      e0 = l0 === max ? 1 : Math.exp(l0 - max);
+      e1 = l1 === max ? 1 : Math.exp(l1 - max);
+    } else {
+      e0 = Math.exp(l0 - max);
+      e1 = Math.exp(l1 - max);
+    }
+    const sum = e0 + e1;
+    out[2 * s] = e0 / sum;
+    out[2 * s + 1] = e1 / sum;
   }
 }

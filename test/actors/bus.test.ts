@@ -55,6 +55,22 @@ describe('EventBus', () => {
     expect(second).toEqual(['trial', 'episode', 'update', 'weights', 'trial']);
   });
 
+  it('with the default queue, complete() called during a delivery ends the stream after the events published before it, for every subscriber', () => {
+    const bus = new EventBus<Letter>();
+    const seen: string[][] = [[], []];
+    for (const log of seen) bus.events$.subscribe({ next: (e) => log.push(e.type), complete: () => log.push('|') });
+    bus.events$.subscribe((e) => {
+      if (e.type !== 'last') return;
+      bus.publish(ev('after'));
+      bus.complete();
+      bus.publish(ev('too late'));
+    });
+    bus.publish(ev('first'));
+    bus.publish(ev('last'));
+    expect(seen[0]).toEqual(['first', 'last', 'after', '|']);
+    expect(seen[1]).toEqual(seen[0]);
+  });
+
   it('select(types, agent) keeps the named types of one agent and the events without an agent', () => {
     const scheduler = testScheduler();
     scheduler.run(({ cold, expectObservable }) => {

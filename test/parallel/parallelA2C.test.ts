@@ -40,6 +40,27 @@ describe('ParallelA2C', () => {
     expect(runs[0].updates[2].regularizers?.heterogeneity).toBeGreaterThan(0);
   });
 
+  it('every shard is played exactly once per update, whichever thread claims it: 10 shards over 4 updates on 1 thread, on 3, and on 2 workers without the caller, same weights bit for bit', async () => {
+    const runs = [];
+    for (const [threads, callerComputes] of [[1, true], [3, true], [3, false]] as const) {
+      const network = model();
+      const parallel = new ParallelA2C(network, { ...base, nSessions: 40, shardSessions: 4, threads, callerComputes });
+      engines.push(parallel);
+      await parallel.ready();
+      const updates = [];
+      for (let i = 0; i < 4; i++) updates.push(await parallel.update(0.5));
+      const counts = parallel.shardCounts;
+      expect(counts).toHaveLength(threads);
+      // A shard claimed twice would count twice; one skipped would leave its slot's last update in the sum.
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(4 * 10);
+      if (!callerComputes) expect(counts[0]).toBe(0);
+      runs.push({ updates, weights: Array.from(network.parameters.data) });
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]).toEqual(runs[0]);
+    expect(() => new ParallelA2C(model(), { ...base, threads: 1, callerComputes: false })).toThrow('callerComputes false needs threads >= 2, got 1');
+  });
+
   it('with one shard, ParallelA2C.update is A2CTrainer.update on the same episode (float64, to rounding)', async () => {
     const network = model('float64');
     const reference = network.clone();

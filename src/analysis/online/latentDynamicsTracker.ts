@@ -33,6 +33,9 @@ export interface LatentDynamicsTrackerOptions {
   trajectoryTrials?: number;
 }
 
+/** The labels of two-action outcomes, by 2 · action + reward (no string built per session and trial). */
+const OUTCOME_LABELS = ['a0r0', 'a0r1', 'a1r0', 'a1r1'];
+
 interface EpisodeInputs {
   /** sessions × T × nInputs, session-major. */
   inputs: Float64Array;
@@ -72,11 +75,12 @@ export class LatentDynamicsTracker {
   private newEpisode(): EpisodeInputs {
     const inputs = new Float64Array(this.sessions * this.T * this.nInputs);
     for (let s = 0; s < this.sessions; s++) inputs.set(this.rest, s * this.T * this.nInputs);
-    return { inputs, labels: Array.from({ length: this.sessions * this.T }, () => 'start'), trials: 0 };
+    return { inputs, labels: new Array<string>(this.sessions * this.T).fill('start'), trials: 0 };
   }
 
   startEpisode(): void {
-    this.current = this.newEpisode();
+    // An episode no trial has been added to is still fresh (endEpisode and the constructor made it).
+    if (this.current.trials > 0) this.current = this.newEpisode();
   }
 
   /** Trial `trial` of the episode: its outcome is the input of the next trial. */
@@ -88,7 +92,7 @@ export class LatentDynamicsTracker {
       const row = s * T + trial + 1;
       const reward = rewards[s] > 0 ? 1 : 0;
       encodeTrialRow(this.task, { action: actions[s], state: stage2States?.[s] ?? -1, reward }, current.inputs, row * nInputs);
-      current.labels[row] = actions[s] < 0 ? 'missed' : `a${actions[s]}r${reward}`;
+      current.labels[row] = actions[s] < 0 ? 'missed' : (OUTCOME_LABELS[actions[s] * 2 + reward] ?? `a${actions[s]}r${reward}`);
     }
   }
 

@@ -39,6 +39,8 @@ export interface TrialTypeLogitDynamics extends LineFit {
 
 /** Per type: n, Σx, Σy, Σxx, Σxy, Σyy, then per bin Σx, Σy, n. */
 const FIT = 6;
+/** Cells of the bin guide at most (its cells are no wider than the narrowest bin, up to this many). */
+const MAX_GUIDE_CELLS = 4096;
 /** L at which the bins turn from even in L to even in log |L|. */
 const BIN_SCALE = 0.25;
 
@@ -62,8 +64,16 @@ export class LogitDynamicsAccumulator {
   private episode: Float64Array;
   private readonly ring: Float64Array[] = [];
   private readonly total: Float64Array;
-  /** The nBins + 1 bin edges in L (even in asinh(L / BIN_SCALE)): a bin is found by bisection, not an asinh per pair. */
+  /** The nBins + 1 bin edges in L (even in asinh(L / BIN_SCALE)): a bin is found from them, not by an asinh per pair. */
   private readonly edges: Float64Array;
+  /**
+   * A guide to the bin of L: cells of equal width in L, none wider than the narrowest bin, each
+   * holding the bin its lower end falls in. binOf starts there and steps to the bin whose edges
+   * hold L (at most a step or two): the same bin a bisection over the edges finds, without its
+   * five unpredictable branches per pair.
+   */
+  private readonly guide: Int32Array;
+  private readonly guideScale: number;
 
   constructor(options: LogitDynamicsAccumulatorOptions) {
     const { nSessions, byTransition, windowEpisodes = 20, logitRange = 8, nBins = 32 } = options;
@@ -82,21 +92,30 @@ export class LogitDynamicsAccumulator {
     this.episode = new Float64Array(this.types.length * this.stride);
     this.total = new Float64Array(this.types.length * this.stride);
     const binRange = Math.asinh(this.logitRange / BIN_SCALE);
-    this.edges = Float64Array.from({ length: this.nBins + 1 }, (_, i) => BIN_SCALE * Math.sinh(-binRange + (2 * binRange * i) / this.nBins));
+    const edges = Float64Array.from({ length: this.nBins + 1 }, (_, i) => BIN_SCALE * Math.sinh(-binRange + (2 * binRange * i) / this.nBins));
+    this.edges = edges;
+    let narrowest = Infinity;
+    for (let b = 0; b < this.nBins; b++) narrowest = Math.min(narrowest, edges[b + 1] - edges[b]);
+    const span = edges[this.nBins] - edges[0];
+    const cells = Math.min(MAX_GUIDE_CELLS, Math.ceil(span / narrowest));
+    this.guideScale = cells / span;
+    this.guide = new Int32Array(cells);
+    for (let c = 0, b = 0; c < cells; c++) {
+      const low = edges[0] + c / this.guideScale;
+      while (b < this.nBins - 1 && low >= edges[b + 1]) b++;
+      this.guide[c] = b;
+    }
   }
 
-  /** The bin of L (−1 outside [−logitRange, logitRange)). */
+  /** The bin of L: the b with edges[b] <= L < edges[b + 1] (−1 outside [−logitRange, logitRange)). */
   private binOf(x: number): number {
-    const { edges, nBins } = this;
+    const { edges, nBins, guide } = this;
     if (!(x >= edges[0] && x < edges[nBins])) return -1;
-    let lo = 0, hi = nBins;
-    // edges[lo] <= x < edges[hi]
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (x < edges[mid]) hi = mid;
-      else lo = mid;
-    }
-    return lo;
+    let b = guide[Math.min(guide.length - 1, Math.floor((x - edges[0]) * this.guideScale))];
+    // The guide's cell can be one off where rounding puts x next to a cell boundary: step either way.
+    while (b > 0 && x < edges[b]) b--;
+    while (b < nBins - 1 && x >= edges[b + 1]) b++;
+    return b;
   }
 
   private typeIndex(action: number, rewarded: boolean, common: boolean): number {
