@@ -54,7 +54,8 @@ describe('replay timeline (seek)', () => {
       seeking: { capture: () => hub.captureState(), restore: (s) => hub.restoreState(s as HubState), onSeeked: (episode) => (seekedAt = episode) },
     });
     hub.setControls({ pause: () => pacer.pause(), resume: () => pacer.resume(), seek: (episode) => pacer.requestSeek(episode) });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Until run.started is read the hub does not know the run's length (a loaded machine takes a while).
+    while (hub.runStatus().totalEpisodes === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
     pacer.pause();
     expect(hub.control({ type: 'seek', v: 1, episode: 12 })).toBe('seek: episode must be in [0, 11], got 12');
     expect(hub.control({ type: 'seek', v: 1, episode: 7 })).toBeUndefined();
