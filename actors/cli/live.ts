@@ -23,6 +23,8 @@ interface LiveFlags extends ServeFlags {
   maxMemory?: string;
   /** --save-models DIR: each network agent's final weights as a checkpoint. */
   saveModels?: string;
+  /** --snapshot-trials N: trials per agent between the recording's snapshot lines (0: none). */
+  snapshotTrials: number;
 }
 
 export function registerLiveCommand(program: Command): void {
@@ -35,7 +37,8 @@ export function registerLiveCommand(program: Command): void {
     .option('--force', 'overwrite an existing recording and --save-models checkpoints')
     .option('--exit', 'exit as soon as the run ends')
     .option('--save-models <dir>', "write each network agent's final weights to DIR/<agent id>.json (checkpoints a scenario or `brain-rnn export` can load)")
-    .option('--max-memory <size>', "refuse a scenario estimated to need more memory than this (e.g. 8GB; default 60% of this machine's)");
+    .option('--max-memory <size>', "refuse a scenario estimated to need more memory than this (e.g. 8GB; default 60% of this machine's)")
+    .option('--snapshot-trials <n>', "with --record: trials per agent between snapshot lines, from which a replay seeks anywhere at once (0: none; writing them folds the run a second time, which costs some of its speed)", integerFlag('snapshot-trials', 0, 1_000_000_000), 5000);
   addServeOptions(command)
     .action(async (path: string, flags: LiveFlags) => {
       const maxMemoryBytes = flags.maxMemory === undefined ? DEFAULT_MEMORY_SHARE * totalmem() : parseMemorySize(flags.maxMemory);
@@ -57,6 +60,7 @@ export function registerLiveCommand(program: Command): void {
           record: flags.record,
           force: flags.force,
           saveModels: flags.saveModels,
+          snapshotTrials: flags.snapshotTrials === 0 ? false : flags.snapshotTrials,
           onProgress: (played, total) => {
             if (!started) bar.start(total, 0, { name: scenario.name, rewards: '' });
             started = true;

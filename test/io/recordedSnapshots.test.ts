@@ -208,3 +208,27 @@ describe('recorded fold-state snapshots', () => {
     }
   });
 });
+
+describe('brain-rnn live --snapshot-trials', () => {
+  it('--snapshot-trials N writes a snapshot line per N trials per agent; 0 writes none, and the events are the same', async () => {
+    const { runCli } = await import('./cli.js');
+    const fixture = new URL('../fixtures/recordings/two-stage-main.scenario.json', import.meta.url).pathname;
+    const lines = async (n: string) => {
+      const out = join(dir, `cli-${n}.ndjson`);
+      const result = await runCli(['live', fixture, '--exit', '--no-serve', '--record', out, '--snapshot-trials', n]);
+      expect(result.status).toBe(0);
+      return readFileSync(out, 'utf8').trimEnd().split('\n');
+    };
+    const every40 = await lines('40');
+    const none = await lines('0');
+    expect(none.filter(isSnapshotLine)).toEqual([]);
+    expect(every40.filter(isSnapshotLine).length).toBe(readFileSync(plain, 'utf8').trimEnd().split('\n').filter(isSnapshotLine).length);
+    expect(every40.filter(isSnapshotLine).length).toBeGreaterThan(0);
+    // Apart from the header's start time, the events are the same with and without snapshot lines.
+    const events = (all: string[]) => all.slice(1).filter((l) => !isSnapshotLine(l)).map((l) => l.replace(/"time":\d+,?/g, ''));
+    expect(events(every40)).toEqual(events(none));
+    const refused = await runCli(['live', fixture, '--exit', '--no-serve', '--snapshot-trials', '-1']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('--snapshot-trials');
+  });
+});
