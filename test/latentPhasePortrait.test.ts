@@ -82,6 +82,9 @@ describe('latentPhasePortrait (Mastrogiuseppe & Ostojic 2018 latent plane)', () 
     expect(only.z1).toBeCloseTo(Math.SQRT2 * c, 10);
     expect(only.stable).toBe(true);
     expect(only.maxModulus).toBeCloseTo(2 * (1 - c * c), 8);
+    // Without carrying the starts the portrait misses it as the finder does.
+    expect(latentPhasePortrait(ghost, { input: [1], initialStates: starts, settleSteps: 0 }).fixedPoints).toEqual([]);
+    expect(() => latentPhasePortrait(ghost, { input: [1], initialStates: starts, settleSteps: -1 })).toThrow(/settleSteps must be an integer in \[0, 100000\], got -1/);
   });
 
   it('the flow at each grid point is F(h) − h of the map itself, and trajectories are projected row by row', () => {

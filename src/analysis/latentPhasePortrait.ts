@@ -57,7 +57,7 @@ export interface LatentPhasePortraitOptions {
    * are all carried (the search finds its attractors reliably, its unstable points only when a
    * start passes near one); the resting search adds up to 8 carried copies of its own starts.
    */
-  conditionSettleSteps?: number;
+  settleSteps?: number;
 }
 
 export interface LatentPhasePortrait {
@@ -165,12 +165,12 @@ function range(values: number[], margin: number): [number, number] {
  * portrait.fixedPoints.filter((p) => p.stable).length; // attractors under the resting input
  */
 export function latentPhasePortrait(sys: LowRankSystem, options: LatentPhasePortraitOptions): LatentPhasePortrait {
-  const { input, trajectories = [], gridSize = 15, margin = 0.25, finder = {}, conditions = [], conditionFinder = {}, conditionSettleSteps = 200 } = options;
+  const { input, trajectories = [], gridSize = 15, margin = 0.25, finder = {}, conditions = [], conditionFinder = {}, settleSteps = 200 } = options;
   const N = sys.nHidden;
   checkStateInput(sys, new Float64Array(N), input);
   checkInteger('gridSize', gridSize, 2, 100);
   checkNumber('margin', margin, { min: 0 });
-  checkInteger('conditionSettleSteps', conditionSettleSteps, 0, 100_000);
+  checkInteger('settleSteps', settleSteps, 0, 100_000);
   for (const [i, t] of trajectories.entries()) {
     if (t.states.length !== t.labels.length * N) throw new ConfigError([`trajectories[${i}].states must hold labels.length×${N} = ${t.labels.length * N} values, got ${t.states.length}`]);
   }
@@ -187,7 +187,7 @@ export function latentPhasePortrait(sys: LowRankSystem, options: LatentPhasePort
   const given = options.initialStates ?? Float64Array.from(trajectories.flatMap((t) => Array.from(t.states)));
   // Descent from visited states can stall in a slow region and miss an attractor; up to 8 of them
   // carried by the map first reach the attractors they are pulled to (the others still find saddles).
-  const initialStates = given.length > 0 ? concat(given, settle(sys, input, evenlySpacedRows(given, N, SETTLED_STARTS), conditionSettleSteps)) : given;
+  const initialStates = given.length > 0 ? concat(given, settle(sys, input, evenlySpacedRows(given, N, SETTLED_STARTS), settleSteps)) : given;
   const search = initialStates.length > 0
     ? new FixedPointFinder({ maxIterations: 500, nSlowModes: 0, ...finder }).find(sys, input, initialStates).fixedPoints
     : [];
@@ -199,7 +199,7 @@ export function latentPhasePortrait(sys: LowRankSystem, options: LatentPhasePort
   const conditionedFixedPoints = conditions.flatMap(({ label, input: u, initialStates: starts }, i) => {
     checkStateInput(sys, new Float64Array(N), u);
     if (starts.length === 0 || starts.length % N !== 0) throw new ConfigError([`conditions[${i}].initialStates must hold count×${N} values (count >= 1), got ${starts.length}`]);
-    return conditionedFinder.find(sys, u, settle(sys, u, starts, conditionSettleSteps)).fixedPoints.map((p) => {
+    return conditionedFinder.find(sys, u, settle(sys, u, starts, settleSteps)).fixedPoints.map((p) => {
       const [z1, z2] = project(basis, N, p.x, 0);
       return { label, z1, z2, stable: p.stable, maxModulus: p.maxModulus };
     });
