@@ -23,7 +23,7 @@ import { addSpectralRegularizers, developmentalLossTerms } from '../../src/train
 import { checkInteger, checkNumber, ConfigError } from '../../src/validation.js';
 import { A2CScalar, A2CShardScalar, A2C_SHARD_SCALARS, computeA2CShard, type A2CShardPlan, type A2CWorkerData } from './a2cWorker.js';
 import {
-  MAX_CHUNKS, Slot, WorkerState, chunksLeft, claimChunk, createSharedStepMemory, epochOf, finishChunk, openChunks, sharedStepViews, waitForChunks,
+  MAX_CHUNKS, Slot, WorkerState, chunksLeft, claimOwnChunks, createSharedStepMemory, epochOf, openChunks, sharedStepViews, waitForChunks,
   type SharedStepViews,
 } from './sharedStepMemory.js';
 import { closeWorkers, startWorker, stoppedWorker, workerMessage, type PooledWorker } from './workerPool.js';
@@ -190,16 +190,8 @@ export class ParallelA2C {
     } catch (error) {
       ownFailure = error;
     }
-    const claiming = this.callerComputes || ownFailure !== undefined;
-    for (let shard = claiming ? claimChunk(control, epoch) : -1; shard >= 0; shard = claimChunk(control, epoch)) {
-      Atomics.add(this.claims, shard, 1);
-      try {
-        if (ownFailure === undefined) computeA2CShard(model, this.plan, views, shard, this.scratch);
-      } catch (error) {
-        // Keep claiming (without playing) so no worker starts a shard of an update that is given up.
-        ownFailure = error;
-      }
-      finishChunk(views.chunkState, shard, epoch, 0, ownFailure !== undefined);
+    if (this.callerComputes || ownFailure !== undefined) {
+      ownFailure = claimOwnChunks(control, views.chunkState, epoch, ownFailure, (shard) => computeA2CShard(model, this.plan, views, shard, this.scratch), (shard) => Atomics.add(this.claims, shard, 1));
     }
     let stalls = 0;
     waitForChunks(views.chunkState, epoch, nShards, LIVENESS_CHECK_MS, () => {

@@ -21,8 +21,8 @@ import { ConfigError, checkInteger, checkNumber } from '../../src/validation.js'
 import { computeChunk, countScoredTrials } from './shardGradients.js';
 import type { ShardWorkerData } from './shardWorker.js';
 import {
-  ChunkScalar, Scalar, Slot, WorkerState, claimChunk, createSharedBatchMemory, createSharedStepMemory, epochOf,
-  finishChunk, openChunks, sharedBatchViews, sharedStepViews, waitForChunks, type SharedBatchViews, type SharedStepViews,
+  ChunkScalar, Scalar, Slot, WorkerState, claimOwnChunks, createSharedBatchMemory, createSharedStepMemory, epochOf,
+  openChunks, sharedBatchViews, sharedStepViews, waitForChunks, type SharedBatchViews, type SharedStepViews,
 } from './sharedStepMemory.js';
 import { closeWorkers, startWorker, stoppedWorker, workerMessage, type PooledWorker } from './workerPool.js';
 
@@ -154,16 +154,7 @@ export class ParallelSupervisedStep implements GradientEngine {
     } catch (error) {
       ownFailure = error;
     }
-    const claimsChunks = this.callerComputes || ownFailure !== undefined;
-    for (let chunk = claimsChunks ? claimChunk(control, epoch) : -1; chunk >= 0; chunk = claimChunk(control, epoch)) {
-      try {
-        if (ownFailure === undefined) computeChunk(model, batch, views, chunk);
-      } catch (error) {
-        // Keep claiming (without computing) so no worker starts a chunk of a step that is given up.
-        ownFailure = error;
-      }
-      finishChunk(views.chunkState, chunk, epoch, 0, ownFailure !== undefined);
-    }
+    if (this.callerComputes || ownFailure !== undefined) ownFailure = claimOwnChunks(control, views.chunkState, epoch, ownFailure, (chunk) => computeChunk(model, batch, views, chunk));
     this.awaitChunks(epoch, chunks);
     if (ownFailure !== undefined) throw ownFailure;
 

@@ -195,6 +195,27 @@ export function finishChunk(chunkState: Int32Array, chunk: number, epoch: number
 }
 
 /**
+ * The calling thread's part of step `epoch`: claim chunks until none is left and `compute` each.
+ * Once there is a failure (`failure` passed in, or a `compute` that throws) it keeps claiming
+ * without computing, marking each chunk failed, so that no worker starts a chunk of a step that is
+ * given up. `onClaim` sees every claimed chunk. Returns the failure, if any.
+ * @example
+ * const failure = claimOwnChunks(control, views.chunkState, epoch, undefined, (chunk) => work(chunk));
+ */
+export function claimOwnChunks(control: Int32Array, chunkState: Int32Array, epoch: number, failure: unknown, compute: (chunk: number) => void, onClaim?: (chunk: number) => void): unknown {
+  for (let chunk = claimChunk(control, epoch); chunk >= 0; chunk = claimChunk(control, epoch)) {
+    onClaim?.(chunk);
+    try {
+      if (failure === undefined) compute(chunk);
+    } catch (error) {
+      failure = error;
+    }
+    finishChunk(chunkState, chunk, epoch, 0, failure !== undefined);
+  }
+  return failure;
+}
+
+/**
  * Block until chunks 0 … chunks − 1 are all finished in `epoch`; every `checkMs` without progress
  * calls `onStall` (which throws if a thread that held chunks has died).
  * @example
