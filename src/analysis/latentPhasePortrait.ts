@@ -14,7 +14,7 @@ import { rowMajor } from '../metrics/matrixInput.js';
 import { lowRankSpectrum } from '../metrics/spectrum.js';
 import { ConfigError, checkInteger, checkNumber } from '../validation.js';
 import { FixedPointFinder, type FixedPointFinderOptions } from './fixedPointFinder.js';
-import { activations, checkStateInput, inputDrive, type LowRankSystem } from './lowRankSystem.js';
+import { activations, advanceState, checkStateInput, inputDrive, type LowRankSystem } from './lowRankSystem.js';
 
 /** States of one trajectory (rows×N, row-major) and a label per row (e.g. the outcome the state took in). */
 export interface StateTrajectory {
@@ -127,7 +127,7 @@ export function evenlySpacedRows(states: ArrayLike<number>, N: number, count: nu
 
 function concat(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
   const out = new Float64Array(a.length + b.length);
-  out.set(Array.from(a));
+  out.set(a);
   out.set(b, a.length);
   return out;
 }
@@ -141,10 +141,7 @@ function settle(sys: LowRankSystem, u: ArrayLike<number>, states: ArrayLike<numb
   const kappa = new Float64Array(sys.k);
   for (let r = 0; r < out.length / N; r++) {
     const h = out.subarray(r * N, (r + 1) * N);
-    for (let step = 0; step < steps; step++) {
-      activations(sys, h, drive, x, kappa);
-      for (let i = 0; i < N; i++) h[i] = (1 - sys.leak) * h[i] + sys.leak * x[i];
-    }
+    for (let step = 0; step < steps; step++) advanceState(sys, h, drive, x, kappa);
   }
   return out;
 }

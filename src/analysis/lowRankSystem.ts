@@ -169,6 +169,15 @@ export function activations(sys: LowRankSystem, h: ArrayLike<number>, drive: Flo
 }
 
 /**
+ * h ← F(h, u) = (1 − leak) h + leak tanh(W h + drive) in place, `scratch` (length N) and `overlaps`
+ * (length k) as workspace. Hot path of trajectories and settling: no allocation, no checks.
+ */
+export function advanceState(sys: LowRankSystem, h: Float64Array, drive: Float64Array, scratch: Float64Array, overlaps: Float64Array): void {
+  activations(sys, h, drive, scratch, overlaps);
+  for (let i = 0; i < sys.nHidden; i++) h[i] = (1 - sys.leak) * h[i] + sys.leak * scratch[i];
+}
+
+/**
  * One step of the map, F(h, u) = (1 − leak) h + leak tanh(W h + W_in u).
  * @example
  * stepDynamics(sys, Float64Array.of(0.1, -0.2)); // the next state, no input
@@ -176,10 +185,9 @@ export function activations(sys: LowRankSystem, h: ArrayLike<number>, drive: Flo
 export function stepDynamics(model: LowRankSystem | LowRankModelLike, h: ArrayLike<number>, u?: ArrayLike<number>): Float64Array {
   const sys = toLowRankSystem(model);
   checkStateInput(sys, h, u);
-  const x = new Float64Array(sys.nHidden);
-  activations(sys, h, inputDrive(sys, u), x, new Float64Array(sys.k));
-  for (let i = 0; i < sys.nHidden; i++) x[i] = (1 - sys.leak) * h[i] + sys.leak * x[i];
-  return x;
+  const next = Float64Array.from(h);
+  advanceState(sys, next, inputDrive(sys, u), new Float64Array(sys.nHidden), new Float64Array(sys.k));
+  return next;
 }
 
 /** W = A Bᵀ as an N×N Matrix (for checks and full decompositions; analyses avoid it). */

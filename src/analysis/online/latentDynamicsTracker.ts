@@ -16,7 +16,7 @@ import type { TaskType } from '../../tasks/cohortTask.js';
 import { encodeTrialRow, taskInputSize } from '../../tasks/encoding.js';
 import { checkInteger } from '../../validation.js';
 import { evenlySpacedRows, latentPhasePortrait, type LatentPhasePortrait } from '../latentPhasePortrait.js';
-import { checkStateInput, inputDrive, activations, toLowRankSystem } from '../lowRankSystem.js';
+import { advanceState, checkStateInput, inputDrive, toLowRankSystem } from '../lowRankSystem.js';
 import type { StateProbe } from '../weightMetrics.js';
 
 /** Initial states of each outcome input's fixed-point search: that many of the states that took it in. */
@@ -124,8 +124,7 @@ export class LatentDynamicsTracker {
         const u = episode.inputs.subarray((s * T + t) * nInputs, (s * T + t + 1) * nInputs);
         if (t === 0) checkStateInput(sys, h, u);
         // h_{t+1} = (1 − leak) h_t + leak tanh(W h_t + W_in u_t): the state after reading trial t − 1.
-        activations(sys, h, inputDrive(sys, u), x, kappa);
-        for (let i = 0; i < N; i++) h[i] = (1 - sys.leak) * h[i] + sys.leak * x[i];
+        advanceState(sys, h, inputDrive(sys, u), x, kappa);
         if (t >= from) {
           const label = episode.labels[s * T + t];
           states.push(...h);
