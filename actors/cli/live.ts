@@ -8,6 +8,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { totalmem } from 'node:os';
 import { runLive, loadScenarioFile } from '../io/liveRun.js';
+import { DEFAULT_SNAPSHOT_TRIALS } from '../io/snapshotFold.js';
 import { DEFAULT_MEMORY_SHARE, parseMemorySize } from '../system/scenarioMemory.js';
 import { finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
 import { addServeOptions } from './serveFlags.js';
@@ -38,7 +39,7 @@ export function registerLiveCommand(program: Command): void {
     .option('--exit', 'exit as soon as the run ends')
     .option('--save-models <dir>', "write each network agent's final weights to DIR/<agent id>.json (checkpoints a scenario or `brain-rnn export` can load)")
     .option('--max-memory <size>', "refuse a scenario estimated to need more memory than this (e.g. 8GB; default 60% of this machine's)")
-    .option('--snapshot-trials <n>', "with --record: trials per agent between snapshot lines, from which a replay seeks anywhere at once (0: none; writing them folds the run a second time, which costs some of its speed)", integerFlag('snapshot-trials', 0, 1_000_000_000), 5000);
+    .option('--snapshot-trials <n>', "with --record: trials per agent between snapshot lines, from which a replay seeks anywhere at once (0: none; writing them folds the run a second time, which costs some of its speed)", integerFlag('snapshot-trials', 0, 1_000_000_000), DEFAULT_SNAPSHOT_TRIALS);
   addServeOptions(command)
     .action(async (path: string, flags: LiveFlags) => {
       const maxMemoryBytes = flags.maxMemory === undefined ? DEFAULT_MEMORY_SHARE * totalmem() : parseMemorySize(flags.maxMemory);
