@@ -6,10 +6,11 @@
  *
  * It is an XState transition actor (`fromTransition`), like the agent and the analyzer: it
  * handles one event per trial, and the machine machinery (transition selection, entry and exit
- * sets, assign) cost about a tenth of a trial's time in the actor pipeline. Its context is never
- * mutated: each event returns a new context (the task instance is the owned resource that
- * stepping advances). Its effects are the `publish` and `createTask` functions of its input,
- * which tests replace.
+ * sets, assign) cost about a tenth of a trial's time in the actor pipeline. An episode's start
+ * returns a new context; a trial only advances the episode's owned resources in place, the task
+ * instance and its tally (copying a dozen-key context per trial cost an allocation and, as the
+ * tally's numbers changed representation, re-optimisations of this function). Its effects are the
+ * `publish` and `createTask` functions of its input, which tests replace.
  */
 import { fromTransition } from 'xstate';
 import { createRandom } from '../../src/random.js';
@@ -43,13 +44,19 @@ export type EnvironmentEvent =
   | ActionsChosenEvent
   | { type: 'episode.finish'; time: number };
 
+/** What the current episode has paid so far, summed over the cohort. */
+export interface EpisodeTally {
+  rewardSum: number;
+  trials: number;
+}
+
 export interface EnvironmentContext extends EnvironmentInput {
   /** The current episode's task (undefined before the first episode). */
   task: CohortTask | undefined;
   phase: number;
   episode: number;
-  rewardSum: number;
-  trials: number;
+  /** The current episode's tally, advanced in place by each trial (a fresh one per episode). */
+  tally: EpisodeTally;
 }
 
 /** Where a trial event belongs: its agent, phase and episode, and the cohort's size. */
@@ -99,7 +106,7 @@ export function environmentTransition(context: EnvironmentContext, event: Enviro
       const build = context.createTask ?? createTask;
       const task = build(context.taskType, { nSessions: context.nSessions, rng: createRandom(taskSeed), options: structuredClone(context.taskOptions) });
       context.publish({ type: 'episode.started', v: EVENT_VERSION, agent: context.agent, phase, episode, taskSeed });
-      return { ...context, task, phase, episode, rewardSum: 0, trials: 0 };
+      return { ...context, task, phase, episode, tally: { rewardSum: 0, trials: 0 } };
     }
     case 'actions.chosen': {
       const { task } = context;
@@ -107,12 +114,13 @@ export function environmentTransition(context: EnvironmentContext, event: Enviro
       const outcome = task.step(event.actions, event.stage2);
       let reward = 0;
       for (let s = 0; s < context.nSessions; s++) reward += outcome.rewards[s];
-      const next = { ...context, rewardSum: context.rewardSum + reward, trials: context.trials + 1 };
-      context.publish(trialEvent(next, task, outcome, event));
-      return next;
+      context.tally.rewardSum += reward;
+      context.tally.trials += 1;
+      context.publish(trialEvent(context, task, outcome, event));
+      return context;
     }
     case 'episode.finish': {
-      const { agent, phase, episode, trials, rewardSum, nSessions } = context;
+      const { agent, phase, episode, nSessions, tally: { trials, rewardSum } } = context;
       context.publish({
         type: 'episode.completed', v: EVENT_VERSION, agent, phase, episode, trials,
         meanReward: trials > 0 ? rewardSum / (trials * nSessions) : 0, time: event.time,
@@ -125,7 +133,7 @@ export function environmentTransition(context: EnvironmentContext, event: Enviro
 
 /** The initial context of an environment. */
 export const initialEnvironmentContext = ({ input }: { input: EnvironmentInput }): EnvironmentContext => ({
-  ...input, task: undefined, phase: 0, episode: 0, rewardSum: 0, trials: 0,
+  ...input, task: undefined, phase: 0, episode: 0, tally: { rewardSum: 0, trials: 0 },
 });
 
 export const environmentMachine = fromTransition<EnvironmentContext, EnvironmentEvent, never, EnvironmentInput>(environmentTransition, initialEnvironmentContext);
