@@ -8,7 +8,7 @@
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { Trainer } from '../../src/index.js';
-import { timeInTurn } from './interleaved.js';
+import { timeInTurnDetailed } from './interleaved.js';
 import { TRAIN_B, trainWorkloadBatch, trainWorkloadModel } from './trainWorkloadData.js';
 
 export interface CeilingWorkerData {
@@ -43,7 +43,7 @@ export function runCeilingWorker({ port }: CeilingWorkerData): void {
  * @example
  * const { ratio } = await twoThreadCeiling(); // ≈ 2 on two free physical cores
  */
-export async function twoThreadCeiling({ steps = 30, rounds = 7 }: { steps?: number; rounds?: number } = {}): Promise<{ one_thread_s: number; two_threads_s: number; ratio: number }> {
+export async function twoThreadCeiling({ steps = 30, rounds = 7 }: { steps?: number; rounds?: number } = {}): Promise<{ one_thread_s: number; two_threads_s: number; ratio: number; fastest_ratio: number }> {
   const source = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const { port1, port2 } = new MessageChannel();
   const data: CeilingWorkerData = { port: port2, entry: new URL(`./twoThreadCeiling${source}`, import.meta.url).href, main: 'runCeilingWorker' };
@@ -72,8 +72,8 @@ export async function twoThreadCeiling({ steps = 30, rounds = 7 }: { steps?: num
       await done;
     };
     // The warm-up round compiles both threads' code before anything is timed.
-    const [oneS, twoS] = await timeInTurn([oneThread, twoThreads], { repeats: rounds, warmup: 1 });
-    return { one_thread_s: oneS, two_threads_s: twoS, ratio: oneS / twoS };
+    const { median: [oneS, twoS], fastest: [oneFastest, twoFastest] } = await timeInTurnDetailed([oneThread, twoThreads], { repeats: rounds, warmup: 1 });
+    return { one_thread_s: oneS, two_threads_s: twoS, ratio: oneS / twoS, fastest_ratio: oneFastest / twoFastest };
   } finally {
     port1.close();
     await worker.terminate();

@@ -9,6 +9,7 @@ import { ViewerHub } from '../../actors/server/viewerHub.js';
 import { startViewerServer } from '../../actors/server/viewerServer.js';
 import { startRun } from '../../actors/system/startRun.js';
 import { workloadScenario, type WorkloadResult } from './actorPipelineWorkload.js';
+import { median } from './interleaved.js';
 
 export interface ViewerOverheadOptions {
   /** Sessions played together (default 64). */
@@ -24,11 +25,12 @@ export interface ViewerOverheadResult {
   with: WorkloadResult;
   /** with / without throughput (goal ≥ 0.9). */
   ratio: number;
+  /** The same ratio from the fastest run of each (a reference on a shared host). */
+  fastestRatio: number;
   /** Messages the client received over the timed runs with the viewer. */
   messages: number;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function timedRun(agents: number, trials: number, seed: number, hub?: ViewerHub): Promise<number> {
   const scenario = workloadScenario(agents, trials, seed);
@@ -76,5 +78,5 @@ export async function runViewerOverheadWorkload({ agents = 64, trials = 4000, re
   const result = (times: number[]): WorkloadResult => ({ trial_steps_per_s: (agents * trials) / median(times), median_run_s: median(times) });
   const without = result(alone);
   const withViewer = result(viewed);
-  return { without, with: withViewer, ratio: withViewer.trial_steps_per_s / without.trial_steps_per_s, messages };
+  return { without, with: withViewer, ratio: withViewer.trial_steps_per_s / without.trial_steps_per_s, fastestRatio: Math.min(...alone) / Math.min(...viewed), messages };
 }
