@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { buildDist, isDistCurrent } from '../buildDist.mjs';
+import { median } from './interleaved.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const SCRIPT = '/usr/bin/script';
@@ -41,11 +42,6 @@ function timeToFirstOutput(args: readonly string[]): Promise<number> {
     child.once('error', reject);
     child.once('exit', () => (seconds === undefined ? reject(new Error(`brain-rnn ${args.join(' ')} exited without output`)) : resolve(seconds)));
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Median seconds to the first output line, per command line. */

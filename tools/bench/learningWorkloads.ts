@@ -18,6 +18,7 @@ import { ReversalLearningTask } from '../../src/tasks/reversal.js';
 import { A2CTrainer } from '../../src/training/a2cTrainer.js';
 import { playEpisode } from '../../src/training/playEpisode.js';
 import { Trainer } from '../../src/training/trainer.js';
+import { median } from './interleaved.js';
 
 export interface LearningWorkloadResult {
   median_s: number;
@@ -27,7 +28,6 @@ export interface LearningWorkloadResult {
 /** Sessions and trials of the `a2c` workload. */
 export const A2C_B = 64, A2C_T = 150;
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function timed(repeats: number, warmup: number, step: (i: number) => void): number {
   const times: number[] = [];

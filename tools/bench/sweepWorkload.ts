@@ -23,6 +23,7 @@ import { runSweep } from '../../actors/sweep/runSweep.js';
 import type { SweepExecutor } from '../../actors/sweep/sweepExecutor.js';
 import { parseSweep } from '../../actors/sweep/sweepFile.js';
 import { startRedisServer } from '../localServers.js';
+import { median } from './interleaved.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const DATA = [process.env.BRAIN_RNN_SHARED_DATA, join(root, '..', 'shared', 'data'), '/work/shared/data'].filter((d): d is string => !!d).find((d) => existsSync(join(d, 'hartley_online_two_step.csv')));
@@ -42,7 +43,6 @@ async function timeSweep(executor: SweepExecutor, cellsOut: { cells: number }): 
 }
 
 const REPEATS = Number(process.env.BRAIN_RNN_BENCH_SWEEP_REPEATS ?? 3);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** One bench line; the ratio lines carry their target (bench.ts puts them in the target table). */
 export type SweepBenchLine =
