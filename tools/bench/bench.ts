@@ -25,6 +25,7 @@ import { parallelA2CStepper } from './parallelA2CWorkload.js';
 import { printTargetTable, type TargetRow } from './targetTable.js';
 import { runSweepWorkload } from './sweepWorkload.js';
 import { twoThreadCeiling } from './twoThreadCeiling.js';
+import { registerOnlyScaling } from './registerOnlyScaling.js';
 import { isaDescription, parseBenchArgs, reexecForIsa, torchEnvironment } from './benchIsa.js';
 import type { LowRankKernelName } from '../../src/model/brainInspiredRnn.js';
 import { ParallelSupervisedStep } from '../../actors/parallel/parallelSupervisedStep.js';
@@ -195,6 +196,10 @@ if (!learningOnly) {
   const ceiling = await twoThreadCeiling();
   process.stdout.write(`${JSON.stringify({ workload: 'two-thread ceiling (train halves, independent threads)', ...ceiling })}\n`);
   targetRows.push({ target: 'reference, not ours: the machine\'s two-thread ceiling (two independent train halves / one thread)', measured: ceiling.ratio, goal: 1.7, unit: '×', higherIsBetter: true, fastest: ceiling.fastest_ratio });
+  // The same for work that never leaves the registers: about 2× on two cores, well under on SMT siblings.
+  const registers = await registerOnlyScaling();
+  process.stdout.write(`${JSON.stringify({ workload: 'two-thread scaling of a register-only wasm SIMD loop', ...registers })}\n`);
+  targetRows.push({ target: 'reference, not ours: two threads / one on a register-only wasm SIMD loop', measured: registers.ratio, goal: 1.7, unit: '×', higherIsBetter: true, fastest: registers.fastest_ratio });
 }
 
 // How long the command line takes to answer (median of 5 starts each).
