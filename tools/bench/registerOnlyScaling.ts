@@ -8,9 +8,9 @@
  * their cores, not a core: on this VM (docs/benchmarks.md) this read 1.95-1.96× while the ceiling
  * ranged over 0.96-1.56×.
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import asc from 'assemblyscript/asc';
-import { timeInTurnDetailed } from './interleaved.js';
+import { timeAgainstWorker, type TwoThreadTimes } from './benchWorker.js';
 
 const SOURCE = `
 export function chains(n: i32): f32 {
@@ -63,38 +63,22 @@ export function runRegisterOnlyWorker({ port, wasm }: RegisterOnlyWorkerData): v
  * @example
  * const { ratio } = await registerOnlyScaling(); // ≈ 2 on two cores, well under on SMT siblings
  */
-export async function registerOnlyScaling({ rounds = 15 }: { rounds?: number } = {}): Promise<{ one_thread_s: number; two_threads_s: number; ratio: number; fastest_ratio: number }> {
+export async function registerOnlyScaling({ rounds = 15 }: { rounds?: number } = {}): Promise<TwoThreadTimes> {
   const compiled = await asc.compileString({ 'chains.ts': SOURCE }, { optimizeLevel: 3, runtime: 'stub', enable: ['simd'], noAssert: true });
   if (compiled.error || !compiled.binary) throw new Error(`asc failed on the register-only loop: ${compiled.error?.message ?? 'no binary'}`);
   const wasm = new Uint8Array(compiled.binary);
   const chains = instantiate(wasm);
   const source = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const { port1, port2 } = new MessageChannel();
-  const data: RegisterOnlyWorkerData = { port: port2, entry: new URL(`./registerOnlyScaling${source}`, import.meta.url).href, main: 'runRegisterOnlyWorker', wasm };
-  const worker = new Worker(new URL('../../actors/parallel/shardWorkerBootstrap.mjs', import.meta.url), { workerData: data, transferList: [port2], execArgv: [] });
-  const next = () => new Promise<unknown>((resolve, reject) => {
-    worker.once('error', reject);
-    port1.once('message', (message) => {
-      worker.off('error', reject);
-      resolve(message);
-    });
-  });
-  try {
-    await next(); // loaded
-    const oneThread = () => {
+  const entry = new URL(`./registerOnlyScaling${source}`, import.meta.url).href;
+  return timeAgainstWorker((port): RegisterOnlyWorkerData => ({ port, entry, main: 'runRegisterOnlyWorker', wasm }), (ask) => ({
+    oneThread: () => {
       chains(ITERATIONS);
       chains(ITERATIONS);
-    };
-    const twoThreads = async () => {
-      const done = next();
-      port1.postMessage(1);
+    },
+    twoThreads: async () => {
+      const done = ask(1);
       chains(ITERATIONS);
       await done;
-    };
-    const { median: [oneS, twoS], fastest: [oneFastest, twoFastest] } = await timeInTurnDetailed([oneThread, twoThreads], { repeats: rounds, warmup: 2 });
-    return { one_thread_s: oneS, two_threads_s: twoS, ratio: oneS / twoS, fastest_ratio: oneFastest / twoFastest };
-  } finally {
-    port1.close();
-    await worker.terminate();
-  }
+    },
+  }), { rounds, warmup: 2 });
 }

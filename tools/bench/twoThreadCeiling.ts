@@ -6,9 +6,9 @@
  * what they lose beyond it is theirs; what this loses below 2× is the machine's (two vCPUs that
  * share a physical core, or a busy neighbour).
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { Trainer } from '../../src/index.js';
-import { timeInTurnDetailed } from './interleaved.js';
+import { timeAgainstWorker, type TwoThreadTimes } from './benchWorker.js';
 import { TRAIN_B, trainWorkloadBatch, trainWorkloadModel } from './trainWorkloadData.js';
 
 export interface CeilingWorkerData {
@@ -43,39 +43,24 @@ export function runCeilingWorker({ port }: CeilingWorkerData): void {
  * @example
  * const { ratio } = await twoThreadCeiling(); // ≈ 2 on two free physical cores
  */
-export async function twoThreadCeiling({ steps = 30, rounds = 7 }: { steps?: number; rounds?: number } = {}): Promise<{ one_thread_s: number; two_threads_s: number; ratio: number; fastest_ratio: number }> {
+export async function twoThreadCeiling({ steps = 30, rounds = 7 }: { steps?: number; rounds?: number } = {}): Promise<TwoThreadTimes> {
   const source = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const { port1, port2 } = new MessageChannel();
-  const data: CeilingWorkerData = { port: port2, entry: new URL(`./twoThreadCeiling${source}`, import.meta.url).href, main: 'runCeilingWorker' };
-  const worker = new Worker(new URL('../../actors/parallel/shardWorkerBootstrap.mjs', import.meta.url), { workerData: data, transferList: [port2], execArgv: [] });
-  const next = () => new Promise<unknown>((resolve, reject) => {
-    worker.once('error', reject);
-    port1.once('message', (message) => {
-      worker.off('error', reject);
-      resolve(message);
-    });
-  });
-  try {
-    await next(); // loaded
+  const entry = new URL(`./twoThreadCeiling${source}`, import.meta.url).href;
+  return timeAgainstWorker((port): CeilingWorkerData => ({ port, entry, main: 'runCeilingWorker' }), (ask) => {
     const own = halfStep(1);
     const other = halfStep(2);
-    const oneThread = () => {
-      for (let i = 0; i < steps; i++) {
-        own();
-        other();
-      }
+    return {
+      oneThread: () => {
+        for (let i = 0; i < steps; i++) {
+          own();
+          other();
+        }
+      },
+      twoThreads: async () => {
+        const done = ask(steps);
+        for (let i = 0; i < steps; i++) own();
+        await done;
+      },
     };
-    const twoThreads = async () => {
-      const done = next();
-      port1.postMessage(steps);
-      for (let i = 0; i < steps; i++) own();
-      await done;
-    };
-    // The warm-up round compiles both threads' code before anything is timed.
-    const { median: [oneS, twoS], fastest: [oneFastest, twoFastest] } = await timeInTurnDetailed([oneThread, twoThreads], { repeats: rounds, warmup: 1 });
-    return { one_thread_s: oneS, two_threads_s: twoS, ratio: oneS / twoS, fastest_ratio: oneFastest / twoFastest };
-  } finally {
-    port1.close();
-    await worker.terminate();
-  }
+  }, { rounds, warmup: 1 });
 }
