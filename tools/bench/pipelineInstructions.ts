@@ -2,8 +2,8 @@
  * The actor pipeline's cost in instructions rather than seconds: `npx tsx
  * tools/bench/pipelineInstructions.ts` counts, with valgrind's callgrind, the instructions one run of
  * the online workload (64 agents × 1000 trials) executes through the actor pipeline and through the
- * plain batched loop, and prints their ratio. On a shared VM the bench's time ratio of the two swings
- * by ±15% from one minute to the next (docs/benchmarks.md); an instruction count does not depend
+ * plain batched loop, and prints their ratio. On a shared VM the time ratio of the two ranged over
+ * 0.36-0.73 within one morning (docs/benchmarks.md); an instruction count does not depend
  * on what else the host runs, so this tells whether a change to the pipeline made it do less work,
  * even on a busy machine, and the four counting processes may run at the same time.
  *
@@ -12,7 +12,7 @@
  * compilation of the first runs. V8 runs with `--predictable` (no helper threads, no time-based
  * heuristics). Per-run counts still differ by up to 5% between processes, for the plain loop as
  * much as for the pipeline, but the two move together: five measurements of the ratio gave
- * 0.63-0.67 (2026-12-02), where the bench's time ratio ranged over 0.46-0.77. Compare versions by
+ * 0.63-0.67 (2026-12-02). Compare versions by
  * the ratio, with the same `low` and `high`, and started at the same time. It is not a timing: an
  * instruction of the SIMD kernel and one of the actors' JavaScript need not take the same time.
  */
