@@ -4,15 +4,13 @@
  * table. Ctrl-C stops the run cleanly (the recording is closed and replayable); after the run the
  * viewer keeps showing the final state until Ctrl-C, unless --exit.
  */
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { totalmem } from 'node:os';
-import { runLive, loadScenarioFile } from '../io/liveRun.js';
-import { DEFAULT_SNAPSHOT_TRIALS } from '../io/snapshotFold.js';
+import { loadScenarioFile } from '../io/scenarioFile.js';
 import { DEFAULT_MEMORY_SHARE, parseMemorySize } from '../system/scenarioMemory.js';
-import { finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
+import type { ServeFlags } from '../server/serveOptions.js';
 import { addServeOptions } from './serveFlags.js';
-import { formatSummary } from '../../src/analysis/online/formatSummary.js';
+import { DEFAULT_SNAPSHOT_TRIALS } from '../../src/protocol/recordingSnapshot.js';
 import { integerFlag } from './argv.js';
 
 interface LiveFlags extends ServeFlags {
@@ -47,6 +45,11 @@ export function registerLiveCommand(program: Command): void {
       const episodes = scenario.phases.reduce((sum, phase) => sum + phase.episodes, 0);
       const cohorts = scenario.agents.map((agent) => `${agent.id} (${agent.nSessions})`).join(', ');
       process.stderr.write(`live: ${scenario.name}, seed ${scenario.seed}: ${scenario.task.type}, ${episodes} episodes of ${scenario.trialsPerEpisode} trials, agents ${cohorts}\n`);
+      // The run system, the viewer and the bar load only now: their import is most of the start,
+      // and the line above tells at once what is about to run (or the scenario's error does).
+      const [{ runLive }, { finishViewer, startViewer }, { formatSummary }, { default: cliProgress }] = await Promise.all([
+        import('../io/liveRun.js'), import('../server/serveOptions.js'), import('../../src/analysis/online/formatSummary.js'), import('cli-progress'),
+      ]);
       const viewer = await startViewer(flags, { mode: 'live' });
       const bar = new cliProgress.SingleBar(
         { format: ' {name} |{bar}| {percentage}% | {value}/{total} trials | {rewards}', hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },

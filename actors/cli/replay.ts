@@ -5,11 +5,8 @@
  * table as the live run.
  */
 import type { Command } from 'commander';
-import { ReplayPacer } from '../io/replayPacer.js';
-import { runReplay } from '../io/replayRun.js';
-import { finishViewer, startViewer, type ServeFlags } from '../server/serveOptions.js';
+import type { ServeFlags } from '../server/serveOptions.js';
 import { addServeOptions } from './serveFlags.js';
-import { formatFailure, formatSummary } from '../../src/analysis/online/formatSummary.js';
 import type { RunFailedEvent } from '../../src/protocol/events.js';
 import { positiveNumberFlag } from './argv.js';
 
@@ -28,6 +25,10 @@ export function registerReplayCommand(program: Command): void {
   addServeOptions(command)
     .action(async (path: string, flags: ReplayFlags) => {
       process.stderr.write(`replaying ${path} at ${Number.isFinite(flags.speed) ? `${flags.speed}× the recorded pace` : 'full speed'}\n`);
+      // Loaded after the first line: the replayer's import is most of the start.
+      const [{ ReplayPacer }, { runReplay }, { finishViewer, startViewer }, { formatFailure, formatSummary }] = await Promise.all([
+        import('../io/replayPacer.js'), import('../io/replayRun.js'), import('../server/serveOptions.js'), import('../../src/analysis/online/formatSummary.js'),
+      ]);
       const viewer = await startViewer(flags, { mode: 'replay', speed: flags.speed });
       const pacer = new ReplayPacer({ speed: flags.speed });
       // Kept serving (no --exit), a finished replay still seeks: it waits at its end for the timeline.

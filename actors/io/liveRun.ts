@@ -2,16 +2,19 @@
  * A live run from a scenario file, with an optional recording: what `brain-rnn live` does,
  * without the terminal (tests and scripts call it directly).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { serializeCheckpoint } from '../../src/model/checkpoint.js';
 import type { RecurrentModel } from '../../src/model/recurrentModel.js';
 import { writeAtomically } from './outputFolder.js';
 import { Recorder, type RecordingError } from './recorder.js';
 import { createRecordingHeader } from './recordingHeader.js';
-import { parseScenarioText, type Scenario } from '../system/scenario.js';
+import type { Scenario } from '../system/scenario.js';
 import type { RunEvent } from '../../src/protocol/events.js';
 import { startRun, type RunResult, type RunSystem, type RunSystemOptions } from '../system/startRun.js';
+
+// Kept importable from here, where it was first: scripts call loadScenarioFile and runLive together.
+export { loadScenarioFile } from './scenarioFile.js';
 
 export interface LiveRunOptions extends Pick<RunSystemOptions, 'onAnalysis' | 'onProgress' | 'clock' | 'now' | 'machines'> {
   /** Recording path (NDJSON, gzip when it ends in .gz). */
@@ -30,27 +33,6 @@ export interface LiveRunOptions extends Pick<RunSystemOptions, 'onAnalysis' | 'o
   saveModels?: string;
   /** Trials per agent between the recording's snapshot lines (default 5000); false: none. */
   snapshotTrials?: number | false;
-}
-
-/**
- * Read and check a scenario file; nothing runs if it is malformed or needs more memory than
- * `maxMemoryBytes` (default: the scenario parser's). Read as bytes, so a byte that is not UTF-8
- * is named by its line and column.
- */
-export function loadScenarioFile(path: string, seed?: number, options: { maxMemoryBytes?: number } = {}): Scenario {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new Error(`cannot read scenario ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  const parsed = parseScenarioText(bytes, path, options);
-  // A checkpoint path is relative to the scenario file, like an import.
-  const agents = parsed.agents.map((agent) =>
-    'checkpoint' in agent.model && agent.model.checkpoint !== undefined ? { ...agent, model: { ...agent.model, checkpoint: resolve(dirname(path), agent.model.checkpoint) } } : agent,
-  );
-  const scenario = { ...parsed, agents };
-  return seed === undefined ? scenario : { ...scenario, seed };
 }
 
 /**

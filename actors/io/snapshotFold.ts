@@ -14,12 +14,11 @@ import { FOLD_STATE_CLASSES } from '../../src/foldStateClasses.js';
 import { EventDecoder } from '../../src/protocol/eventCodec.js';
 import type { RunEvent, TrialCompletedEvent } from '../../src/protocol/events.js';
 import { RecordingChecker } from '../../src/protocol/recordingChecker.js';
-import { formatSnapshotLine, RECORDING_SNAPSHOT_FORMAT } from '../../src/protocol/recordingSnapshot.js';
+import { DEFAULT_SNAPSHOT_TRIALS, formatSnapshotLine, RECORDING_SNAPSHOT_FORMAT } from '../../src/protocol/recordingSnapshot.js';
 import { TRIAL_COLUMNS, TRIAL_COLUMN_NAMES } from '../../src/protocol/trialColumns.js';
 import { ViewerHub } from '../server/viewerHub.js';
 
-/** Trials per agent between recorded snapshots, and the replayer's in-memory ones, by default. */
-export const DEFAULT_SNAPSHOT_TRIALS = 5000;
+export { DEFAULT_SNAPSHOT_TRIALS };
 
 export interface SnapshotFoldOptions {
   /** The analyzer's settings, as a replay parses them from the header's scenario. */

@@ -15,6 +15,9 @@ import { decodeFoldState, encodeFoldState, type FoldStateRegistry } from '../fol
 /** Version of the snapshot line's layout and of the fold state it holds. */
 export const RECORDING_SNAPSHOT_FORMAT = 1;
 
+/** Trials per agent between recorded snapshots, and the replayer's in-memory ones, by default. */
+export const DEFAULT_SNAPSHOT_TRIALS = 5000;
+
 /** Every snapshot line starts with these characters, then its `completed` count. */
 export const SNAPSHOT_LINE_PREFIX = '{"type":"recording.snapshot","completed":';
 
