@@ -84,6 +84,38 @@ describe('brain-rnn (actors/cli/bin.js)', () => {
     }
   });
 
+  it('live, replay and train statically import none of the run system, the replayer or the model code (they load them after their first line)', () => {
+    // Follows value imports (not `import type`, not `import(...)`) of the TypeScript sources.
+    const reached = (file: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const match of text.matchAll(/^import (?!type )[^;]*?from '(\.[^']+)\.js';/gms)) {
+        reached(join(file, '..', `${match[1]}.ts`), seen);
+      }
+      return seen;
+    };
+    const heavy = ['actors/system/startRun.ts', 'actors/io/replayRun.ts', 'actors/io/liveRun.ts', 'src/model/brainInspiredRnn.ts'];
+    for (const command of ['live', 'replay', 'train']) {
+      const graph = reached(`actors/cli/${command}.ts`);
+      expect(graph.size, command).toBeGreaterThan(1);
+      for (const module of heavy) expect(graph.has(module), `${command} → ${module}`).toBe(false);
+    }
+    // The check sees a static import: the module that runs a live run does reach the run system.
+    expect(reached('actors/io/liveRun.ts').has('actors/system/startRun.ts')).toBe(true);
+  });
+
+  it('brain-rnn train says first what it trains, and refuses an unknown task before that line', () => {
+    const refused = brainRnn('train', '--task', 'reversall');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('unknown task type "reversall"');
+    expect(refused.stderr).not.toContain('train: ');
+    const { stderr, stdout, status } = brainRnn('train', '--n-epochs', '1', '--n-sessions', '20', '--trials-per-session', '20', '--n-hidden', '8');
+    expect(status).toBe(0);
+    expect(stderr.split('\n')[0]).toBe('train: a premature and a mature network (N = 8) on 20 reversal sessions × 20 trials, 1 epoch, seed 42');
+    expect(stdout).toContain('test NLL per choice');
+  });
+
   it('brain-rnn with an unknown command names it and exits 1', () => {
     const { stderr, status } = brainRnn('fitt');
     expect(status).toBe(1);

@@ -31,7 +31,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--seed <n>', 'random seed', integerFlag('seed', 0), 42)
     .action(async (options: TrainCommandOptions) => {
       parseTaskType(options.task); // an unknown task is refused before the first line
-      process.stderr.write(`train: a premature and a mature network (N = ${options.nHidden}) on ${options.nSessions} ${options.task} sessions × ${options.trialsPerSession} trials, ${options.nEpochs} epoch${options.nEpochs === 1 ? "" : "s"}, seed ${options.seed}\n`);
+      process.stderr.write(`train: a premature and a mature network (N = ${options.nHidden}) on ${options.nSessions} ${options.task} sessions × ${options.trialsPerSession} trials, ${options.nEpochs} epoch${options.nEpochs === 1 ? '' : 's'}, seed ${options.seed}\n`);
       const { runTrainCommand } = await import('./trainRun.js');
       runTrainCommand(options);
     });

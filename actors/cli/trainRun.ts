@@ -71,4 +71,3 @@ function printSideBySide(reports: Record<string, TrainedModelReport>, options: T
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
-
