@@ -1,8 +1,9 @@
 /**
  * Validation shared by every config and constructor. Errors name the field, the value and the
- * allowed range, e.g. `rank must be an integer in [1, 31], got 40`.
+ * allowed range, e.g. `rank must be an integer in [1, 31], got 40`. The zod schemas with the same
+ * messages are in ./schemaValidation.ts: zod takes a tenth of a second to load, which the command
+ * line's first line should not wait for when it only needs these checks.
  */
-import { z } from 'zod';
 
 /** Thrown for any invalid argument or config; `issues` lists every problem found, one per field. */
 export class ConfigError extends RangeError {
@@ -71,14 +72,14 @@ export interface NumberRange {
   maxExclusive?: boolean;
 }
 
-function describeRange({ min, max, minExclusive, maxExclusive }: NumberRange): string {
+export function describeRange({ min, max, minExclusive, maxExclusive }: NumberRange): string {
   if (min === undefined && max === undefined) return 'a finite number';
   if (max === undefined) return `a finite number ${minExclusive ? '>' : '>='} ${min}`;
   if (min === undefined) return `a finite number ${maxExclusive ? '<' : '<='} ${max}`;
   return `a number in ${minExclusive ? '(' : '['}${min}, ${max}${maxExclusive ? ')' : ']'}`;
 }
 
-function inRange(value: number, { min, max, minExclusive, maxExclusive }: NumberRange): boolean {
+export function inRange(value: number, { min, max, minExclusive, maxExclusive }: NumberRange): boolean {
   if (!Number.isFinite(value)) return false;
   if (min !== undefined && (minExclusive ? value <= min : value < min)) return false;
   if (max !== undefined && (maxExclusive ? value >= max : value > max)) return false;
@@ -110,43 +111,4 @@ export function checkFiniteArray(name: string, values: ArrayLike<number>): void 
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) fail(`${name}[${i}]`, 'a finite number', values[i]);
   }
-}
-
-/** zod schema: an integer in [min, max], with the house error message. */
-export function zInteger(min: number, max = Number.MAX_SAFE_INTEGER) {
-  const allowed = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
-  return z.custom<number>((v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max, {
-    error: (issue) => `must be ${allowed}, got ${showValue(issue.input)}`,
-  });
-}
-
-/** zod schema: a finite number within a range, with the house error message. */
-export function zNumber(range: NumberRange = {}) {
-  const allowed = describeRange(range);
-  return z.custom<number>((v) => typeof v === 'number' && inRange(v, range), {
-    error: (issue) => `must be ${allowed}, got ${showValue(issue.input)}`,
-  });
-}
-
-/** zod schema: a probability in [0, 1]. */
-export function zProbability() {
-  return zNumber({ min: 0, max: 1 });
-}
-
-/**
- * Parse `input` with `schema`, or throw a ConfigError whose messages start with the dotted path
- * of each bad field (`config.rank must be ...`).
- */
-export function parseWith<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-  const result = schema.safeParse(input, { reportInput: true });
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => {
-    const path = [what, ...issue.path.map(String)].join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return `${path} has unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-    }
-    if (issue.code === 'invalid_type' && issue.input === undefined) return `${path} is required`;
-    return `${path} ${issue.message.startsWith('must') ? issue.message : `is invalid: ${issue.message}`}`;
-  });
-  throw new ConfigError(issues);
 }

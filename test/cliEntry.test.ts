@@ -84,7 +84,7 @@ describe('brain-rnn (actors/cli/bin.js)', () => {
     }
   });
 
-  it('live, replay and train statically import none of the run system, the replayer or the model code (they load them after their first line)', () => {
+  it('live, replay, train and fit statically import none of the run system, the replayer, the fitting or the model code (they load them after their first line)', () => {
     // Follows value imports (not `import type`, not `import(...)`) of the TypeScript sources.
     const reached = (file: string, seen = new Set<string>()): Set<string> => {
       if (seen.has(file)) return seen;
@@ -95,14 +95,15 @@ describe('brain-rnn (actors/cli/bin.js)', () => {
       }
       return seen;
     };
-    const heavy = ['actors/system/startRun.ts', 'actors/io/replayRun.ts', 'actors/io/liveRun.ts', 'src/model/brainInspiredRnn.ts'];
-    for (const command of ['live', 'replay', 'train']) {
+    const heavy = ['actors/system/startRun.ts', 'actors/io/replayRun.ts', 'actors/io/liveRun.ts', 'src/model/brainInspiredRnn.ts', 'src/experiments/compareModels.ts', 'src/model/checkpoint.ts'];
+    for (const command of ['live', 'replay', 'train', 'fit']) {
       const graph = reached(`actors/cli/${command}.ts`);
       expect(graph.size, command).toBeGreaterThan(1);
       for (const module of heavy) expect(graph.has(module), `${command} → ${module}`).toBe(false);
     }
     // The check sees a static import: the module that runs a live run does reach the run system.
     expect(reached('actors/io/liveRun.ts').has('actors/system/startRun.ts')).toBe(true);
+    expect(reached('actors/cli/fitRun.ts').has('src/experiments/compareModels.ts')).toBe(true);
   });
 
   it('brain-rnn train says first what it trains, and refuses an unknown task before that line', () => {

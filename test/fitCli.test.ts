@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatComparisonTable, runFitCommand, type FitCommandOptions } from '../actors/cli/fit.js';
+import { formatComparisonTable, runFitCommand, type FitCommandOptions } from '../actors/cli/fitRun.js';
 import { formatTrialsCsv, parseTrialsCsv } from '../src/data/trialsCsv.js';
 import { readSharedData } from './sharedData.js';
 
@@ -60,11 +60,14 @@ describe('runFitCommand', () => {
 });
 
 describe('brain-rnn fit', () => {
-  it('brain-rnn fit accepts snake_case flags and writes its files; a bad model entry exits 1 with one line', () => {
+  it('brain-rnn fit says first what it read, accepts snake_case flags and writes its files; a bad model entry exits 1 with one line', () => {
     const outputDir = join(work, 'cli');
     const ok = cli('--data', data, '--models', 'tiny_gru:1', 'model_free', '--folds', '2', '--seeds', '1', '--n_epochs', '2', '--restarts', '1', '--output_dir', outputDir);
     expect(ok.stderr).not.toContain('brain-rnn:');
     expect(ok.status).toBe(0);
+    // The first line says what was read, before the fitting code loads (actors/cli/fitData.ts).
+    const trials = source.sessions.slice(0, 6).reduce((n, session) => n + session.nTrials, 0);
+    expect(ok.stderr.split('\n')[0]).toBe(`brain-rnn fit: six.csv read as a trials CSV (two_stage): 6 subjects, 6 sessions, ${trials} trials`);
     expect(ok.stdout).toContain('six.csv: two_stage, 6 subjects');
     expect(existsSync(join(outputDir, 'results.json'))).toBe(true);
     const badModel = cli('--data', data, '--models', 'gru:2', '--output_dir', join(work, 'never'));

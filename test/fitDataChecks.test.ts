@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runFitCommand } from '../actors/cli/fit.js';
+import { runFitCommand } from '../actors/cli/fitRun.js';
 import { defineCognitiveModel } from '../src/cognitive/defineCognitiveModel.js';
 import { learnsFromOutcomes } from '../src/cognitive/learnsFromOutcomes.js';
 import { formatTrialsCsv, parseTrialsCsv, type TrialsSession } from '../src/data/trialsCsv.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runFitCommand } from '../actors/cli/fit.js';
+import { runFitCommand } from '../actors/cli/fitRun.js';
 import { loadScenarioFile, runLive } from '../actors/io/liveRun.js';
 import { simulateBlockedReversal } from '../src/cognitive/simulateBlockedReversal.js';
 import { createQLearningModel } from '../src/cognitive/models/qLearning.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runFitCommand } from '../actors/cli/fit.js';
+import { runFitCommand } from '../actors/cli/fitRun.js';
 import { runRunCommand } from '../actors/cli/run.js';
 import { LocalExecutor } from '../actors/sweep/localExecutor.js';
 import { runSweep } from '../actors/sweep/runSweep.js';

@@ -6,7 +6,7 @@ import { parseChoiceData, type ChoiceData } from '../../src/data/parseChoiceData
 import { listFitCells, planFit, reduceFitCells, runFitCell, type FitCell, type FitCellResult, type FitPlan } from '../../src/experiments/fitCells.js';
 import { RECURRENT_FIT_TRAINING } from '../../src/experiments/crossValidateRecurrent.js';
 import { defaultModelSpecs, parseModelSpecs } from '../../src/experiments/modelSpec.js';
-import { fitOutputFiles } from '../cli/fit.js';
+import { fitOutputFiles } from '../cli/fitRun.js';
 import type { FitSweep } from './sweepFile.js';
 import type { SweepKind } from './sweepKind.js';
 import { sha256 } from './sweepPlan.js';

@@ -14,7 +14,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { decodeText } from '../../src/data/decodeText.js';
-import { checkJsonDepth, ConfigError, parseWith, zInteger } from '../../src/validation.js';
+import { checkJsonDepth, ConfigError } from '../../src/validation.js';
+import { parseWith, zInteger } from '../../src/schemaValidation.js';
 import { zBoolean, zEnum, zRecord, zString } from '../system/scenario.js';
 import { MIN_SPLIT_SESSIONS } from '../../src/tasks/datasetSplit.js';
 

@@ -7,7 +7,8 @@
  * filtered (q above `maxQ`, far outside the initial cloud), merged, and linearised.
  */
 import type { Random } from '../random.js';
-import { ConfigError, checkInteger, checkNumber, parseWith, zInteger, zNumber } from '../validation.js';
+import { ConfigError, checkInteger, checkNumber } from '../validation.js';
+import { parseWith, zInteger, zNumber } from '../schemaValidation.js';
 import { z } from 'zod';
 import { eigenModes, type ComplexSpectrum, type EigenMode } from './eigenSpectrum.js';
 import { computeJacobian, jacobianEigenvalues } from './jacobian.js';

@@ -12,8 +12,9 @@ import { parameterVector } from '../cognitive/cognitiveModel.js';
 import type { TrialsSession } from '../data/trialsCsv.js';
 import { ConfigError } from '../validation.js';
 
-export type FitLevel = 'population' | 'individual' | 'hierarchical';
-export const FIT_LEVELS: readonly FitLevel[] = Object.freeze(['population', 'individual', 'hierarchical']);
+import { FIT_LEVELS, type FitLevel } from './fitDefaults.js';
+
+export { FIT_LEVELS, type FitLevel } from './fitDefaults.js';
 
 export interface SubjectLevelOptions {
   objective?: FitObjective;

@@ -12,26 +12,13 @@ import { TaskType } from '../tasks/cohortTask.js';
 import { Trainer, type EpochRecord } from '../training/trainer.js';
 import { createTrainingConfig, type TrainingConfig } from '../training/trainingConfig.js';
 import { ConfigError, checkInteger, checkNumber } from '../validation.js';
+import { RECURRENT_FIT_TRAINING } from './fitDefaults.js';
 import { toConjunctiveInputs, type FitInputEncoding } from './conjunctiveInputs.js';
 import { createRecurrentModel, type RecurrentModelSpec } from './modelSpec.js';
 import { sessionNllSums, type SubjectScore } from './sessionNll.js';
 import { sessionsOfSubjects, splitSubjectsIntoFolds, trainingSubjects, type SubjectFolds } from './subjectFolds.js';
 
-/**
- * Training defaults for fitting choices, tuned on the 151-subject two-stage data (docs/fitting.md):
- * Adam 1e-2 on batches of 8 sessions; the best epochs fall between 40 and 400, and patience 25
- * stops a run once its inner-validation NLL has not improved for 25 epochs. No developmental regularisers: the fit is a
- * likelihood comparison.
- */
-export const RECURRENT_FIT_TRAINING: Readonly<Partial<TrainingConfig>> = Object.freeze({
-  learningRate: 1e-2,
-  nEpochs: 500,
-  batchSize: 8,
-  clipNorm: 1,
-  earlyStoppingPatience: 25,
-  earlyStoppingMinDelta: 1e-5,
-  regularize: false,
-});
+export { RECURRENT_FIT_TRAINING } from './fitDefaults.js';
 
 export interface CrossValidateRecurrentOptions {
   /** Number of folds over subjects. Default 5 (ignored when `subjectFolds` is given). */

@@ -5,7 +5,7 @@
  * numbers only, `null` where a value is missing (JSON turns NaN into null, so both mean "no data").
  */
 import { z } from 'zod';
-import { parseWith } from '../validation.js';
+import { parseWith } from '../schemaValidation.js';
 
 /** A number that may be missing: `null` (or NaN before a JSON round trip) means no data. */
 export type MaybeNumber = number | null;

@@ -8,7 +8,8 @@
  */
 import { Matrix } from 'ml-matrix';
 import { z } from 'zod';
-import { ConfigError, parseWith } from '../validation.js';
+import { ConfigError } from '../validation.js';
+import { parseWith } from '../schemaValidation.js';
 import { validateDevelopmentalConfig, type DevelopmentalConfig } from './config.js';
 import { fillNormal } from './init.js';
 import { initialisationRandom, recurrentModelOptionsShape, type RecurrentModelOptions } from './modelOptions.js';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { BrainInspiredRNN } from './brainInspiredRnn.js';
 import { TinyGRU } from './tinyGru.js';
 import type { RecurrentModel, SerializedModel } from './recurrentModel.js';
-import { parseWith } from '../validation.js';
+import { parseWith } from '../schemaValidation.js';
 
 export const CHECKPOINT_FORMAT = 'brain-inspired-rnn/checkpoint';
 export const CHECKPOINT_VERSION = 1;

@@ -14,7 +14,8 @@
  *   Mastrogiuseppe & Ostojic 2018, under which the overlap nᵀm is O(1)).
  */
 import { z } from 'zod';
-import { parseWith, showValue, zInteger, zNumber, ConfigError } from '../validation.js';
+import { showValue, ConfigError } from '../validation.js';
+import { parseWith, zInteger, zNumber } from '../schemaValidation.js';
 
 export type DevelopmentalStage = 'premature' | 'mature' | 'custom';
 

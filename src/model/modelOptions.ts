@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { createRandom, type Random } from '../random.js';
-import { ConfigError, showValue, zInteger } from '../validation.js';
+import { ConfigError, showValue } from '../validation.js';
+import { zInteger } from '../schemaValidation.js';
 import type { Dtype } from './parameters.js';
 
 export interface RecurrentModelOptions {

@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 import type { Random } from '../random.js';
-import { ConfigError, parseWith, zInteger } from '../validation.js';
+import { ConfigError } from '../validation.js';
+import { parseWith, zInteger } from '../schemaValidation.js';
 import {
   createGruStepScratch, gruBackward, gruForward, gruParameterSpec, gruStep,
   type GruDims, type GruStepScratch,

@@ -9,7 +9,8 @@
 import { z } from 'zod';
 import { encodeCohortInputs, parseTaskType, taskInputSize } from '../tasks/encoding.js';
 import type { TaskType } from '../tasks/cohortTask.js';
-import { ConfigError, parseWith, showValue } from '../validation.js';
+import { ConfigError, showValue } from '../validation.js';
+import { parseWith } from '../schemaValidation.js';
 import { plainEventSchemas, trialCompletedWireSchema, type RunEvent, type TrialCompletedEvent } from './events.js';
 import { TRIAL_COLUMNS, TRIAL_COLUMN_NAMES } from './trialColumns.js';
 

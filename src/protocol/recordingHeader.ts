@@ -3,7 +3,8 @@
  * recording written with a newer schema is refused (its events may mean something this version
  * does not know), one written with this schema by a newer package version replays with a warning.
  */
-import { ConfigError, parseWith, showValue } from '../validation.js';
+import { ConfigError, showValue } from '../validation.js';
+import { parseWith } from '../schemaValidation.js';
 import { EVENT_VERSION, recordingHeaderSchema, type RecordingHeader } from './events.js';
 
 /** −1, 0 or 1 as version `a` is older than, equal to or newer than `b` (dotted numbers; pre-release tags ignored). */

@@ -3,7 +3,7 @@
  * (Adam 1e-2, clip 1) and Ji-An et al. (2025) (early stopping on held-out NLL, best weights kept).
  */
 import { z } from 'zod';
-import { parseWith, zInteger, zNumber } from '../validation.js';
+import { parseWith, zInteger, zNumber } from '../schemaValidation.js';
 
 export interface TrainingConfig {
   /** Adam step size. */

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runFitCommand } from '../../actors/cli/fit.js';
+import { runFitCommand } from '../../actors/cli/fitRun.js';
 import { runRunCommand, type RunCommandOptions } from '../../actors/cli/run.js';
 import { OutputFolder } from '../../actors/io/outputFolder.js';
 import { formatTrialsCsv, parseTrialsCsv } from '../../src/data/trialsCsv.js';
