@@ -19,7 +19,7 @@ import { TRAIN_B as B, TRAIN_N as N, TRAIN_RANK as RANK, TRAIN_T as T, trainWork
 import { comparePipelineToPlainLoop, runPlainOnlineLoop } from './actorPipelineWorkload.js';
 import { runViewerOverheadWorkload } from './viewerOverheadWorkload.js';
 import { A2C_B, A2C_T, a2cStepper, a2cWorkload, gruFitWorkload } from './learningWorkloads.js';
-import { timeInTurnDetailed } from './interleaved.js';
+import { roundRatioQuartiles, timeInTurnDetailed } from './interleaved.js';
 import { runCliStartWorkload } from './cliStartWorkload.js';
 import { parallelA2CStepper } from './parallelA2CWorkload.js';
 import { printTargetTable, type TargetRow } from './targetTable.js';
@@ -89,22 +89,24 @@ function trainResult(variant: Variant, step: number, fastest: number) {
 async function trainWorkloads(variants: Variant[], repeats = 20, warmup = 3) {
   const trainers = variants.map(trainStepper);
   try {
-    const { median, fastest } = await timeInTurnDetailed(trainers.map((t) => t.step), { repeats, warmup });
-    return variants.map((variant, i) => trainResult(variant, median[i], fastest[i]));
+    const { median, fastest, times } = await timeInTurnDetailed(trainers.map((t) => t.step), { repeats, warmup });
+    // Beside a later variant, how its round-by-round speed-up over the first spread (quartiles).
+    return variants.map((variant, i) => ({ ...trainResult(variant, median[i], fastest[i]), ...(i > 0 && { round_speedup_quartiles: roundRatioQuartiles(times, 0, i).map((q) => Number(q.toFixed(3))) }) }));
   } finally {
     for (const trainer of trainers) await trainer.close();
   }
 }
 
 /** The 1-thread A2CTrainer and the 2-thread ParallelA2C, timed in turn. */
-async function a2cOneAndTwoThreads(repeats = 40, warmup = 5) {
+async function a2cOneAndTwoThreads(repeats = 200, warmup = 20) {
   const parallel = await parallelA2CStepper({ threads: 2 });
   try {
-    const { median: [one, two], fastest } = await timeInTurnDetailed([a2cStepper(MAIN), parallel.step], { repeats, warmup });
+    const { median: [one, two], fastest, times } = await timeInTurnDetailed([a2cStepper(MAIN), parallel.step], { repeats, warmup });
+    const round_speedup_quartiles = roundRatioQuartiles(times, 0, 1).map((q) => Number(q.toFixed(3)));
     const shape = { B: A2C_B, T: A2C_T, N, rank: 5 };
     return [
       { workload: 'a2c', framework: frameworkName(MAIN, 'rollout + A2C update, 1 thread'), ...shape, median_s: one, fastest_s: fastest[0], trial_steps_per_s: (A2C_B * A2C_T) / one },
-      { workload: `a2c${TWO_THREADS.label}`, framework: 'brain-inspired-rnn (ParallelA2C: 2 shards of 32 sessions, 2 threads)', ...shape, median_s: two, fastest_s: fastest[1], trial_steps_per_s: (A2C_B * A2C_T) / two },
+      { workload: `a2c${TWO_THREADS.label}`, framework: 'brain-inspired-rnn (ParallelA2C: 2 shards of 32 sessions, 2 threads)', ...shape, median_s: two, fastest_s: fastest[1], trial_steps_per_s: (A2C_B * A2C_T) / two, round_speedup_quartiles },
     ];
   } finally {
     await parallel.close();
@@ -161,7 +163,7 @@ const torch: Record<string, { trial_steps_per_s: number }> = {};
 type Result = { workload: string; trial_steps_per_s: number; fastest_step_s?: number; fastest_s?: number };
 // Each entry gives one or more results; the variants a target compares (1 and 2 threads) are timed in turn.
 const groups: [string, (() => Promise<Result | Result[]> | Result | Result[])[]][] = [
-  ['train', [() => trainWorkloads([MAIN, TWO_THREADS], 40, 5), () => trainWorkloads([REFERENCE])]],
+  ['train', [() => trainWorkloads([MAIN, TWO_THREADS], 200, 20), () => trainWorkloads([REFERENCE])]],
   ['online', [() => onlineWorkload(MAIN), () => onlineWorkload(REFERENCE)]],
   ['a2c', [() => a2cOneAndTwoThreads(), () => a2c(REFERENCE)]],
   ['gru_fit', [gruFitSimd, gruFit]],

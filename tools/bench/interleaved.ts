@@ -15,6 +15,8 @@ export interface InTurnTimes {
    * a reference beside the median on a shared VM (never what a target is judged by).
    */
   fastest: number[];
+  /** Every timed call, per step and round (seconds): round r of step i is `times[i][r]`. */
+  times: number[][];
 }
 
 /**
@@ -31,7 +33,19 @@ export async function timeInTurnDetailed(steps: readonly (() => unknown)[], { re
       if (round >= warmup) times[i].push((performance.now() - start) / 1000);
     }
   }
-  return { median: times.map(median), fastest: times.map((t) => Math.min(...t)) };
+  return { median: times.map(median), fastest: times.map((t) => Math.min(...t)), times };
+}
+
+/**
+ * The first, second and third quartile of the round-by-round ratio `times[a][r] / times[b][r]`:
+ * how far one round's comparison of two steps timed in turn strays from another's.
+ * @example
+ * const [q1, q2, q3] = roundRatioQuartiles(times, 0, 1);
+ */
+export function roundRatioQuartiles(times: readonly (readonly number[])[], a: number, b: number): [number, number, number] {
+  const ratios = times[a].map((t, round) => t / times[b][round]).sort((x, y) => x - y);
+  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))];
+  return [at(0.25), at(0.5), at(0.75)];
 }
 
 /**
