@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createMatureConfig, createPrematureConfig, TaskDataset } from '../src/index.js';
 import {
   COMPARISON_METRICS,
+  planDevelopmentalComparison,
   runDevelopmentalComparison,
+  trainDevelopmentalCell,
   toComparisonResults,
   type DevelopmentalComparisonOptions,
 } from '../src/experiments/developmentalComparison.js';
@@ -78,6 +80,32 @@ describe('runDevelopmentalComparison', () => {
     expect(first.stayProbabilities).toBeUndefined();
   });
 
+  it("precision 'float32' trains on the SIMD kernel and gives the float64 comparison's numbers to float32 tolerance", () => {
+    expect(results.precision).toBe('float64');
+    const options = { ...tiny, precision: 'float32' as const };
+    const float32 = runDevelopmentalComparison(reversal, premature, mature, options);
+    expect(float32.precision).toBe('float32');
+    const { model } = trainDevelopmentalCell(planDevelopmentalComparison(reversal, premature, mature, options), 0, 'mature');
+    expect([model.kernel, model.parameters.dtype]).toEqual(['wasm', 'float32']);
+    // What the weights and the held-out NLL give (the closed-loop metrics sample actions, where a
+    // probability 1e-7 away may rarely pick the other one).
+    for (const stage of ['premature', 'mature'] as const) {
+      for (const [i, run] of float32[stage].runs.entries()) {
+        for (const metric of ['effectiveRank', 'svDecayGamma', 'nuclearNorm', 'testNll', 'testAccuracy'] as const) {
+          const reference = results[stage].runs[i].metrics[metric];
+          expect(Math.abs(run.metrics[metric] - reference), `${stage} seed ${i} ${metric}`).toBeLessThanOrEqual(1e-3 * Math.abs(reference) + 1e-6);
+        }
+      }
+    }
+  });
+
+  it('precision is checked: a name it does not know, and float64 on the online route, are refused', () => {
+    expect(() => runDevelopmentalComparison(reversal, premature, mature, { ...tiny, precision: 'float16' as 'float32' })).toThrow("precision must be 'float32' or 'float64', got float16");
+    expect(() => runDevelopmentalComparison(reversal, premature, mature, { ...tiny, trainer: 'online', online: { episodes: 1 }, precision: 'float64' })).toThrow(
+      "precision 'float64' applies to the supervised route only",
+    );
+  });
+
   it("runDevelopmentalComparison with trainer 'online' needs its options and rejects bad ones", () => {
     expect(() => runDevelopmentalComparison(reversal, premature, mature, { ...tiny, trainer: 'online' })).toThrow("trainer 'online' needs options.online");
     expect(() => runDevelopmentalComparison(reversal, premature, mature, { ...tiny, seeds: 0 })).toThrow(/seeds/);
@@ -96,6 +124,7 @@ describe('runDevelopmentalComparison', () => {
     expect(run.learningCurve.trainLoss).toHaveLength(2);
     expect(run.learningCurve.trainNll).toEqual([]);
     expect(online.trainer).toBe('online');
+    expect(online.precision).toBe('float32');
     expect(toComparisonResults(online).learningCurveAxes).toEqual({ x: 'block of 3 episodes', y: 'A2C loss (with regularisers)' });
     expect(toComparisonResults(results).learningCurveAxes).toBeUndefined();
     expect(Number.isNaN(run.metrics.testNll)).toBe(true);

@@ -86,6 +86,34 @@ describe('brain-rnn run', () => {
     expect(json.command.trainer).toBe('online');
   });
 
+  it('brain-rnn run --precision float32 trains float32 networks and records it; unset, results.json says float64 and the command leaves it out', async () => {
+    const dir = tempDir();
+    const program = new Command().exitOverride();
+    registerRunCommand(program);
+    await program.parseAsync(['run', '--n-sessions', '8', '--trials-per-session', '30', '--n-epochs', '1', '--seeds', '2', '--n-hidden', '10', '--eval-sessions', '4', '--output-dir', dir, '--precision', 'float32', '--save-models', dir, '--no-progress'], { from: 'user' });
+    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    expect(json.command.precision).toBe('float32');
+    expect(json.results[0].precision).toBe('float32');
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toContain('trainer supervised, float32;');
+    expect(JSON.parse(readFileSync(join(dir, 'reversal-mature-seed42.json'), 'utf8')).model.parameters.dtype).toBe('float32');
+    const unset = tempDir();
+    await runRunCommand(tiny(unset));
+    const plain = JSON.parse(readFileSync(join(unset, 'results.json'), 'utf8'));
+    expect('precision' in plain.command).toBe(false);
+    expect(plain.results[0].precision).toBe('float64');
+    // The default written out is the same run, byte for byte.
+    const explicit = tempDir();
+    await runRunCommand({ ...tiny(explicit), precision: 'float64' });
+    expect(readFileSync(join(explicit, 'results.json'), 'utf8')).toBe(readFileSync(join(unset, 'results.json'), 'utf8'));
+  });
+
+  it('runRunCommand refuses an unknown precision, and float64 on the online route, and writes nothing', async () => {
+    const dir = tempDir();
+    await expect(runRunCommand({ ...tiny(dir), precision: 'float16' })).rejects.toThrow('--precision must be float32 or float64, got "float16"');
+    await expect(runRunCommand({ ...tiny(dir), trainer: 'online', precision: 'float64' })).rejects.toThrow('--precision float64 applies to --trainer supervised only');
+    expect(existsSync(join(dir, 'results.json'))).toBe(false);
+  });
+
   it('runRunCommand rejects an unknown trainer and writes nothing', async () => {
     const dir = tempDir();
     await expect(runRunCommand({ ...tiny(dir), trainer: 'evolution' })).rejects.toThrow('--trainer must be supervised or online, got "evolution"');

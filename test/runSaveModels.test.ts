@@ -118,6 +118,9 @@ describe('run sweep with saveModels', () => {
     const hashes = (sweep: object) => expandSweep(parseSweep(sweep, work)).cells.map((c) => c.hash);
     expect(hashes({ ...base, saveModels: false })).toEqual(hashes(base));
     expect(hashes({ ...base, saveModels: true })).not.toEqual(hashes(base));
+    // precision the same way: float64 (the default written out) keeps them, float32 changes them.
+    expect(hashes({ ...base, precision: 'float64' })).toEqual(hashes(base));
+    expect(hashes({ ...base, precision: 'float32' })).not.toEqual(hashes(base));
   });
 
   it('a run sweep with "saveModels": true writes the checkpoints brain-rnn run --save-models writes, byte for byte, beside the same results.json', async () => {

@@ -183,8 +183,8 @@ describe('brain-rnn sweep (local executor)', () => {
     expect(existsSync(join(work, 'never'))).toBe(false);
   });
 
-  it('a run sweep (seed × stage cells) reduces to the results.json, report.md and figures brain-rnn run writes for the same options', async () => {
-    const options = { task: 'two_stage', nEpochs: 2, nSessions: 8, trialsPerSession: 20, nHidden: 8, seeds: 2, seed: 42, batchSize: 16, evalSessions: 4, trainer: 'supervised' };
+  it('a run sweep (seed × stage cells) reduces to the results.json, report.md and figures brain-rnn run writes for the same options (float32 networks here; float64 in runSaveModels.test.ts)', async () => {
+    const options = { task: 'two_stage', nEpochs: 2, nSessions: 8, trialsPerSession: 20, nHidden: 8, seeds: 2, seed: 42, batchSize: 16, evalSessions: 4, trainer: 'supervised', precision: 'float32' };
     const dir = join(work, 'run-sweep');
     const swept = await runCli(['sweep', writeSweep('run', { name: 'run-small', kind: 'run', ...options }), '--output-dir', dir, '--workers', '2', '--no-progress'], { timeoutMs: 120_000 });
     expect(swept.stderr).not.toContain('brain-rnn:');
@@ -194,6 +194,7 @@ describe('brain-rnn sweep (local executor)', () => {
     for (const name of ['results.json', 'report.md', 'figure_two_stage.svg', 'figure_two_stage.png']) {
       expect(readFileSync(join(dir, name)).equals(readFileSync(join(run, name))), name).toBe(true);
     }
+    expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).results[0].precision).toBe('float32');
   });
 });
 

@@ -44,6 +44,8 @@ export interface RunCommandOptions {
   trainer: string;
   /** Online route: training episodes per network. */
   episodes?: number;
+  /** Supervised route: float64 (when unset) or float32 networks; unset and float64 stay out of results.json's command. */
+  precision?: string;
   force?: boolean;
   /** --save-models DIR: keep every trained network as a checkpoint DIR/<task>-<stage>-seed<k>.json. */
   saveModels?: string;
@@ -52,6 +54,8 @@ export interface RunCommandOptions {
 }
 
 export const RESULT_FILES = ['results.json', 'report.md'] as const;
+/** The order of results.json's `command` (any other key follows). */
+const COMMAND_KEYS = ['task', 'allTasks', 'nEpochs', 'nSessions', 'trialsPerSession', 'nHidden', 'seeds', 'seed', 'batchSize', 'evalSessions', 'trainer', 'episodes', 'precision', 'force'] as const;
 const ALL_TASKS = [TaskType.REVERSAL, TaskType.TWO_STAGE, TaskType.PROBABILISTIC_REWARD];
 
 /** Every file a run over these tasks writes (the ones --force is needed to replace). */
@@ -82,6 +86,12 @@ export async function runRunCommand(options: RunCommandOptions): Promise<Develop
         });
   if (options.trainer !== 'supervised' && options.trainer !== 'online') {
     throw new Error(`--trainer must be supervised or online, got ${JSON.stringify(options.trainer)}`);
+  }
+  if (options.precision !== undefined && options.precision !== 'float32' && options.precision !== 'float64') {
+    throw new Error(`--precision must be float32 or float64, got ${JSON.stringify(options.precision)}`);
+  }
+  if (options.trainer === 'online' && options.precision === 'float64') {
+    throw new Error('--precision float64 applies to --trainer supervised only: the online route trains float32 networks on the SIMD kernel');
   }
   folder.ensureWritable();
   modelsFolder?.ensureWritable();
@@ -143,6 +153,7 @@ export function comparisonInputs(options: RunCommandOptions, task: TaskType) {
     ...(online ? { online: { episodes, taskOptions: task === TaskType.TWO_STAGE ? { rewardMode: 'state' as const } : undefined } } : {}),
     trainingConfig: { batchSize: options.batchSize },
     evaluation: { nSessions: options.evalSessions },
+    ...(options.precision === undefined ? {} : { precision: options.precision as 'float32' | 'float64' }),
   };
   return { dataset, configs, comparison };
 }
@@ -153,8 +164,15 @@ export function comparisonInputs(options: RunCommandOptions, task: TaskType) {
  * render leaves the previous set.
  */
 export function runOutputFiles(all: readonly DevelopmentalComparisonResults[], options: RunCommandOptions): [string, string | Uint8Array][] {
-  // Where the files and checkpoints go is not part of the result (a sweep's reduce writes the same results.json).
-  const command = { ...options, outputDir: undefined, progress: undefined, saveModels: undefined };
+  // Where the files and checkpoints go is not part of the result, and the keys go in one order
+  // whoever built the options (commander, a run sweep's cells), so a sweep's reduce writes the same results.json.
+  // --precision float64 is the default written out: recorded as a run without the flag (and a sweep without the key).
+  const { outputDir: _outputDir, progress: _progress, saveModels: _saveModels, precision, ...rest } = options;
+  const recorded: Omit<RunCommandOptions, 'outputDir'> = { ...rest, ...(precision !== undefined && precision !== 'float64' && { precision }) };
+  const command = Object.fromEntries([
+    ...COMMAND_KEYS.filter((key) => key in recorded).map((key) => [key, recorded[key]]),
+    ...Object.entries(recorded).filter(([key]) => !(COMMAND_KEYS as readonly string[]).includes(key)),
+  ]);
   const seeds = Array.from({ length: options.seeds }, (_, k) => options.seed + k);
   const files: [string, string | Uint8Array][] = [
     ['results.json', `${JSON.stringify({ command, seeds, results: all }, null, 1)}\n`],
@@ -198,7 +216,7 @@ export function formatReport(all: readonly DevelopmentalComparisonResults[], opt
         `closed-loop evaluation on ${options.evalSessions} fresh sessions × ${options.trialsPerSession} trials per seed.`
       : `Settings: ${options.seeds} seeds (${options.seed}..${options.seed + options.seeds - 1}), ${options.nEpochs} epochs max (early stopping on validation NLL), ` +
         `${options.nSessions} sessions × ${options.trialsPerSession} trials of Q-learner behaviour (data seed ${options.seed}), N = ${options.nHidden}, batch ${options.batchSize}, ` +
-        `trainer ${options.trainer}; closed-loop evaluation on ${options.evalSessions} fresh sessions per seed.`,
+        `trainer ${options.trainer}, ${options.precision ?? 'float64'}; closed-loop evaluation on ${options.evalSessions} fresh sessions per seed.`,
     '',
     'Values are means over seeds with 95% t confidence intervals; tests are two-sided Welch t tests of mature − premature; d is Cohen\'s d. ' +
       'Verdict: "held" = predicted direction with p < 0.05; "did not hold" = opposite direction with p < 0.05; otherwise "inconclusive at this sample size".',

@@ -27,9 +27,9 @@ import type { SweepKind } from './sweepKind.js';
 
 /** The options `brain-rnn run` would have for this sweep, in the order its command line sets them (results.json records them). */
 export function runCommandOptions(sweep: RunSweep): RunCommandOptions {
-  const { task, nEpochs, nSessions, trialsPerSession, nHidden, seeds, seed, batchSize, evalSessions, trainer, episodes } = sweep;
+  const { task, nEpochs, nSessions, trialsPerSession, nHidden, seeds, seed, batchSize, evalSessions, trainer, episodes, precision } = sweep;
   // outputDir is not recorded (runOutputFiles drops it), so any value gives the same files.
-  return { task, outputDir: '', nEpochs, nSessions, trialsPerSession, nHidden, seeds, seed, batchSize, evalSessions, trainer, episodes };
+  return { task, outputDir: '', nEpochs, nSessions, trialsPerSession, nHidden, seeds, seed, batchSize, evalSessions, trainer, episodes, precision };
 }
 
 /** A cell's result: its SeedRun, with its trained network when the sweep keeps them. */

@@ -64,6 +64,8 @@ const runSweepSchema = z
     evalSessions: zInteger(1).default(64),
     /** `brain-rnn run --save-models`: keep each cell's trained network as a checkpoint in the output folder. No default, so sweeps without it keep their cell hashes. */
     saveModels: zBoolean().optional(),
+    /** `brain-rnn run --precision`: float32 or float64 (the same as unset) networks on the supervised route. No default, as saveModels. */
+    precision: zEnum(['float32', 'float64'] as const).optional(),
   })
   .strict();
 
@@ -109,10 +111,10 @@ export function parseSweep(input: unknown, baseDir: string, what = 'sweep'): Swe
     const scenario = typeof sweep.scenario === 'string' ? readScenarioJson(isAbsolute(sweep.scenario) ? sweep.scenario : resolve(baseDir, sweep.scenario)) : sweep.scenario;
     return { ...sweep, scenario };
   }
-  // false is the same sweep as no key: the same cells (hashes) and files.
-  if (sweep.kind === 'run' && sweep.saveModels === false) {
-    const { saveModels: _saveModels, ...rest } = sweep;
-    return rest;
+  // saveModels false and precision float64 are the same sweep as no key: the same cells (hashes) and files.
+  if (sweep.kind === 'run') {
+    const { saveModels, precision, ...rest } = sweep;
+    return { ...rest, ...(saveModels === true && { saveModels }), ...(precision === 'float32' && { precision }) };
   }
   if (sweep.kind !== 'fit') return sweep;
   return { ...sweep, data: isAbsolute(sweep.data) ? sweep.data : resolve(baseDir, sweep.data) };
