@@ -113,8 +113,18 @@ describe('brain-rnn (actors/cli/bin.js)', () => {
     expect(refused.stderr).not.toContain('train: ');
     const { stderr, stdout, status } = brainRnn('train', '--n-epochs', '1', '--n-sessions', '20', '--trials-per-session', '20', '--n-hidden', '8');
     expect(status).toBe(0);
-    expect(stderr.split('\n')[0]).toBe('train: a premature and a mature network (N = 8) on 20 reversal sessions × 20 trials, 1 epoch, seed 42');
+    expect(stderr.split('\n')[0]).toBe('train: a premature and a mature network (N = 8, float64) on 20 reversal sessions × 20 trials, 1 epoch, seed 42');
     expect(stdout).toContain('test NLL per choice');
+    const float32 = brainRnn('train', '--n-epochs', '1', '--n-sessions', '20', '--trials-per-session', '20', '--n-hidden', '8', '--precision', 'float32');
+    expect(float32.status).toBe(0);
+    expect(float32.stdout).toContain('N = 8, float32, seed 42');
+    // The same fit to float32 tolerance: the test NLL rows agree to the printed digits but the last.
+    const nll = (text: string) => text.split('\n').find((line) => line.startsWith('test NLL per choice'))!.split(/\s+/).slice(-2).map(Number);
+    for (const [i, value] of nll(float32.stdout).entries()) expect(value).toBeCloseTo(nll(stdout)[i], 3);
+    const refused16 = brainRnn('train', '--precision', 'float16');
+    expect(refused16.status).toBe(1);
+    expect(refused16.stderr).toContain('--precision must be float32 or float64, got "float16"');
+    expect(refused16.stderr).not.toContain('train: ');
   });
 
   it('brain-rnn with an unknown command names it and exits 1', () => {

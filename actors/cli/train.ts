@@ -16,6 +16,8 @@ export interface TrainCommandOptions {
   nHidden: number;
   seed: number;
   batchSize: number;
+  /** float64 (the JavaScript kernel) or float32 (the WebAssembly SIMD kernel). */
+  precision: string;
 }
 
 export function registerTrainCommand(program: Command): void {
@@ -29,9 +31,11 @@ export function registerTrainCommand(program: Command): void {
     .option('--n-hidden <n>', 'recurrent units', integerFlag('n-hidden', 2, 4096), 32)
     .option('--batch-size <n>', 'sessions per optimisation step', integerFlag('batch-size', 1), 16)
     .option('--seed <n>', 'random seed', integerFlag('seed', 0), 42)
+    .option('--precision <p>', 'float64 (the JavaScript kernel) | float32 (the WebAssembly SIMD kernel, several times faster)', 'float64')
     .action(async (options: TrainCommandOptions) => {
-      parseTaskType(options.task); // an unknown task is refused before the first line
-      process.stderr.write(`train: a premature and a mature network (N = ${options.nHidden}) on ${options.nSessions} ${options.task} sessions × ${options.trialsPerSession} trials, ${options.nEpochs} epoch${options.nEpochs === 1 ? '' : 's'}, seed ${options.seed}\n`);
+      parseTaskType(options.task); // an unknown task (or precision) is refused before the first line
+      if (options.precision !== 'float32' && options.precision !== 'float64') throw new Error(`--precision must be float32 or float64, got ${JSON.stringify(options.precision)}`);
+      process.stderr.write(`train: a premature and a mature network (N = ${options.nHidden}, ${options.precision}) on ${options.nSessions} ${options.task} sessions × ${options.trialsPerSession} trials, ${options.nEpochs} epoch${options.nEpochs === 1 ? '' : 's'}, seed ${options.seed}\n`);
       const { runTrainCommand } = await import('./trainRun.js');
       runTrainCommand(options);
     });

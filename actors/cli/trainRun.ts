@@ -30,7 +30,7 @@ export function runTrainCommand(options: TrainCommandOptions): Record<string, Tr
   try {
     for (const [name, config] of Object.entries(configs)) {
       const bar = bars.create(options.nEpochs, 0, { name: name.padEnd(9), nll: '-' });
-      const model = new BrainInspiredRNN(config, { nInputs: dataset.nInputs, nOutputs: dataset.nActions, seed: options.seed });
+      const model = new BrainInspiredRNN(config, { nInputs: dataset.nInputs, nOutputs: dataset.nActions, seed: options.seed, dtype: options.precision as 'float32' | 'float64' });
       reports[name] = trainOnDataset(
         model,
         dataset,
@@ -65,7 +65,7 @@ function printSideBySide(reports: Record<string, TrainedModelReport>, options: T
   ];
   const width = 26;
   const lines = [
-    `task ${options.task}, ${options.nSessions} sessions × ${options.trialsPerSession} trials, N = ${options.nHidden}, seed ${options.seed}, chance NLL ${chance.toFixed(4)}`,
+    `task ${options.task}, ${options.nSessions} sessions × ${options.trialsPerSession} trials, N = ${options.nHidden}, ${options.precision}, seed ${options.seed}, chance NLL ${chance.toFixed(4)}`,
     ['metric'.padEnd(width), ...names.map((n) => n.padStart(14))].join(''),
     ...rows.map(([label, get]) => [label.padEnd(width), ...names.map((n) => get(reports[n]).padStart(14))].join('')),
   ];
