@@ -121,6 +121,10 @@ describe('run sweep with saveModels', () => {
     // precision the same way: float64 (the default written out) keeps them, float32 changes them.
     expect(hashes({ ...base, precision: 'float64' })).toEqual(hashes(base));
     expect(hashes({ ...base, precision: 'float32' })).not.toEqual(hashes(base));
+    // Online, float32 is the route's own.
+    const online = { ...base, trainer: 'online', episodes: 2 };
+    expect(hashes({ ...online, precision: 'float32' })).toEqual(hashes(online));
+    expect(() => parseSweep({ ...online, precision: 'float64' }, work)).toThrow('sweep.precision "float64" applies to trainer "supervised" only');
   });
 
   it('a run sweep with "saveModels": true writes the checkpoints brain-rnn run --save-models writes, byte for byte, beside the same results.json', async () => {

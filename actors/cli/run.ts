@@ -44,7 +44,7 @@ export interface RunCommandOptions {
   trainer: string;
   /** Online route: training episodes per network. */
   episodes?: number;
-  /** Supervised route: float64 (when unset) or float32 networks; unset and float64 stay out of results.json's command. */
+  /** Supervised route: float64 (when unset) or float32 networks; only float32 on the supervised route is recorded in results.json's command. */
   precision?: string;
   force?: boolean;
   /** --save-models DIR: keep every trained network as a checkpoint DIR/<task>-<stage>-seed<k>.json. */
@@ -166,9 +166,10 @@ export function comparisonInputs(options: RunCommandOptions, task: TaskType) {
 export function runOutputFiles(all: readonly DevelopmentalComparisonResults[], options: RunCommandOptions): [string, string | Uint8Array][] {
   // Where the files and checkpoints go is not part of the result, and the keys go in one order
   // whoever built the options (commander, a run sweep's cells), so a sweep's reduce writes the same results.json.
-  // --precision float64 is the default written out: recorded as a run without the flag (and a sweep without the key).
+  // A precision that is the route's own (float64 supervised, float32 online) is the default written
+  // out: recorded as a run without the flag (and a sweep without the key).
   const { outputDir: _outputDir, progress: _progress, saveModels: _saveModels, precision, ...rest } = options;
-  const recorded: Omit<RunCommandOptions, 'outputDir'> = { ...rest, ...(precision !== undefined && precision !== 'float64' && { precision }) };
+  const recorded: Omit<RunCommandOptions, 'outputDir'> = { ...rest, ...(precision === 'float32' && options.trainer !== 'online' && { precision }) };
   const command = Object.fromEntries([
     ...COMMAND_KEYS.filter((key) => key in recorded).map((key) => [key, recorded[key]]),
     ...Object.entries(recorded).filter(([key]) => !(COMMAND_KEYS as readonly string[]).includes(key)),

@@ -111,10 +111,14 @@ export function parseSweep(input: unknown, baseDir: string, what = 'sweep'): Swe
     const scenario = typeof sweep.scenario === 'string' ? readScenarioJson(isAbsolute(sweep.scenario) ? sweep.scenario : resolve(baseDir, sweep.scenario)) : sweep.scenario;
     return { ...sweep, scenario };
   }
-  // saveModels false and precision float64 are the same sweep as no key: the same cells (hashes) and files.
+  // saveModels false, and the route's own precision (float64 supervised, float32 online), are the
+  // same sweep as no key: the same cells (hashes) and files.
   if (sweep.kind === 'run') {
     const { saveModels, precision, ...rest } = sweep;
-    return { ...rest, ...(saveModels === true && { saveModels }), ...(precision === 'float32' && { precision }) };
+    if (precision === 'float64' && sweep.trainer === 'online') {
+      throw new ConfigError([`${what}.precision "float64" applies to trainer "supervised" only: the online route trains float32 networks on the SIMD kernel`]);
+    }
+    return { ...rest, ...(saveModels === true && { saveModels }), ...(precision === 'float32' && sweep.trainer !== 'online' && { precision }) };
   }
   if (sweep.kind !== 'fit') return sweep;
   return { ...sweep, data: isAbsolute(sweep.data) ? sweep.data : resolve(baseDir, sweep.data) };
