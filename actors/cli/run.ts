@@ -17,6 +17,7 @@ import { TaskDataset } from '../../src/tasks/dataset.js';
 import { TaskType } from '../../src/tasks/cohortTask.js';
 import {
   COMPARISON_METRICS,
+  routePrecision,
   runDevelopmentalComparisonWithNetworks,
   toComparisonResults,
   type DevelopmentalComparisonOptions,
@@ -169,7 +170,7 @@ export function runOutputFiles(all: readonly DevelopmentalComparisonResults[], o
   // A precision that is the route's own (float64 supervised, float32 online) is the default written
   // out: recorded as a run without the flag (and a sweep without the key).
   const { outputDir: _outputDir, progress: _progress, saveModels: _saveModels, precision, ...rest } = options;
-  const recorded: Omit<RunCommandOptions, 'outputDir'> = { ...rest, ...(precision === 'float32' && options.trainer !== 'online' && { precision }) };
+  const recorded: Omit<RunCommandOptions, 'outputDir'> = { ...rest, ...(precision !== undefined && precision !== routePrecision(options.trainer) && { precision }) };
   const command = Object.fromEntries([
     ...COMMAND_KEYS.filter((key) => key in recorded).map((key) => [key, recorded[key]]),
     ...Object.entries(recorded).filter(([key]) => !(COMMAND_KEYS as readonly string[]).includes(key)),

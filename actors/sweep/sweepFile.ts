@@ -111,8 +111,9 @@ export function parseSweep(input: unknown, baseDir: string, what = 'sweep'): Swe
     const scenario = typeof sweep.scenario === 'string' ? readScenarioJson(isAbsolute(sweep.scenario) ? sweep.scenario : resolve(baseDir, sweep.scenario)) : sweep.scenario;
     return { ...sweep, scenario };
   }
-  // saveModels false, and the route's own precision (float64 supervised, float32 online), are the
-  // same sweep as no key: the same cells (hashes) and files.
+  // saveModels false, and the route's own precision (float64 supervised, float32 online: the rule of
+  // routePrecision in src/experiments/developmentalComparison.ts, not imported into this light
+  // module), are the same sweep as no key: the same cells (hashes) and files.
   if (sweep.kind === 'run') {
     const { saveModels, precision, ...rest } = sweep;
     if (precision === 'float64' && sweep.trainer === 'online') {

@@ -187,6 +187,16 @@ export interface DevelopmentalComparisonResults {
   tests: Record<ComparisonMetric, TwoSampleTest>;
 }
 
+/**
+ * The precision a route trains at when none is asked for: float32 online (its networks run on the
+ * SIMD kernel), float64 supervised.
+ * @example
+ * routePrecision('online'); // 'float32'
+ */
+export function routePrecision(trainer: string): 'float32' | 'float64' {
+  return trainer === 'online' ? 'float32' : 'float64';
+}
+
 function resolveSeeds(seeds: number | readonly number[]): number[] {
   if (typeof seeds === 'number') {
     checkInteger('seeds', seeds, 1, 10_000);
@@ -321,7 +331,7 @@ export function trainDevelopmentalCell(
   onProgress?: (progress: DevelopmentalComparisonProgress) => void,
 ): TrainedNetwork {
   const { dataset, configs, seeds: seedList, played } = plan;
-  const { nEpochs, trainingConfig = {}, trainer, online, precision = 'float64' } = plan.options;
+  const { nEpochs, trainingConfig = {}, trainer = 'supervised', online, precision = routePrecision(trainer) } = plan.options;
   checkInteger('seedIndex', seedIndex, 0, seedList.length - 1);
   const seed = seedList[seedIndex];
   if (trainer === 'online') {
@@ -360,7 +370,7 @@ export function trainDevelopmentalCell(
  */
 export function reduceDevelopmentalComparison(plan: DevelopmentalComparisonPlan, runs: Record<StageName, SeedRun[]>): DevelopmentalComparisonResults {
   const { dataset, configs, seeds: seedList, played } = plan;
-  const { nEpochs, trainingConfig = {}, trainer = 'supervised', online, precision = trainer === 'online' ? 'float32' : 'float64' } = plan.options;
+  const { nEpochs, trainingConfig = {}, trainer = 'supervised', online, precision = routePrecision(trainer) } = plan.options;
   const premature = stageResults(configs.premature, runs.premature);
   const mature = stageResults(configs.mature, runs.mature);
   const tests = Object.fromEntries(COMPARISON_METRICS.map((m) => [m, welchTest(premature.values[m], mature.values[m])])) as Record<ComparisonMetric, TwoSampleTest>;
