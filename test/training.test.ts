@@ -241,4 +241,16 @@ describe('sliceBatch(batch, sessions)', () => {
     expect(Array.from(part.targets!.subarray(5, 10))).toEqual(Array.from(full.targets!.subarray(0, 5)));
     expect(() => sliceBatch(full, [4])).toThrow('session index must be an integer in [0, 3], got 4');
   });
+
+  it('writes into the leading part of given buffers, and rejects buffers too small for the slice', () => {
+    const dataset = new TaskDataset(TaskType.TWO_STAGE, { nSessions: 4, trialsPerSession: 5, seed: 1 });
+    const full = { ...dataset.toBatch(), mask: new Uint8Array(20).map((_, row) => row % 3) };
+    const into = { inputs: new Float64Array(3 * 5 * full.nInputs + 7), targets: new Int32Array(16), mask: new Uint8Array(15) };
+    const part = sliceBatch(full, [3, 1, 2], into);
+    const fresh = sliceBatch(full, [3, 1, 2]);
+    expect([part.inputs.buffer, part.targets!.buffer, part.mask!.buffer]).toEqual([into.inputs.buffer, into.targets.buffer, into.mask.buffer]);
+    expect([part.inputs.length, part.targets!.length, part.mask!.length]).toEqual([15 * full.nInputs, 15, 15]);
+    expect([Array.from(part.inputs), Array.from(part.targets!), Array.from(part.mask!)]).toEqual([Array.from(fresh.inputs), Array.from(fresh.targets!), Array.from(fresh.mask!)]);
+    expect(() => sliceBatch(full, [0, 1, 2, 3], into)).toThrow('sliceBatch: the buffers hold fewer than the slice\'s 20 session-trials');
+  });
 });

@@ -16,13 +16,15 @@ import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
 import type { ParameterSet } from '../../src/model/parameters.js';
 import type { RecurrentModel, SequenceBatch } from '../../src/model/recurrentModel.js';
 import { addSpectralRegularizers, developmentalLossTerms } from '../../src/training/developmentalLoss.js';
+import { sliceBatch } from '../../src/training/sliceBatch.js';
 import type { GradientEngine, StepGradients } from '../../src/training/trainer.js';
 import { ConfigError, checkInteger, checkNumber } from '../../src/validation.js';
-import { computeChunk, countScoredTrials } from './shardGradients.js';
+import { countScoredTrials } from '../../src/training/supervisedShard.js';
+import { computeChunk } from './shardGradients.js';
 import type { ShardWorkerData } from './shardWorker.js';
 import {
   ChunkScalar, Scalar, Slot, WorkerState, claimOwnChunks, createSharedBatchMemory, createSharedStepMemory, epochOf,
-  openChunks, sharedBatchViews, sharedStepViews, waitForChunks, type SharedBatchViews, type SharedStepViews,
+  openChunks, sharedBatchViews, sharedStepViews, waitForChunk, waitForChunks, type SharedBatchViews, type SharedStepViews,
 } from './sharedStepMemory.js';
 import { closeWorkers, startWorker, stoppedWorker, workerMessage, type PooledWorker } from './workerPool.js';
 
@@ -155,15 +157,21 @@ export class ParallelSupervisedStep implements GradientEngine {
       ownFailure = error;
     }
     if (this.callerComputes || ownFailure !== undefined) ownFailure = claimOwnChunks(control, views.chunkState, epoch, ownFailure, (chunk) => computeChunk(model, batch, views, chunk));
-    this.awaitChunks(epoch, chunks);
-    if (ownFailure !== undefined) throw ownFailure;
+    if (ownFailure !== undefined) {
+      waitForChunks(views.chunkState, epoch, chunks, LIVENESS_CHECK_MS, this.checkWorkers);
+      throw ownFailure;
+    }
 
+    // Chunks are claimed from the top down, so they finish roughly in that order: summing them in
+    // descending order (a fixed order, whoever computed them) overlaps the sum with the chunks a
+    // worker is still computing, and only the last chunk's addition waits for the last chunk.
     const failures: string[] = [];
     let totalNll = 0;
     let heterogeneity = 0;
     const size = model.parameters.size;
     const sum = gradients.data;
-    for (let chunk = 0; chunk < chunks; chunk++) {
+    for (let chunk = chunks - 1; chunk >= 0; chunk--) {
+      waitForChunk(views.chunkState, epoch, chunk, LIVENESS_CHECK_MS, this.checkWorkers);
       const thread = views.chunkState[3 * chunk + 1];
       if (views.chunkState[3 * chunk + 2] !== 0) {
         failures.push(`worker ${thread}: ${this.message(thread)}`);
@@ -194,24 +202,44 @@ export class ParallelSupervisedStep implements GradientEngine {
     return Promise.all(this.workers.map((shard) => shard.exited)).then(() => undefined);
   }
 
-  /** Copy the batch into the shared buffers (replacing them when too small). */
-  private share({ nSessions, nTrials, nInputs, inputs, targets, mask }: SequenceBatch): void {
-    const rows = nSessions * nTrials;
+  /**
+   * The sessions `sessions` of `source`, sliced straight into the memory the workers read: a step on
+   * the returned batch does not copy it again (Trainer.fit slices its batches here). Valid until
+   * the next call; a later step on another batch overwrites it too.
+   * @example
+   * const batch = engine.sliceBatch(train, [0, 1, 2, 3]);
+   */
+  sliceBatch(source: SequenceBatch, sessions: readonly number[]): SequenceBatch {
+    if (this.workers.length === 0) return sliceBatch(source, sessions);
+    if (source.nInputs !== this.model.nInputs) {
+      throw new RangeError(`batch must have nInputs ${this.model.nInputs}, got ${source.nInputs}`);
+    }
+    return sliceBatch(source, sessions, this.sharedBuffers(sessions.length * source.nTrials));
+  }
+
+  /** Place the batch in the shared buffers, unless it already is there (sliced by sliceBatch). */
+  private share({ nSessions, nTrials, inputs, targets, mask }: SequenceBatch): void {
+    const buffers = this.sharedBuffers(nSessions * nTrials);
+    if (!(leads(inputs, buffers.inputs) && leads(targets!, buffers.targets) && (mask === undefined || leads(mask, buffers.mask)))) {
+      buffers.inputs.set(inputs);
+      buffers.targets.set(targets!);
+      if (mask) buffers.mask.set(mask);
+    }
+    this.views.control[Slot.generation] = buffers.generation;
+  }
+
+  /** The shared batch buffers, replaced by larger ones (posted to every worker) when they hold fewer than `rows` session-trials. */
+  private sharedBuffers(rows: number): SharedBatchViews {
     if (this.buffers === undefined || this.buffers.capacity < rows) {
-      const memory = createSharedBatchMemory((this.buffers?.generation ?? 0) + 1, rows, nInputs);
+      const memory = createSharedBatchMemory((this.buffers?.generation ?? 0) + 1, rows, this.model.nInputs);
       for (const shard of this.workers) shard.port.postMessage(memory);
       this.buffers = sharedBatchViews(memory);
     }
-    this.buffers.inputs.set(inputs);
-    this.buffers.targets.set(targets!);
-    if (mask) this.buffers.mask.set(mask);
-    this.views.control[Slot.generation] = this.buffers.generation;
+    return this.buffers;
   }
 
-  /** Wait until every chunk of the step is finished (the caller's own ones already are). */
-  private awaitChunks(epoch: number, chunks: number): void {
-    waitForChunks(this.views.chunkState, epoch, chunks, LIVENESS_CHECK_MS, () => this.throwIfWorkerStopped());
-  }
+  /** What a caller waiting on a chunk calls when none finished for a while. */
+  private readonly checkWorkers = (): void => this.throwIfWorkerStopped();
 
   private throwIfWorkerStopped(): void {
     const stopped = stoppedWorker(this.views.control, this.workers);
@@ -224,4 +252,9 @@ export class ParallelSupervisedStep implements GradientEngine {
   private message(thread: number): string {
     return workerMessage(this.workers, thread);
   }
+}
+
+/** Whether `view` is the leading part of `buffer`'s memory (a batch sliceBatch placed there). */
+function leads(view: ArrayBufferView, buffer: ArrayBufferView): boolean {
+  return view.buffer === buffer.buffer && view.byteOffset === buffer.byteOffset;
 }

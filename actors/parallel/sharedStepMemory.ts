@@ -222,11 +222,18 @@ export function claimOwnChunks(control: Int32Array, chunkState: Int32Array, epoc
  * waitForChunks(views.chunkState, epoch, 20, 250, () => throwIfWorkerStopped());
  */
 export function waitForChunks(chunkState: Int32Array, epoch: number, chunks: number, checkMs: number, onStall: () => void): void {
-  for (let chunk = 0; chunk < chunks; chunk++) {
-    for (;;) {
-      const finished = Atomics.load(chunkState, 3 * chunk);
-      if (finished === epoch) break;
-      if (Atomics.wait(chunkState, 3 * chunk, finished, checkMs) === 'timed-out') onStall();
-    }
+  for (let chunk = 0; chunk < chunks; chunk++) waitForChunk(chunkState, epoch, chunk, checkMs, onStall);
+}
+
+/**
+ * Block until chunk `chunk` is finished in `epoch` (onStall as in waitForChunks).
+ * @example
+ * for (let chunk = chunks - 1; chunk >= 0; chunk--) { waitForChunk(views.chunkState, epoch, chunk, 250, check); add(chunk); }
+ */
+export function waitForChunk(chunkState: Int32Array, epoch: number, chunk: number, checkMs: number, onStall: () => void): void {
+  for (;;) {
+    const finished = Atomics.load(chunkState, 3 * chunk);
+    if (finished === epoch) return;
+    if (Atomics.wait(chunkState, 3 * chunk, finished, checkMs) === 'timed-out') onStall();
   }
 }

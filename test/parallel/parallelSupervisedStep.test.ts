@@ -10,6 +10,7 @@ import {
   createRandom,
   developmentalLoss,
   maskedCrossEntropy,
+  sliceBatch,
   validateDevelopmentalConfig,
   type RecurrentModel,
   type SequenceBatch,
@@ -132,6 +133,43 @@ describe('ParallelSupervisedStep', () => {
     for (const { name } of single.parameters.entries) {
       expect(relativeError(moved(split), moved(single), name), name).toBeLessThan(1e-4);
     }
+  });
+
+  it('sliceBatch() places a batch in the shared memory the workers read; steps on it equal steps on a plain copy', () => {
+    const model = new BrainInspiredRNN(config, { nInputs: 4, seed: 6, dtype: 'float32' });
+    const engine = parallel(model, 2, false);
+    const source = choiceBatch(12, 30, 15);
+    const gradientsOf = (batch: SequenceBatch) => {
+      const gradients = model.parameters.zerosLike().withDtype('float64');
+      const { taskLoss } = engine.accumulate(batch, 1, gradients);
+      return { taskLoss, gradients: Array.from(gradients.data) };
+    };
+    const plain = (sessions: number[]) => gradientsOf(sliceBatch(source, sessions));
+    const expectedSmall = plain([5, 0, 7]);
+    expect(plain([1, 2, 3])).not.toEqual(expectedSmall);
+    const small = engine.sliceBatch(source, [5, 0, 7]);
+    expect(small.inputs.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(gradientsOf(small)).toEqual(expectedSmall);
+    // A larger batch replaces the buffers (the workers are sent the new ones); the earlier slice
+    // still holds its sessions, in the old buffers, and is copied into the new ones when a step uses it.
+    const expectedLarge = plain([11, 10, 9, 8, 4, 3, 2, 1, 6]);
+    const large = engine.sliceBatch(source, [11, 10, 9, 8, 4, 3, 2, 1, 6]);
+    expect(large.inputs.buffer).not.toBe(small.inputs.buffer);
+    expect(gradientsOf(large)).toEqual(expectedLarge);
+    expect(gradientsOf(small)).toEqual(expectedSmall);
+    expect(() => engine.sliceBatch({ ...source, nInputs: 3 }, [0])).toThrow(/nInputs 4, got 3/);
+  });
+
+  it('Trainer.fit with it as gradientEngine (its batches sliced into shared memory) matches Trainer.fit', () => {
+    const single = new BrainInspiredRNN(config, { nInputs: 4, seed: 7, dtype: 'float32' });
+    const split = single.clone();
+    // 10 sessions in batches of 4: the last batch of each epoch is smaller and must not see stale rows.
+    const train = choiceBatch(10, 25, 16);
+    const options = { learningRate: 1e-2, clipNorm: 1, nEpochs: 3, batchSize: 4, seed: 2 };
+    const reference = new Trainer(single, options).fit({ train });
+    const history = new Trainer(split, options, { gradientEngine: parallel(split, 2) }).fit({ train });
+    history.epochs.forEach((epoch, i) => expect(Math.abs(epoch.trainLoss - reference.epochs[i].trainLoss)).toBeLessThan(1e-4 * Math.abs(reference.epochs[i].trainLoss)));
+    for (const { name } of single.parameters.entries) expect(relativeError(split.parameters, single.parameters, name), name).toBeLessThan(1e-4);
   });
 
   it('accumulate() splits a TinyGRU batch too (no regularisers)', () => {

@@ -1,0 +1,104 @@
+/**
+ * One shard's part of a supervised step's gradient: forward, cross-entropy and BPTT over some of a
+ * batch's sessions. The two batch means in the Trainer's loss are reweighted so that the shards'
+ * gradients add up to the whole batch's: the cross-entropy is a mean over the batch's scored
+ * trials, so the shard divides by the batch's count; the response heterogeneity is a mean over all
+ * B·T rows, so a shard's mean over its own rows is weighted by its share of the sessions. The
+ * spectral terms depend on W alone and are added once, by the caller. The Trainer steps the wasm
+ * kernel through a batch in such shards (cache blocking), and every thread of actors/parallel's
+ * ParallelSupervisedStep computes its chunks with them.
+ */
+import { BrainInspiredRNN } from '../model/brainInspiredRnn.js';
+import { LowRankWasmForward } from '../model/kernels/lowRankWasmKernel.js';
+import type { ParameterSet } from '../model/parameters.js';
+import type { RecurrentModel, SequenceBatch } from '../model/recurrentModel.js';
+import { maskedCrossEntropy } from './crossEntropy.js';
+
+export interface ShardWeights {
+  /** Scored trials (mask 1, target ≥ 0) in the whole batch: the cross-entropy's denominator. */
+  batchCount: number;
+  /** The shard's sessions over the batch's sessions. */
+  sessionFraction: number;
+  /** Add the response-heterogeneity term (the Trainer's regularisers are on). */
+  regularize: boolean;
+  /** λ of −λ·heterogeneity in the batch loss (config weight × warm-up); used when `regularize`. */
+  heterogeneityWeight: number;
+}
+
+export interface ShardResult {
+  /** Sum of −log p(target) over the shard's scored trials. */
+  totalNll: number;
+  /** The shard's scored trials. */
+  count: number;
+  /** Response heterogeneity over the shard's rows, unweighted (NaN without `regularize`). */
+  heterogeneity: number;
+}
+
+/**
+ * Adds the shard's share of d loss / d parameters into `gradients` (the parameters' layout).
+ * @example
+ * const own = accumulateShardGradients(model, firstSessions, { batchCount, sessionFraction: 0.5, regularize: true, heterogeneityWeight: 1e-3 }, grads);
+ */
+export function accumulateShardGradients(
+  model: RecurrentModel,
+  shard: SequenceBatch,
+  { batchCount, sessionFraction, regularize, heterogeneityWeight }: ShardWeights,
+  gradients: ParameterSet,
+): ShardResult {
+  const forward = model.forward(shard);
+  const task = maskedCrossEntropy(shard, forward.logits, model.nOutputs, { gradient: true });
+  const dLogits = task.dLogits!;
+  if (task.count > 0 && task.count !== batchCount) {
+    const rescale = task.count / batchCount;
+    for (let i = 0; i < dLogits.length; i++) dLogits[i] *= rescale;
+  }
+  let heterogeneity = NaN;
+  if (regularize && model instanceof BrainInspiredRNN) {
+    const hetero = model.responseHeterogeneity(forward);
+    heterogeneity = hetero.value;
+    // The loss subtracts λ·heterogeneity: heterogeneity is rewarded (developmentalLoss.ts).
+    const lambda = heterogeneityWeight * sessionFraction;
+    if (lambda !== 0) {
+      const gradInput = gradients.view('W_in');
+      for (let i = 0; i < gradInput.length; i++) gradInput[i] -= lambda * hetero.dInputWeights[i];
+    }
+    model.backward(shard, forward, { dLogits, heterogeneityWeight: -lambda }, gradients);
+  } else {
+    model.backward(shard, forward, { dLogits }, gradients);
+  }
+  if (forward instanceof LowRankWasmForward) forward.release();
+  return { totalNll: task.totalNll, count: task.count, heterogeneity };
+}
+
+/**
+ * Scored trials of a batch: the rows maskedCrossEntropy counts.
+ * @example
+ * const batchCount = countScoredTrials(batch);
+ */
+export function countScoredTrials(batch: SequenceBatch): number {
+  const { targets, mask } = batch;
+  if (!targets) throw new RangeError('a supervised step needs batch.targets');
+  let count = 0;
+  for (let row = 0; row < targets.length; row++) {
+    if (targets[row] >= 0 && (mask === undefined || mask[row] !== 0)) count += 1;
+  }
+  return count;
+}
+
+/**
+ * Sessions [start, start + count) of a batch as views, no copy.
+ * @example
+ * const firstFour = sessionRange(batch, 0, 4);
+ */
+export function sessionRange(batch: SequenceBatch, start: number, count: number): SequenceBatch {
+  const { nTrials, nInputs, inputs, targets, mask } = batch;
+  const rows = [start * nTrials, (start + count) * nTrials];
+  return {
+    nSessions: count,
+    nTrials,
+    nInputs,
+    inputs: inputs.subarray(rows[0] * nInputs, rows[1] * nInputs),
+    targets: targets?.subarray(rows[0], rows[1]),
+    mask: mask?.subarray(rows[0], rows[1]),
+  };
+}
