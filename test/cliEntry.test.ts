@@ -106,7 +106,7 @@ describe('brain-rnn (actors/cli/bin.js)', () => {
     expect(reached('actors/cli/fitRun.ts').has('src/experiments/compareModels.ts')).toBe(true);
   });
 
-  it('brain-rnn train says first what it trains, and refuses an unknown task before that line', () => {
+  it('brain-rnn train says first what it trains, and refuses an unknown task (or precision, or threads) before that line', () => {
     const refused = brainRnn('train', '--task', 'reversall');
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('unknown task type "reversall"');
@@ -121,6 +121,14 @@ describe('brain-rnn (actors/cli/bin.js)', () => {
     // The same fit to float32 tolerance: the test NLL rows agree to the printed digits but the last.
     const nll = (text: string) => text.split('\n').find((line) => line.startsWith('test NLL per choice'))!.split(/\s+/).slice(-2).map(Number);
     for (const [i, value] of nll(float32.stdout).entries()) expect(value).toBeCloseTo(nll(stdout)[i], 3);
+    // Split over two threads: the same fit up to float32 summation order.
+    const split = brainRnn('train', '--n-epochs', '2', '--n-sessions', '40', '--trials-per-session', '20', '--n-hidden', '8', '--precision', 'float32', '--batch-size', '16', '--threads', '2');
+    const single = brainRnn('train', '--n-epochs', '2', '--n-sessions', '40', '--trials-per-session', '20', '--n-hidden', '8', '--precision', 'float32', '--batch-size', '16');
+    expect([split.status, split.stderr.split('\n')[0]]).toEqual([0, 'train: a premature and a mature network (N = 8, float32, 2 threads) on 40 reversal sessions × 20 trials, 2 epochs, seed 42']);
+    expect(split.stdout).toContain('N = 8, float32, 2 threads, seed 42');
+    for (const [i, value] of nll(split.stdout).entries()) expect(value).toBeCloseTo(nll(single.stdout)[i], 4);
+    const noThreads = brainRnn('train', '--threads', '0');
+    expect([noThreads.status, noThreads.stderr.includes('--threads must be an integer in [1, 64], got "0"'), noThreads.stderr.includes('train: ')]).toEqual([1, true, false]);
     const refused16 = brainRnn('train', '--precision', 'float16');
     expect(refused16.status).toBe(1);
     expect(refused16.stderr).toContain('--precision must be float32 or float64, got "float16"');

@@ -18,6 +18,8 @@ export interface TrainCommandOptions {
   batchSize: number;
   /** float64 (the JavaScript kernel) or float32 (the WebAssembly SIMD kernel). */
   precision: string;
+  /** Threads sharing each step, the calling one included (ParallelSupervisedStep when above 1). */
+  threads: number;
 }
 
 export function registerTrainCommand(program: Command): void {
@@ -32,11 +34,17 @@ export function registerTrainCommand(program: Command): void {
     .option('--batch-size <n>', 'sessions per optimisation step', integerFlag('batch-size', 1), 16)
     .option('--seed <n>', 'random seed', integerFlag('seed', 0), 42)
     .option('--precision <p>', 'float64 (the JavaScript kernel) | float32 (the WebAssembly SIMD kernel, several times faster)', 'float64')
+    .option('--threads <n>', "threads sharing each step, this one included: above 1, each batch's sessions are split over worker threads (same result to summation order)", integerFlag('threads', 1, 64), 1)
     .action(async (options: TrainCommandOptions) => {
       parseTaskType(options.task); // an unknown task (or precision) is refused before the first line
       if (options.precision !== 'float32' && options.precision !== 'float64') throw new Error(`--precision must be float32 or float64, got ${JSON.stringify(options.precision)}`);
-      process.stderr.write(`train: a premature and a mature network (N = ${options.nHidden}, ${options.precision}) on ${options.nSessions} ${options.task} sessions × ${options.trialsPerSession} trials, ${options.nEpochs} epoch${options.nEpochs === 1 ? '' : 's'}, seed ${options.seed}\n`);
+      process.stderr.write(`train: a premature and a mature network (N = ${options.nHidden}, ${options.precision}${threadsNote(options.threads)}) on ${options.nSessions} ${options.task} sessions × ${options.trialsPerSession} trials, ${options.nEpochs} epoch${options.nEpochs === 1 ? '' : 's'}, seed ${options.seed}\n`);
       const { runTrainCommand } = await import('./trainRun.js');
-      runTrainCommand(options);
+      await runTrainCommand(options);
     });
+}
+
+/** ", 2 threads" when a step is split over threads (nothing for one). */
+export function threadsNote(threads: number): string {
+  return threads > 1 ? `, ${threads} threads` : '';
 }

@@ -9,9 +9,10 @@ import { createMatureConfig, createPrematureConfig } from '../../src/model/confi
 import { parseTaskType } from '../../src/tasks/encoding.js';
 import { TaskDataset } from '../../src/tasks/dataset.js';
 import { trainOnDataset, type TrainedModelReport } from '../../src/experiments/trainOnDataset.js';
-import type { TrainCommandOptions } from './train.js';
+import { ParallelSupervisedStep } from '../parallel/parallelSupervisedStep.js';
+import { threadsNote, type TrainCommandOptions } from './train.js';
 
-export function runTrainCommand(options: TrainCommandOptions): Record<string, TrainedModelReport> {
+export async function runTrainCommand(options: TrainCommandOptions): Promise<Record<string, TrainedModelReport>> {
   const task = parseTaskType(options.task);
   const dataset = new TaskDataset(task, {
     nSessions: options.nSessions,
@@ -31,12 +32,18 @@ export function runTrainCommand(options: TrainCommandOptions): Record<string, Tr
     for (const [name, config] of Object.entries(configs)) {
       const bar = bars.create(options.nEpochs, 0, { name: name.padEnd(9), nll: '-' });
       const model = new BrainInspiredRNN(config, { nInputs: dataset.nInputs, nOutputs: dataset.nActions, seed: options.seed, dtype: options.precision as 'float32' | 'float64' });
-      reports[name] = trainOnDataset(
-        model,
-        dataset,
-        { nEpochs: options.nEpochs, batchSize: options.batchSize, seed: options.seed },
-        { onEpoch: (record) => bar.update(record.epoch + 1, { nll: record.validationNll.toFixed(4) }) },
-      );
+      const engine = options.threads > 1 ? new ParallelSupervisedStep(model, { threads: options.threads }) : undefined;
+      try {
+        reports[name] = trainOnDataset(
+          model,
+          dataset,
+          { nEpochs: options.nEpochs, batchSize: options.batchSize, seed: options.seed },
+          { onEpoch: (record) => bar.update(record.epoch + 1, { nll: record.validationNll.toFixed(4) }) },
+          { gradientEngine: engine },
+        );
+      } finally {
+        await engine?.close();
+      }
       bar.update(options.nEpochs);
     }
   } finally {
@@ -65,7 +72,7 @@ function printSideBySide(reports: Record<string, TrainedModelReport>, options: T
   ];
   const width = 26;
   const lines = [
-    `task ${options.task}, ${options.nSessions} sessions × ${options.trialsPerSession} trials, N = ${options.nHidden}, ${options.precision}, seed ${options.seed}, chance NLL ${chance.toFixed(4)}`,
+    `task ${options.task}, ${options.nSessions} sessions × ${options.trialsPerSession} trials, N = ${options.nHidden}, ${options.precision}${threadsNote(options.threads)}, seed ${options.seed}, chance NLL ${chance.toFixed(4)}`,
     ['metric'.padEnd(width), ...names.map((n) => n.padStart(14))].join(''),
     ...rows.map(([label, get]) => [label.padEnd(width), ...names.map((n) => get(reports[n]).padStart(14))].join('')),
   ];

@@ -10,7 +10,7 @@ import { svDecayGamma } from '../metrics/svDecayGamma.js';
 import { activityDimensionality } from '../metrics/activityDimensionality.js';
 import { computeResponseHeterogeneity } from '../metrics/responseHeterogeneity.js';
 import type { TaskDataset } from '../tasks/dataset.js';
-import { Trainer, type FitOptions, type TrainingHistory } from '../training/trainer.js';
+import { Trainer, type FitOptions, type TrainerOptions, type TrainingHistory } from '../training/trainer.js';
 import type { TrainingConfig } from '../training/trainingConfig.js';
 import { maskedCrossEntropy } from '../training/crossEntropy.js';
 import { MIN_SPLIT_SESSIONS } from '../tasks/datasetSplit.js';
@@ -90,13 +90,14 @@ export function trainOnDataset(
   dataset: TaskDataset,
   config: Partial<TrainingConfig> = {},
   options: FitOptions = {},
+  trainerOptions: TrainerOptions = {},
 ): TrainedModelReport {
   const split = dataset.split();
   // Without either held-out part there is nothing to stop early on or to measure the model with.
   if (split.validation.length === 0 && split.test.length === 0) {
     throw new ConfigError([`the data set's ${dataset.nSessions} sessions leave no validation or test session; use at least ${MIN_SPLIT_SESSIONS} sessions (10% of them rounds to 1)`]);
   }
-  const trainer = new Trainer(model, config);
+  const trainer = new Trainer(model, config, trainerOptions);
   const history = trainer.fit(
     { train: dataset.toBatch(split.train), validation: split.validation.length > 0 ? dataset.toBatch(split.validation) : undefined },
     options,
