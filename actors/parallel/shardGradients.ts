@@ -31,11 +31,10 @@ export function sharedBatch(views: SharedStepViews, batch: SharedBatchViews, nIn
  * computeChunk(model, batch, views, 3);
  */
 export function computeChunk(model: RecurrentModel, batch: SequenceBatch, views: SharedStepViews, chunk: number): void {
-  const { control, scalars, chunkGradients, chunkScalars } = views;
+  const { scalars, chunkGradients, chunkScalars, chunkBounds } = views;
   const size = model.parameters.size;
-  const chunkSessions = control[Slot.chunkSessions];
-  const start = chunk * chunkSessions;
-  const count = Math.min(chunkSessions, batch.nSessions - start);
+  const start = chunkBounds[chunk];
+  const count = chunkBounds[chunk + 1] - start;
   const gradients = new ParameterSet(model.parameters.entries, 'float64', chunkGradients.subarray(chunk * size, (chunk + 1) * size));
   gradients.data.fill(0);
   const result = accumulateShardGradients(model, sessionRange(batch, start, count), {

@@ -21,10 +21,9 @@ export const Slot = {
   closing: 2,
   /** Which batch buffers are current. */
   generation: 3,
-  /** The batch: sessions, trials per session, sessions per chunk, bit 0 of flags = has mask. */
+  /** The batch: sessions, trials per session, bit 0 of flags = has mask (slot 6 is unused). */
   sessions: 4,
   trials: 5,
-  chunkSessions: 6,
   flags: 7,
   /** Per worker w = 1, 2, ...: `workers + 2 (w − 1)` holds its WorkerState, the next slot is unused. */
   workers: 8,
@@ -55,6 +54,8 @@ export interface SharedStepMemory {
   chunkScalars: SharedArrayBuffer;
   /** Per chunk, the parameters' float64 layout. */
   chunkGradients: SharedArrayBuffer;
+  /** Int32 session bounds: chunk c is sessions [bounds[c], bounds[c + 1]) (the caller writes them). */
+  chunkBounds: SharedArrayBuffer;
 }
 
 /** The batch part, replaced when a larger batch arrives. */
@@ -74,6 +75,7 @@ export interface SharedStepViews {
   chunkState: Int32Array;
   chunkScalars: Float64Array;
   chunkGradients: Float64Array;
+  chunkBounds: Int32Array;
 }
 
 export interface SharedBatchViews {
@@ -98,6 +100,7 @@ export function createSharedStepMemory(nParameters: number, workers: number, max
     chunkState: new SharedArrayBuffer(4 * 3 * maxChunks),
     chunkScalars: new SharedArrayBuffer(8 * scalarsPerChunk * maxChunks),
     chunkGradients: new SharedArrayBuffer(8 * nParameters * maxChunks),
+    chunkBounds: new SharedArrayBuffer(4 * (maxChunks + 1)),
   };
 }
 
@@ -125,6 +128,7 @@ export function sharedStepViews(memory: SharedStepMemory): SharedStepViews {
     chunkState: new Int32Array(memory.chunkState),
     chunkScalars: new Float64Array(memory.chunkScalars),
     chunkGradients: new Float64Array(memory.chunkGradients),
+    chunkBounds: new Int32Array(memory.chunkBounds),
   };
 }
 

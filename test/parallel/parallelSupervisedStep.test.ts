@@ -15,7 +15,7 @@ import {
   type RecurrentModel,
   type SequenceBatch,
 } from '../../src/index.js';
-import { ParallelSupervisedStep } from '../../actors/parallel/parallelSupervisedStep.js';
+import { ParallelSupervisedStep, chunkBounds } from '../../actors/parallel/parallelSupervisedStep.js';
 
 const config = validateDevelopmentalConfig({
   stage: 'custom', nHidden: 32, rank: 8, leak: 0.2, targetGamma: 0.4,
@@ -80,6 +80,8 @@ describe('ParallelSupervisedStep', () => {
     { nSessions: 7, threads: 2, dtype: 'float32', scale: 1, callerComputes: false },
     { nSessions: 10, threads: 3, dtype: 'float64', scale: 0.5, callerComputes: false },
     { nSessions: 30, threads: 2, dtype: 'float32', scale: 1, callerComputes: true },
+    // Eight single groups, then pairs of groups, the last pair ending in a partial group.
+    { nSessions: 61, threads: 2, dtype: 'float32', scale: 1, callerComputes: true },
   ] as const) {
     const who = callerComputes ? 'caller and workers' : 'workers only';
     it(`accumulate() equals the single-thread gradient of Trainer.step (${nSessions} sessions, ${threads} threads, ${dtype}, ${who})`, () => {
@@ -97,6 +99,17 @@ describe('ParallelSupervisedStep', () => {
       if (!callerComputes) expect([own, workers.reduce((x, y) => x + y, 0) > 0]).toEqual([0, true]);
     });
   }
+
+  it('chunkBounds() cuts lane groups of 4: pairs, and four single groups per thread claimed last, never more than maxChunks', () => {
+    expect(chunkBounds(80, 2, 20)).toEqual([0, 4, 8, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64, 72, 80]);
+    expect(chunkBounds(7, 2, 20)).toEqual([0, 4, 7]);
+    expect(chunkBounds(30, 3, 30)).toEqual([0, 4, 8, 12, 16, 20, 24, 28, 30]);
+    expect(chunkBounds(44, 1, 10)).toEqual([0, 4, 8, 12, 16, 24, 32, 40, 44]);
+    // Many sessions: the pairs grow so that there are never more than maxChunks.
+    const large = chunkBounds(1001, 2, 20);
+    expect([large.length - 1, large[0], large.at(-1), large[8] - large[7], large[9] - large[8]]).toEqual([20, 0, 1001, 4, 84]);
+    expect(large.every((bound, i) => i === 0 || (bound > large[i - 1] && (bound % 4 === 0 || bound === 1001)))).toBe(true);
+  });
 
   it('accumulate() gives bit-identical gradients whichever thread computes which chunk', () => {
     const model = new BrainInspiredRNN(config, { nInputs: 4, seed: 4, dtype: 'float32' });
