@@ -16,6 +16,7 @@ import {
   validateDevelopmentalConfig,
   type SequenceBatch,
 } from '../src/index.js';
+import { accumulateShardGradients, sessionRange, ShardedStep } from '../src/training/supervisedShard.js';
 
 function randomLogits(rows: number, nOutputs: number, seed: number): Float64Array {
   const rng = createRandom(seed);
@@ -252,5 +253,42 @@ describe('sliceBatch(batch, sessions)', () => {
     expect([part.inputs.length, part.targets!.length, part.mask!.length]).toEqual([15 * full.nInputs, 15, 15]);
     expect([Array.from(part.inputs), Array.from(part.targets!), Array.from(part.mask!)]).toEqual([Array.from(fresh.inputs), Array.from(fresh.targets!), Array.from(fresh.mask!)]);
     expect(() => sliceBatch(full, [0, 1, 2, 3], into)).toThrow('sliceBatch: the buffers hold fewer than the slice\'s 20 session-trials');
+  });
+});
+
+describe('ShardedStep', () => {
+  it('sums uneven shards of a batch into the whole batch\'s loss terms and gradients (float64, masked)', () => {
+    const config = validateDevelopmentalConfig({ ...smallConfig, spectralWeight: 0.05 });
+    const dataset = new TaskDataset(TaskType.REVERSAL, { nSessions: 10, trialsPerSession: 7, seed: 5 });
+    const full = dataset.toBatch();
+    const batch = { ...full, mask: new Uint8Array(70).map((_, row) => (row % 5 === 3 ? 0 : 1)), targets: full.targets!.map((t, row) => (row === 12 ? -1 : t)) };
+    const whole = new Trainer(new BrainInspiredRNN(config, { nInputs: 4, seed: 8 }), { learningRate: 1e-2 });
+    const model = new BrainInspiredRNN(config, { nInputs: 4, seed: 8 });
+    const shards = [3, 5, 2];
+    const sharded = new Trainer(model, { learningRate: 1e-2 }, {
+      gradientEngine: {
+        model,
+        accumulate: (b: SequenceBatch, scale: number, gradients: ParameterSet) => {
+          const step = new ShardedStep(model, b, scale);
+          expect(() => step.result()).toThrow('ShardedStep.result before addSpectralTerms');
+          step.addSpectralTerms(gradients);
+          step.addSpectralTerms(gradients); // once per step, however often it is asked
+          let start = 0;
+          for (const count of shards) {
+            step.add(accumulateShardGradients(model, sessionRange(b, start, count), step.weights(count), gradients), count);
+            start += count;
+          }
+          return step.result();
+        },
+      },
+    });
+    const a = whole.step(batch);
+    const b = sharded.step(batch);
+    expect(b.taskLoss).toBeCloseTo(a.taskLoss, 12);
+    expect(b.gradientNorm).toBeCloseTo(a.gradientNorm, 10);
+    for (const key of ['value', 'nuclearNorm', 'effectiveRank', 'spectral', 'heterogeneity'] as const) {
+      expect(b.regularizers![key], key).toBeCloseTo(a.regularizers![key], 12);
+    }
+    expect(relativeError(model.parameters.data, whole.model.parameters.data)).toBeLessThan(1e-12);
   });
 });

@@ -16,11 +16,10 @@ import { performance } from 'node:perf_hooks';
 import { BrainInspiredRNN } from '../../src/model/brainInspiredRnn.js';
 import type { ParameterSet } from '../../src/model/parameters.js';
 import type { RecurrentModel, SequenceBatch } from '../../src/model/recurrentModel.js';
-import { addSpectralRegularizers, developmentalLossTerms } from '../../src/training/developmentalLoss.js';
 import { sliceBatch } from '../../src/training/sliceBatch.js';
 import type { GradientEngine, StepGradients } from '../../src/training/trainer.js';
 import { ConfigError, checkInteger, checkNumber } from '../../src/validation.js';
-import { countScoredTrials } from '../../src/training/supervisedShard.js';
+import { ShardedStep } from '../../src/training/supervisedShard.js';
 import { computeChunk } from './shardGradients.js';
 import type { ShardWorkerData } from './shardWorker.js';
 import {
@@ -145,9 +144,7 @@ export class ParallelSupervisedStep implements GradientEngine {
       );
     }
     this.throwIfWorkerStopped();
-    const batchCount = countScoredTrials(batch);
-    const lowRank = model instanceof BrainInspiredRNN && regularizerScale > 0 ? model : undefined;
-    const heterogeneityWeight = lowRank ? regularizerScale * lowRank.config.heterogeneityWeight : 0;
+    const step = new ShardedStep(model, batch, regularizerScale);
     const bounds = chunkBounds(nSessions, this.threads, this.threads * CHUNKS_PER_THREAD);
     const chunks = bounds.length - 1;
 
@@ -161,9 +158,9 @@ export class ParallelSupervisedStep implements GradientEngine {
     control[Slot.trials] = nTrials;
     views.chunkBounds.set(bounds);
     control[Slot.flags] = mask ? 1 : 0;
-    scalars[Scalar.batchCount] = batchCount;
-    scalars[Scalar.regularize] = lowRank ? 1 : 0;
-    scalars[Scalar.heterogeneityWeight] = heterogeneityWeight;
+    scalars[Scalar.batchCount] = step.batchCount;
+    scalars[Scalar.regularize] = step.lowRank ? 1 : 0;
+    scalars[Scalar.heterogeneityWeight] = step.heterogeneityWeight;
     openChunks(control, epoch, chunks);
     if (this.workers.length > 0) {
       Atomics.store(control, Slot.command, this.steps);
@@ -173,10 +170,9 @@ export class ParallelSupervisedStep implements GradientEngine {
     // Once chunks are open, leave only after every claimed one is finished: otherwise a worker
     // could still be writing this step's slots when the next step reuses them.
     let ownFailure: unknown;
-    let spectral: ReturnType<typeof addSpectralRegularizers> | undefined;
     try {
       // The spectral terms depend on W only: added once, while the workers start on their chunks.
-      if (lowRank) spectral = addSpectralRegularizers(lowRank, regularizerScale, gradients);
+      step.addSpectralTerms(gradients);
     } catch (error) {
       ownFailure = error;
     }
@@ -190,8 +186,6 @@ export class ParallelSupervisedStep implements GradientEngine {
     // descending order (a fixed order, whoever computed them) overlaps the sum with the chunks a
     // worker is still computing, and only the last chunk's addition waits for the last chunk.
     const failures: string[] = [];
-    let totalNll = 0;
-    let heterogeneity = 0;
     const size = model.parameters.size;
     const sum = gradients.data;
     for (let chunk = chunks - 1; chunk >= 0; chunk--) {
@@ -204,14 +198,11 @@ export class ParallelSupervisedStep implements GradientEngine {
       this.computed[thread] += 1;
       const slot = views.chunkGradients.subarray(chunk * size, (chunk + 1) * size);
       for (let i = 0; i < size; i++) sum[i] += slot[i];
-      totalNll += views.chunkScalars[3 * chunk + ChunkScalar.totalNll];
-      const count = bounds[chunk + 1] - bounds[chunk];
-      heterogeneity += views.chunkScalars[3 * chunk + ChunkScalar.heterogeneity] * (count / nSessions);
+      const result = { totalNll: views.chunkScalars[3 * chunk + ChunkScalar.totalNll], heterogeneity: views.chunkScalars[3 * chunk + ChunkScalar.heterogeneity] };
+      step.add(result, bounds[chunk + 1] - bounds[chunk]);
     }
     if (failures.length > 0) throw new Error(`ParallelSupervisedStep: ${failures.join('; ')}`);
-
-    const regularizers = spectral ? developmentalLossTerms(spectral, heterogeneityWeight, heterogeneity) : undefined;
-    return { taskLoss: batchCount > 0 ? totalNll / batchCount : NaN, regularizers };
+    return step.result();
   }
 
   /**

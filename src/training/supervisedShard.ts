@@ -13,6 +13,9 @@ import { LowRankWasmForward } from '../model/kernels/lowRankWasmKernel.js';
 import type { ParameterSet } from '../model/parameters.js';
 import type { RecurrentModel, SequenceBatch } from '../model/recurrentModel.js';
 import { maskedCrossEntropy } from './crossEntropy.js';
+import { addSpectralRegularizers, developmentalLossTerms } from './developmentalLoss.js';
+import type { DevelopmentalRegularizerResult } from './regularizers.js';
+import type { StepGradients } from './trainer.js';
 
 export interface ShardWeights {
   /** Scored trials (mask 1, target ≥ 0) in the whole batch: the cross-entropy's denominator. */
@@ -101,4 +104,65 @@ export function sessionRange(batch: SequenceBatch, start: number, count: number)
     targets: targets?.subarray(rows[0], rows[1]),
     mask: mask?.subarray(rows[0], rows[1]),
   };
+}
+
+/**
+ * One sharded supervised step's batch-wide weights and the sum of its shards' results. The
+ * Trainer's cache blocks and ParallelSupervisedStep's chunks both combine their shards through it,
+ * so that the two cannot weight the loss terms differently: the spectral terms once, the
+ * cross-entropy summed over the batch's scored trials, the heterogeneity weighted by each shard's
+ * share of the sessions.
+ * @example
+ * const step = new ShardedStep(model, batch, warmup);
+ * step.addSpectralTerms(gradients);
+ * for (const [start, count] of shards) step.add(accumulateShardGradients(model, sessionRange(batch, start, count), step.weights(count), gradients), count);
+ * const { taskLoss, regularizers } = step.result();
+ */
+export class ShardedStep {
+  /** Scored trials in the whole batch. */
+  readonly batchCount: number;
+  /** The model, when its developmental regularisers are on in this step. */
+  readonly lowRank: BrainInspiredRNN | undefined;
+  /** λ of −λ·heterogeneity: the config's weight × the regulariser scale (0 when they are off). */
+  readonly heterogeneityWeight: number;
+  private totalNll = 0;
+  private heterogeneity = 0;
+  private spectral: DevelopmentalRegularizerResult | undefined;
+
+  constructor(
+    model: RecurrentModel,
+    private readonly batch: SequenceBatch,
+    private readonly regularizerScale: number,
+  ) {
+    this.batchCount = countScoredTrials(batch);
+    this.lowRank = model instanceof BrainInspiredRNN && regularizerScale > 0 ? model : undefined;
+    this.heterogeneityWeight = this.lowRank ? regularizerScale * this.lowRank.config.heterogeneityWeight : 0;
+  }
+
+  /** The weights of a shard of `sessions` sessions. */
+  weights(sessions: number): ShardWeights {
+    const { batchCount, lowRank, heterogeneityWeight } = this;
+    return { batchCount, sessionFraction: sessions / this.batch.nSessions, regularize: lowRank !== undefined, heterogeneityWeight };
+  }
+
+  /** Adds the spectral terms' gradients (they depend on W alone): once per step, whatever the shards. */
+  addSpectralTerms(gradients: ParameterSet): void {
+    if (this.lowRank && this.spectral === undefined) this.spectral = addSpectralRegularizers(this.lowRank, this.regularizerScale, gradients);
+  }
+
+  /** Counts a shard of `sessions` sessions in: its NLL sum and its own heterogeneity. */
+  add({ totalNll, heterogeneity }: Pick<ShardResult, 'totalNll' | 'heterogeneity'>, sessions: number): void {
+    this.totalNll += totalNll;
+    if (this.lowRank) this.heterogeneity += heterogeneity * (sessions / this.batch.nSessions);
+  }
+
+  /** The step's mean NLL per scored trial and, with the regularisers on, their terms. */
+  result(): StepGradients {
+    const { batchCount, lowRank, spectral } = this;
+    if (lowRank && spectral === undefined) throw new Error('ShardedStep.result before addSpectralTerms: the regularisers are on in this step');
+    return {
+      taskLoss: batchCount > 0 ? this.totalNll / batchCount : NaN,
+      regularizers: spectral ? developmentalLossTerms(spectral, this.heterogeneityWeight, this.heterogeneity) : undefined,
+    };
+  }
 }

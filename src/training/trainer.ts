@@ -12,8 +12,8 @@ import { createRandom, type Random } from '../random.js';
 import { ConfigError } from '../validation.js';
 import { Adam, clipGradientNorm } from './adam.js';
 import { maskedCrossEntropy } from './crossEntropy.js';
-import { addSpectralRegularizers, developmentalLoss, developmentalLossTerms, type DevelopmentalLossTerms } from './developmentalLoss.js';
-import { accumulateShardGradients, countScoredTrials, sessionRange } from './supervisedShard.js';
+import { developmentalLoss, type DevelopmentalLossTerms } from './developmentalLoss.js';
+import { accumulateShardGradients, sessionRange, ShardedStep } from './supervisedShard.js';
 import { createTrainingConfig, type TrainingConfig } from './trainingConfig.js';
 import { sliceBatch } from './sliceBatch.js';
 
@@ -112,23 +112,13 @@ const BLOCK_SESSIONS = 8;
  * `gradients`, in block order. Equal to one pass over the batch up to float32 summation order.
  */
 function accumulateInBlocks(model: BrainInspiredRNN, batch: SequenceBatch, regularizerScale: number, gradients: ParameterSet): StepGradients {
-  const batchCount = countScoredTrials(batch);
-  const regularize = regularizerScale > 0;
-  const heterogeneityWeight = regularize ? regularizerScale * model.config.heterogeneityWeight : 0;
-  const spectral = regularize ? addSpectralRegularizers(model, regularizerScale, gradients) : undefined;
-  let totalNll = 0;
-  let heterogeneity = 0;
+  const step = new ShardedStep(model, batch, regularizerScale);
+  step.addSpectralTerms(gradients);
   for (let start = 0; start < batch.nSessions; start += BLOCK_SESSIONS) {
     const count = Math.min(BLOCK_SESSIONS, batch.nSessions - start);
-    const sessionFraction = count / batch.nSessions;
-    const block = accumulateShardGradients(model, sessionRange(batch, start, count), { batchCount, sessionFraction, regularize, heterogeneityWeight }, gradients);
-    totalNll += block.totalNll;
-    heterogeneity += block.heterogeneity * sessionFraction;
+    step.add(accumulateShardGradients(model, sessionRange(batch, start, count), step.weights(count), gradients), count);
   }
-  return {
-    taskLoss: batchCount > 0 ? totalNll / batchCount : NaN,
-    regularizers: spectral ? developmentalLossTerms(spectral, heterogeneityWeight, heterogeneity) : undefined,
-  };
+  return step.result();
 }
 
 export class Trainer {
