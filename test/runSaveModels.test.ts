@@ -15,7 +15,7 @@ import type { DevelopmentalConfig } from '../src/model/config.js';
 import { LocalExecutor } from '../actors/sweep/localExecutor.js';
 import { runSweep } from '../actors/sweep/runSweep.js';
 import { parseSweep } from '../actors/sweep/sweepFile.js';
-import { expandSweep } from '../actors/sweep/sweepPlan.js';
+import { expandSweep } from '../actors/sweep/expandSweep.js';
 import { runCli } from './io/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'run-save-models-'));

@@ -8,7 +8,7 @@ import { LocalExecutor } from '../actors/sweep/localExecutor.js';
 import { runSweep } from '../actors/sweep/runSweep.js';
 import { loadSweepFile, parseSweep, type FitSweep } from '../actors/sweep/sweepFile.js';
 import { readPlan, sweepStatus } from '../actors/sweep/sweepFolder.js';
-import { expandSweep } from '../actors/sweep/sweepPlan.js';
+import { expandSweep } from '../actors/sweep/expandSweep.js';
 import { createQLearningModel } from '../src/cognitive/models/qLearning.js';
 import { simulateBlockedReversal } from '../src/cognitive/simulateBlockedReversal.js';
 import { formatTrialsCsv } from '../src/data/trialsCsv.js';

@@ -28,7 +28,8 @@ export function reduceSweep(dir: string): ReducedSweep {
   }
   const done = records as CellRecord[];
   const seconds = Math.round(done.reduce((sum, r) => sum + r.seconds, 0) * 1000) / 1000;
-  const reduced = kindOf(plan.definition).reduce(plan.definition, planContext(plan, readPlanData(plan)), done.map((r) => r.result), seconds);
+  const kind = kindOf(plan.definition);
+  const reduced = kind.reduce(plan.definition, planContext(kind, plan, readPlanData(plan)), done.map((r) => r.result), seconds);
   const folder = new OutputFolder(dir, { command: reduced.command, ownedFiles: reduced.files.map(([name]) => name), force: true });
   folder.writeAll(reduced.files);
   return { summary: reduced.summary, files: reduced.files.map(([name]) => name) };

@@ -7,7 +7,8 @@
 import cliProgress from 'cli-progress';
 import { describeCell, type SweepExecutor } from './sweepExecutor.js';
 import { clearFailure, markRunning, readCellFailure, sweepStatus, writeCellDone, writeCellFailed, writePlan } from './sweepFolder.js';
-import { expandSweep, type SweepPlan } from './sweepPlan.js';
+import { expandSweep } from './expandSweep.js';
+import type { SweepPlan } from './sweepPlan.js';
 import type { SweepDefinition } from './sweepFile.js';
 import { reduceSweep, type ReducedSweep } from './reduceSweep.js';
 

@@ -21,7 +21,7 @@ import {
 } from '../../src/experiments/developmentalComparison.js';
 import { modelFromJSON } from '../../src/model/checkpoint.js';
 import type { SerializedModel } from '../../src/model/recurrentModel.js';
-import { parseTaskType } from '../../src/index.js';
+import { parseTaskType } from '../../src/tasks/encoding.js';
 import type { RunSweep } from './sweepFile.js';
 import type { SweepKind } from './sweepKind.js';
 

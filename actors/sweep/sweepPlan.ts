@@ -2,18 +2,13 @@
  * A sweep expanded into cells (the plan a sweep folder keeps as sweep.json). Each cell is keyed by
  * a hash of its full configuration (the sweep's options with their defaults, the data's sha256 and
  * the cell's own key), so a rerun finds the cells it has already done and a changed option or data
- * file never reuses a stale result.
+ * file never reuses a stale result. (Expanding a definition into a plan is expandSweep.ts.)
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../src/validation.js';
-import { PACKAGE_VERSION } from './packageVersion.js';
 import type { SweepDefinition } from './sweepFile.js';
-import { kindOf } from './sweepKinds.js';
 
 export const SWEEP_FORMAT = 'brain-rnn-sweep';
-/** Default refusal threshold of `expandSweep` (`--max-cells` overrides it). */
-export const DEFAULT_MAX_CELLS = 10_000;
 
 export interface SweepCell {
   index: number;
@@ -36,30 +31,6 @@ export interface SweepPlan {
 
 export function sha256(bytes: string | Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/**
- * Expand a sweep into its cells; refuses more than `maxCells`.
- * @example
- * const plan = expandSweep(loadSweepFile('scenarios/sweeps/prl.json'));
- * plan.cells.length; // models × folds (× seeds for networks)
- */
-export function expandSweep(definition: SweepDefinition, options: { maxCells?: number } = {}): SweepPlan {
-  const { maxCells = DEFAULT_MAX_CELLS } = options;
-  const kind = kindOf(definition);
-  const expansion = kind.expand(definition, 'data' in definition ? readFileSync(definition.data) : undefined);
-  if (expansion.keys.length > maxCells) {
-    throw new ConfigError([`sweep ${JSON.stringify(definition.name)} expands into ${expansion.keys.length} cells, more than the limit of ${maxCells}; pass --max-cells ${expansion.keys.length} to run it`]);
-  }
-  const { name: _name, description: _description, ...rest } = definition;
-  // The data file counts by its content (dataSha256), not its path.
-  const { data: _data, ...configuration } = rest as typeof rest & { data?: string };
-  const cells = expansion.keys.map((key, index) => ({
-    index,
-    hash: sha256(JSON.stringify({ configuration, dataSha256: expansion.dataSha256, key })).slice(0, 20),
-    key,
-  }));
-  return { format: SWEEP_FORMAT, version: 1, packageVersion: PACKAGE_VERSION, definition, dataSha256: expansion.dataSha256, cells };
 }
 
 /**
