@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildDist, isDistCurrent } from '../tools/buildDist.mjs';
+import { staticImports } from './staticImports.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -85,16 +86,7 @@ describe('brain-rnn (actors/cli/bin.js)', () => {
   });
 
   it('live, replay, train and fit statically import none of the run system, the replayer, the fitting or the model code (they load them after their first line)', () => {
-    // Follows value imports (not `import type`, not `import(...)`) of the TypeScript sources.
-    const reached = (file: string, seen = new Set<string>()): Set<string> => {
-      if (seen.has(file)) return seen;
-      seen.add(file);
-      const text = readFileSync(join(root, file), 'utf8');
-      for (const match of text.matchAll(/^import (?!type )[^;]*?from '(\.[^']+)\.js';/gms)) {
-        reached(join(file, '..', `${match[1]}.ts`), seen);
-      }
-      return seen;
-    };
+    const reached = staticImports;
     const heavy = ['actors/system/startRun.ts', 'actors/io/replayRun.ts', 'actors/io/liveRun.ts', 'src/model/brainInspiredRnn.ts', 'src/experiments/compareModels.ts', 'src/model/checkpoint.ts'];
     for (const command of ['live', 'replay', 'train', 'fit']) {
       const graph = reached(`actors/cli/${command}.ts`);

@@ -16,6 +16,7 @@ import { createRandom } from '../src/random.js';
 import { configRefusal } from './configRefusal.js';
 import { runCli } from './io/cli.js';
 import { sharedDataDir, sharedDataPath } from './sharedData.js';
+import { staticImports } from './staticImports.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sweep-'));
 const prl = sharedDataPath('hbayesdm_prl.csv');
@@ -56,6 +57,24 @@ describe('parseSweep', () => {
     const sweep = parseSweep(small, work);
     expect(configRefusal(() => expandSweep(sweep, { maxCells: 8 }))).toBe('sweep "prl-small" expands into 9 cells, more than the limit of 8; pass --max-cells 9 to run it');
     expect(expandSweep(sweep, { maxCells: 9 }).cells).toHaveLength(9);
+  });
+});
+
+describe('cell processes', () => {
+  it('load no kind before their first cell, and a fit cell none of the run and live kinds, the model barrel or tfjs', () => {
+    // A cell process (local executor, BullMQ worker, sweep cell) starts with localWorkerProcess.ts;
+    // every kind statically imported there cost 1.4 s of start-up on a Zen 1 core.
+    const start = [...staticImports('actors/sweep/localWorkerProcess.ts'), ...staticImports('actors/sweep/runCellInFolder.ts')];
+    for (const kind of ['actors/sweep/sweepKinds.ts', 'actors/sweep/fitSweep.ts', 'actors/sweep/runSweepKind.ts', 'actors/sweep/liveSweepKind.ts']) {
+      expect(start, kind).not.toContain(kind);
+    }
+    const fit = staticImports('actors/sweep/fitSweep.ts');
+    expect(fit).toContain('src/experiments/fitCells.ts');
+    for (const heavy of ['actors/sweep/sweepKinds.ts', 'actors/sweep/runSweepKind.ts', 'actors/sweep/liveSweepKind.ts', 'src/index.ts', 'src/backend.ts']) {
+      expect(fit, heavy).not.toContain(heavy);
+    }
+    // The coordinator still reaches every kind (it expands and reduces them all).
+    expect(staticImports('actors/sweep/runSweep.ts')).toContain('actors/sweep/liveSweepKind.ts');
   });
 });
 
