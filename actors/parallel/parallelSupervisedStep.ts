@@ -19,7 +19,7 @@ import type { RecurrentModel, SequenceBatch } from '../../src/model/recurrentMod
 import { sliceBatch } from '../../src/training/sliceBatch.js';
 import type { GradientEngine, StepGradients } from '../../src/training/trainer.js';
 import { ConfigError, checkInteger, checkNumber } from '../../src/validation.js';
-import { ShardedStep } from '../../src/training/supervisedShard.js';
+import { BLOCK_SESSIONS, ShardedStep } from '../../src/training/supervisedShard.js';
 import { computeChunk } from './shardGradients.js';
 import type { ShardWorkerData } from './shardWorker.js';
 import {
@@ -36,7 +36,7 @@ const CHUNKS_PER_THREAD = 10;
  * Lane groups per chunk but in the tail: two, the Trainer's cache block of 8 sessions. On the bench
  * batch, two threads stepped 7-8% faster than with single groups throughout (docs/benchmarks.md).
  */
-const BODY_GROUPS = 2;
+const BODY_GROUPS = BLOCK_SESSIONS / LANES;
 /**
  * Single-group chunks per thread, claimed last: the threads finish at most about one chunk apart,
  * and a worker that a loaded machine schedules late still finds small chunks to even out with.

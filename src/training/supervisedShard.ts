@@ -17,6 +17,16 @@ import { addSpectralRegularizers, developmentalLossTerms } from './developmental
 import type { DevelopmentalRegularizerResult } from './regularizers.js';
 import type { StepGradients } from './trainer.js';
 
+/**
+ * Sessions per block when the wasm kernel steps through a batch (two SIMD lane groups). A block's
+ * forward pass writes its states and BPTT reads them back at once, while they are still in the
+ * core's L2 cache; over the whole bench batch (80 sessions × 150 trials, 1.5 MB for each array of
+ * states) they are not. Blocks of 8-20 sessions ran 6-9% faster than one pass of 80 on a 1 MiB-L2
+ * AMD EPYC (docs/benchmarks.md); 8 keeps a block's states well inside smaller L2 caches too. The
+ * Trainer steps in blocks of it; ParallelSupervisedStep's chunks are mostly of its size.
+ */
+export const BLOCK_SESSIONS = 8;
+
 export interface ShardWeights {
   /** Scored trials (mask 1, target ≥ 0) in the whole batch: the cross-entropy's denominator. */
   batchCount: number;

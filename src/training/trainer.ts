@@ -13,7 +13,7 @@ import { ConfigError } from '../validation.js';
 import { Adam, clipGradientNorm } from './adam.js';
 import { maskedCrossEntropy } from './crossEntropy.js';
 import { developmentalLoss, type DevelopmentalLossTerms } from './developmentalLoss.js';
-import { accumulateShardGradients, sessionRange, ShardedStep } from './supervisedShard.js';
+import { accumulateShardGradients, BLOCK_SESSIONS, sessionRange, ShardedStep } from './supervisedShard.js';
 import { createTrainingConfig, type TrainingConfig } from './trainingConfig.js';
 import { sliceBatch } from './sliceBatch.js';
 
@@ -96,15 +96,6 @@ export interface TrainerOptions {
   /** Computes each step's gradients (default: forward, loss and BPTT on the calling thread). */
   gradientEngine?: GradientEngine;
 }
-
-/**
- * Sessions per block when the wasm kernel steps through a batch (two SIMD lane groups). A block's
- * forward pass writes its states and BPTT reads them back at once, while they are still in the
- * core's L2 cache; over the whole bench batch (80 sessions × 150 trials, 1.5 MB for each array of
- * states) they are not. Blocks of 8-20 sessions ran 6-9% faster than one pass of 80 on a 1 MiB-L2
- * AMD EPYC (docs/benchmarks.md); 8 keeps a block's states well inside smaller L2 caches too.
- */
-const BLOCK_SESSIONS = 8;
 
 /**
  * The Trainer's loss and gradients of a batch, computed block by block (supervisedShard.ts): the
